@@ -1,0 +1,569 @@
+"""A cc:Mail post office directory and its logical content.
+
+Source: ccmail-reference.md §1.3 (files), §1.4 (directory entries, location
+codes, addresses, comments, lists, bulletin boards), §1.2 (DB6/DB8), KB Q282172
+(``CCPODOWN``), KB Q170011 (``CCPOMBOX.*`` validates a post office path).
+
+Physical layout (modelled, not documented; the record format is in ``records.py``):
+
+``CCPOMBOX.000``  the post office's own record: name, password check value,
+                  DB version, language (rtype 1).
+``CLANDATA``      directory: entry records (rtype 1), mailing lists (rtype 3)
+                  and one *directory chain* record (rtype 2) listing the entry
+                  offsets in name order. A chain that names a free record or
+                  misses an entry is a broken chain (RECLAIM DIRECTORY
+                  DIAGNOSTICS/A or BFORCE rebuild it).
+``MLANDATA``      messages (rtype 1), one copy per mailbox holding it; payload =
+                  message number (u32) + the message in Import/Export text.
+``USRnnnnn``      one per mailbox (local users ``L``, post office entries ``P``,
+                  bulletin boards): an owner record (rtype 1) and one reference
+                  per message (rtype 2: number, MLANDATA offset, folder). A
+                  reference whose offset does not hold that message is a broken
+                  message index (CHKSTAT DIAGNOSTICS/M rebuilds it).
+``NFTCHECK``      the mailbox-file table (rtype 1: mailbox number, file name).
+                  A listed file that is missing, or a mailbox file not listed,
+                  is an "NFT error" (CHKSTAT NFT/C repairs it). What NFT stands
+                  for is unknown (§1.3); the table is our model.
+``CCVER.TB`` ``CCINTL.TB`` ``CCPODD.00`` ``CCPOMS``  small text files the
+                  connector reads at start and touches at stop (§1.3).
+``CCADMIN\\IE.RI`` the Import/Export 6.0 resource file, DB8 only.
+``CCPODOWN``      present while the post office is shut down.
+
+Mail queued for another post office (or for Exchange) waits in the mailbox of
+that post office's ``P`` entry, which is what EXPORT ``/N<P entry>`` reads.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from sim.errors import PostofficeError
+from sim.fsutil import atomic_write_bytes, listdir_sorted
+from sim.message import CODEPAGE, Message, iter_messages, render_message
+from sim.postoffice import records as rf
+
+__all__ = [
+    "CCPODOWN",
+    "DirectoryEntry",
+    "Location",
+    "PoIdentity",
+    "Postoffice",
+    "StoredMessage",
+]
+
+POMBOX = "CCPOMBOX.000"
+CLANDATA = "CLANDATA"
+MLANDATA = "MLANDATA"
+NFTCHECK = "NFTCHECK"
+CCPODOWN = "CCPODOWN"
+CCVER = "CCVER.TB"
+CCINTL = "CCINTL.TB"
+CCPODD = "CCPODD.00"
+CCPOMS = "CCPOMS"
+CCADMIN = "CCADMIN"
+IE_RI = "IE.RI"
+NFTERROR = "NFTERROR.LOG"
+
+# record types
+T_IDENTITY = 1
+T_ENTRY = 1
+T_CHAIN = 2
+T_LIST = 3
+T_MESSAGE = 1
+T_OWNER = 1
+T_REF = 2
+T_NFT = 1
+
+_U32 = struct.Struct("<I")
+_ENTRY = struct.Struct("<IIc")
+_REF = struct.Struct("<II")
+
+
+class Location(StrEnum):
+    """Directory location codes (§1.4, IE51-RM)."""
+
+    LOCAL = "L"
+    REMOTE_LOCAL = "l"
+    MOBILE = "R"
+    REMOTE = "r"
+    POST_OFFICE = "P"
+    INDIRECT_PO = "p"
+    ALIAS = "A"
+    REMOTE_ALIAS = "a"
+    BULLETIN_BOARD = "B"  # modelled: BB titles live in the directory too
+
+
+#: entries whose mail is held in this post office's database (§1.4, PMDF 38.5.6)
+MAILBOX_LOCATIONS = frozenset({Location.LOCAL, Location.POST_OFFICE, Location.BULLETIN_BOARD})
+
+
+def _enc(text: str) -> bytes:
+    return text.encode(CODEPAGE, errors="replace")
+
+
+def _dec(data: bytes) -> str:
+    return data.decode(CODEPAGE, errors="replace")
+
+
+def password_check(password: str) -> int:
+    """The stored check value of a PO password (names and passwords are case-insensitive)."""
+    return zlib.crc32(_enc(password.upper()))
+
+
+@dataclass(frozen=True, slots=True)
+class PoIdentity:
+    name: str
+    password_check: int
+    db_version: int
+    language: str
+
+    def password_matches(self, password: str) -> bool:
+        return password_check(password) == self.password_check
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryEntry:
+    number: int
+    name: str
+    location: Location
+    address: str = ""
+    comments: str = ""
+    mailbox: int = 0  # 0: no mailbox file
+
+    @property
+    def mailbox_file(self) -> str:
+        return f"USR{self.mailbox:05d}" if self.mailbox else ""
+
+    @property
+    def post_office(self) -> str:
+        """First word of the address: the PO a remote entry lives on (§1.4)."""
+        return self.address.split(" ", 1)[0] if self.address else ""
+
+    @property
+    def foreign_alias(self) -> str:
+        """Words after the PO name in the address: the FAN (§1.4, PMDF 38.5.9)."""
+        parts = self.address.split(" ", 1)
+        return parts[1] if len(parts) > 1 else ""
+
+    def encode(self) -> bytes:
+        text = "\x00".join((self.name, self.address, self.comments))
+        return _ENTRY.pack(self.number, self.mailbox, self.location.value.encode()) + _enc(text)
+
+    @classmethod
+    def decode(cls, payload: bytes) -> DirectoryEntry:
+        number, mailbox, locn = _ENTRY.unpack_from(payload)
+        name, address, comments = _dec(payload[_ENTRY.size :]).split("\x00")
+        return cls(number, name, Location(locn.decode()), address, comments, mailbox)
+
+
+@dataclass(frozen=True, slots=True)
+class MailingList:
+    name: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    number: int
+    folder: str
+    message: Message
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    number: int
+    offset: int
+    folder: str
+
+    def encode(self) -> bytes:
+        return _REF.pack(self.number, self.offset) + _enc(self.folder)
+
+    @classmethod
+    def decode(cls, payload: bytes) -> Ref:
+        number, offset = _REF.unpack_from(payload)
+        return cls(number, offset, _dec(payload[_REF.size :]))
+
+
+def build_file(kind: bytes, db_version: int, items: Iterable[tuple[int, bytes]], nxt: int) -> bytes:
+    """A complete, consistent record file from (rtype, payload) pairs."""
+    body = b"".join(rf.encode_record(payload, rtype) for rtype, payload in items)
+    count = body.count(b"") and 0  # placeholder keeps mypy quiet about unused name
+    del count
+    header = rf.Header(kind, db_version, 0, len(body), 0, nxt)
+    header.live_count = _count_records(body)
+    return rf.encode_header(header) + body
+
+
+def _count_records(body: bytes) -> int:
+    count = 0
+    pos = 0
+    while pos < len(body):
+        (size,) = _U32.unpack_from(body, pos)
+        pos += rf.RECORD_SIZE + size
+        count += 1
+    return count
+
+
+def encode_message(number: int, message: Message) -> bytes:
+    return _U32.pack(number) + _enc(render_message(message, itemsize=True))
+
+
+def decode_message(payload: bytes) -> tuple[int, Message]:
+    (number,) = _U32.unpack_from(payload)
+    text = _dec(payload[_U32.size :])
+    (message,) = iter_messages(io.StringIO(text, newline=""), itemsize=True)
+    return number, message
+
+
+class Postoffice:
+    """One post office directory. Stateless: every call reads what it needs from disk."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    # -- creation ---------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        path: Path,
+        *,
+        name: str,
+        password: str,
+        db_version: int = 6,
+        language: str = "US English",
+    ) -> Postoffice:
+        """Create an empty post office (directory must not hold one already)."""
+        if db_version not in (6, 8):
+            raise PostofficeError(f"DB version must be 6 or 8, not {db_version}")
+        path.mkdir(parents=True, exist_ok=True)
+        if any(p.name.upper().startswith("CCPOMBOX.") for p in path.iterdir()):
+            raise PostofficeError(f"{path} already holds a post office")
+        ident = "\x00".join((name, str(password_check(password)), language))
+        files = {
+            POMBOX: build_file(b"POMB", db_version, [(T_IDENTITY, _enc(ident))], 1),
+            CLANDATA: build_file(b"CLAN", db_version, [(T_CHAIN, b"")], 1),
+            MLANDATA: build_file(b"MLAN", db_version, [], 1),
+            NFTCHECK: build_file(b"NFT ", db_version, [], 1),
+        }
+        for fname, data in files.items():
+            (path / fname).write_bytes(data)
+        (path / CCVER).write_bytes(_enc(f"DB{db_version}\r\n"))
+        (path / CCINTL).write_bytes(_enc(f"{language}\r\n"))
+        (path / CCPODD).write_bytes(_enc("CLANDATA\r\nMLANDATA\r\nNFTCHECK\r\n"))
+        (path / CCPOMS).write_bytes(b"")
+        if db_version == 8:
+            (path / CCADMIN).mkdir(exist_ok=True)
+            (path / CCADMIN / IE_RI).write_bytes(_enc("cc:Mail Import/Export resources 6.0\r\n"))
+        return cls(path)
+
+    # -- identity and state -----------------------------------------------------------------
+
+    def names(self) -> dict[str, str]:
+        """Case-folded file name -> real name, from one directory listing."""
+        if not self.path.is_dir():
+            return {}
+        return {p.name.casefold(): p.name for p in self.path.iterdir()}
+
+    def is_postoffice(self, names: dict[str, str] | None = None) -> bool:
+        """A path is a post office if it holds ``CCPOMBOX.*`` (KB Q170011)."""
+        names = self.names() if names is None else names
+        return any(n.startswith("ccpombox.") for n in names)
+
+    def is_shut_down(self, names: dict[str, str] | None = None) -> bool:
+        names = self.names() if names is None else names
+        return CCPODOWN.casefold() in names
+
+    def shut_down(self, reason: str = "Maintenance") -> None:
+        (self.path / CCPODOWN).write_bytes(_enc(reason + "\r\n"))
+
+    def reopen(self) -> None:
+        for p in self.path.iterdir():
+            if p.name.casefold() == CCPODOWN.casefold():
+                p.unlink()
+
+    def file(self, name: str) -> Path:
+        return self.path / name
+
+    def identity(self) -> PoIdentity:
+        names = self.names()
+        pombox = next((names[n] for n in sorted(names) if n.startswith("ccpombox.")), None)
+        if pombox is None:
+            raise PostofficeError(f"{self.path} is not a post office (no CCPOMBOX.*)")
+        scan = rf.read_record_file(self.path / pombox)
+        live = scan.live
+        if not live:
+            raise PostofficeError(f"{pombox} holds no identity record")
+        name, check, language = _dec(live[0].payload).split("\x00")
+        return PoIdentity(name, int(check), scan.header.db_version, language)
+
+    # -- directory --------------------------------------------------------------------------
+
+    def _clan(self) -> rf.FileScan:
+        return rf.read_record_file(self.path / CLANDATA)
+
+    def entries(self) -> list[DirectoryEntry]:
+        """Live directory entries in name order (reads CLANDATA once)."""
+        scan = self._clan()
+        found = [DirectoryEntry.decode(r.payload) for r in scan.records if r.live and r.rtype == T_ENTRY]
+        return sorted(found, key=lambda e: e.name.casefold())
+
+    def find(self, name: str, entries: Sequence[DirectoryEntry] | None = None) -> DirectoryEntry | None:
+        key = name.casefold()
+        for entry in self.entries() if entries is None else entries:
+            if entry.name.casefold() == key:
+                return entry
+        return None
+
+    def lists(self) -> list[MailingList]:
+        scan = self._clan()
+        found = []
+        for r in scan.records:
+            if r.live and r.rtype == T_LIST:
+                name, members = _dec(r.payload).split("\x00")
+                found.append(MailingList(name, tuple(m for m in members.split("\x1f") if m)))
+        return sorted(found, key=lambda m: m.name.casefold())
+
+    def _write_directory(
+        self, entries: Sequence[DirectoryEntry], lists: Sequence[MailingList], nxt: int
+    ) -> None:
+        """Rewrite CLANDATA whole: entries, lists, then the chain in name order."""
+        db = self._clan().header.db_version
+        ordered = sorted(entries, key=lambda e: e.name.casefold())
+        items: list[tuple[int, bytes]] = [(T_ENTRY, e.encode()) for e in ordered]
+        items += [(T_LIST, _enc(m.name + "\x00" + "\x1f".join(m.members))) for m in lists]
+        offsets = []
+        pos = rf.HEADER_SIZE
+        for _, payload in items[: len(ordered)]:
+            offsets.append(pos)
+            pos += rf.RECORD_SIZE + len(payload)
+        items.append((T_CHAIN, b"".join(_U32.pack(o) for o in offsets)))
+        atomic_write_bytes(self.path / CLANDATA, build_file(b"CLAN", db, items, nxt))
+
+    def add_entry(
+        self,
+        name: str,
+        location: Location | str,
+        *,
+        address: str = "",
+        comments: str = "",
+    ) -> DirectoryEntry:
+        """Add a directory entry; entries that hold mail get a mailbox file."""
+        return self.add_entries([(name, Location(location), address, comments)])[0]
+
+    def add_entries(
+        self, specs: Sequence[tuple[str, Location, str, str]]
+    ) -> list[DirectoryEntry]:
+        """Add many entries with one directory write and one NFT write."""
+        scan = self._clan()
+        entries = [DirectoryEntry.decode(r.payload) for r in scan.records if r.live and r.rtype == T_ENTRY]
+        taken = {e.name.casefold() for e in entries}
+        nxt = scan.header.next_number
+        mailboxes = [e.mailbox for e in entries if e.mailbox]
+        next_box = max(mailboxes, default=0) + 1
+        added: list[DirectoryEntry] = []
+        for name, location, address, comments in specs:
+            if not name or name.casefold() in taken:
+                raise PostofficeError(f"directory entry {name!r} already exists or is empty")
+            taken.add(name.casefold())
+            box = 0
+            if location in MAILBOX_LOCATIONS:
+                box, next_box = next_box, next_box + 1
+            entry = DirectoryEntry(nxt, name, location, address, comments, box)
+            nxt += 1
+            added.append(entry)
+        db = scan.header.db_version
+        for entry in added:
+            if entry.mailbox:
+                owner = _U32.pack(entry.number) + _enc(entry.name)
+                data = build_file(b"USR ", db, [(T_OWNER, owner)], 1)
+                (self.path / entry.mailbox_file).write_bytes(data)
+        self._write_directory(entries + added, self.lists(), nxt)
+        if any(e.mailbox for e in added):
+            self._write_nft([e for e in entries + added if e.mailbox])
+        return added
+
+    def update_entry(self, name: str, *, address: str | None = None, comments: str | None = None) -> DirectoryEntry:
+        scan = self._clan()
+        entries = [DirectoryEntry.decode(r.payload) for r in scan.records if r.live and r.rtype == T_ENTRY]
+        for i, e in enumerate(entries):
+            if e.name.casefold() == name.casefold():
+                new = DirectoryEntry(
+                    e.number,
+                    e.name,
+                    e.location,
+                    e.address if address is None else address,
+                    e.comments if comments is None else comments,
+                    e.mailbox,
+                )
+                entries[i] = new
+                self._write_directory(entries, self.lists(), scan.header.next_number)
+                return new
+        raise PostofficeError(f"no directory entry {name!r}")
+
+    def delete_entries(self, names: Iterable[str]) -> list[DirectoryEntry]:
+        """Delete entries (and their mailbox files). Unknown names are ignored."""
+        drop = {n.casefold() for n in names}
+        scan = self._clan()
+        entries = [DirectoryEntry.decode(r.payload) for r in scan.records if r.live and r.rtype == T_ENTRY]
+        gone = [e for e in entries if e.name.casefold() in drop]
+        if not gone:
+            return []
+        for e in gone:
+            if e.mailbox:
+                self.remove_messages(e, [s.number for s in self.mailbox(e)])
+                (self.path / e.mailbox_file).unlink(missing_ok=True)
+        kept = [e for e in entries if e.name.casefold() not in drop]
+        self._write_directory(kept, self.lists(), scan.header.next_number)
+        self._write_nft([e for e in kept if e.mailbox])
+        return gone
+
+    def add_list(self, name: str, members: Sequence[str]) -> MailingList:
+        scan = self._clan()
+        entries = [DirectoryEntry.decode(r.payload) for r in scan.records if r.live and r.rtype == T_ENTRY]
+        lists = [m for m in self.lists() if m.name.casefold() != name.casefold()]
+        new = MailingList(name, tuple(members))
+        self._write_directory(entries, [*lists, new], scan.header.next_number)
+        return new
+
+    def _write_nft(self, with_mailbox: Sequence[DirectoryEntry]) -> None:
+        db = self._clan().header.db_version
+        items = [(T_NFT, _U32.pack(e.mailbox) + _enc(e.mailbox_file)) for e in with_mailbox]
+        atomic_write_bytes(self.path / NFTCHECK, build_file(b"NFT ", db, items, 1))
+
+    # -- mail -------------------------------------------------------------------------------
+
+    def _require_mailbox(self, entry: DirectoryEntry | str) -> DirectoryEntry:
+        if isinstance(entry, str):
+            found = self.find(entry)
+            if found is None:
+                raise PostofficeError(f"no directory entry {entry!r}")
+            entry = found
+        if not entry.mailbox:
+            raise PostofficeError(f"{entry.name!r} ({entry.location.value}) has no mailbox")
+        return entry
+
+    def refs(self, entry: DirectoryEntry) -> list[Ref]:
+        scan = rf.read_record_file(self.path / entry.mailbox_file)
+        return [Ref.decode(r.payload) for r in scan.records if r.live and r.rtype == T_REF]
+
+    def deliver(
+        self, entry: DirectoryEntry | str, messages: Iterable[Message], folder: str = "Inbox"
+    ) -> list[int]:
+        """Store messages in a mailbox: append to MLANDATA, then add the references."""
+        entry = self._require_mailbox(entry)
+        numbers = self._append_messages(messages)
+        if numbers:
+            self._add_refs(entry, [Ref(n, off, folder) for n, off in numbers])
+        return [n for n, _ in numbers]
+
+    def _append_messages(self, messages: Iterable[Message]) -> list[tuple[int, int]]:
+        """Append message records; the header is rewritten last (a crash leaves a torn tail)."""
+        path = self.path / MLANDATA
+        placed: list[tuple[int, int]] = []
+        with path.open("r+b") as fh:
+            header = rf.decode_header(fh.read(rf.HEADER_SIZE))
+            pos = rf.HEADER_SIZE + header.used_bytes
+            fh.seek(pos)
+            number = header.next_number
+            chunk: list[bytes] = []
+            for message in messages:
+                record = rf.encode_record(encode_message(number, message), T_MESSAGE)
+                chunk.append(record)
+                placed.append((number, pos))
+                pos += len(record)
+                number += 1
+                if len(chunk) >= 256:
+                    fh.write(b"".join(chunk))
+                    chunk.clear()
+            fh.write(b"".join(chunk))
+            header.live_count += len(placed)
+            header.used_bytes = pos - rf.HEADER_SIZE
+            header.next_number = number
+            fh.seek(0)
+            fh.write(rf.encode_header(header))
+        return placed
+
+    def _add_refs(self, entry: DirectoryEntry, refs: Sequence[Ref]) -> None:
+        path = self.path / entry.mailbox_file
+        with path.open("r+b") as fh:
+            header = rf.decode_header(fh.read(rf.HEADER_SIZE))
+            fh.seek(rf.HEADER_SIZE + header.used_bytes)
+            body = b"".join(rf.encode_record(r.encode(), T_REF) for r in refs)
+            fh.write(body)
+            header.live_count += len(refs)
+            header.used_bytes += len(body)
+            fh.seek(0)
+            fh.write(rf.encode_header(header))
+
+    def read_messages(self, refs: Sequence[Ref]) -> Iterator[StoredMessage]:
+        """Read the referenced messages from MLANDATA, one seek each, streaming."""
+        if not refs:
+            return
+        with (self.path / MLANDATA).open("rb") as fh:
+            for ref in refs:
+                fh.seek(ref.offset)
+                head = fh.read(rf.RECORD_SIZE)
+                size, status, rtype, crc = rf.RECORD.unpack(head)
+                payload = fh.read(size)
+                if status != rf.LIVE or zlib.crc32(payload) != crc or rtype != T_MESSAGE:
+                    raise PostofficeError(f"message {ref.number}: index points at a bad record")
+                number, message = decode_message(payload)
+                if number != ref.number:
+                    raise PostofficeError(f"message {ref.number}: index points at message {number}")
+                yield StoredMessage(number, ref.folder, message)
+
+    def mailbox(self, entry: DirectoryEntry | str) -> list[StoredMessage]:
+        entry = self._require_mailbox(entry)
+        return list(self.read_messages(self.refs(entry)))
+
+    def remove_messages(self, entry: DirectoryEntry | str, numbers: Iterable[int]) -> int:
+        """Remove messages from a mailbox: drop the references, then free the records."""
+        entry = self._require_mailbox(entry)
+        drop = set(numbers)
+        if not drop:
+            return 0
+        refs = self.refs(entry)
+        gone = [r for r in refs if r.number in drop]
+        kept = [r for r in refs if r.number not in drop]
+        scan = rf.read_record_file(self.path / entry.mailbox_file)
+        owner = [(r.rtype, r.payload) for r in scan.records if r.live and r.rtype == T_OWNER]
+        items = owner + [(T_REF, r.encode()) for r in kept]
+        db = scan.header.db_version
+        data = build_file(b"USR ", db, items, scan.header.next_number)
+        atomic_write_bytes(self.path / entry.mailbox_file, data)
+        self._free_records([r.offset for r in gone])
+        return len(gone)
+
+    def _free_records(self, offsets: Sequence[int]) -> None:
+        if not offsets:
+            return
+        with (self.path / MLANDATA).open("r+b") as fh:
+            header = rf.decode_header(fh.read(rf.HEADER_SIZE))
+            for offset in sorted(offsets):
+                fh.seek(offset)
+                (size,) = _U32.unpack(fh.read(4))
+                fh.seek(offset + 4)
+                fh.write(rf.FREE)
+                header.live_count -= 1
+                header.free_bytes += rf.RECORD_SIZE + size
+            fh.seek(0)
+            fh.write(rf.encode_header(header))
+
+    # -- listing ----------------------------------------------------------------------------
+
+    def listing(self) -> list[tuple[str, int]]:
+        """``dir`` of the post office directory: (name, size), sorted."""
+        out = []
+        for p in listdir_sorted(self.path):
+            if p.is_dir():
+                out.append((p.name + "\\", 0))
+            else:
+                out.append((p.name, p.stat().st_size))
+        return out
