@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import importlib
 import io
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TextIO
 
+from sim.message import DateStyle
 from sim.programs.cmdline import split_command_line
 
 if TYPE_CHECKING:
@@ -72,6 +73,11 @@ class ProgramContext:
     stdout: TextIO
     #: the Windows directory the program was found in ("" when run from the command line)
     directory: str = ""
+    #: the machine's NT locale short-date order (Import 5.12-5.15 parse dates with it, Q180641)
+    date_style: DateStyle = DateStyle.US
+    #: values the caller writes into Export.ini / Import.ini (keys modelled, §7 item 4),
+    #: e.g. {"MaxAddressBuffer": "163840"}
+    options: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def major(self) -> int:
@@ -132,6 +138,8 @@ def run_program(
     *,
     account: str | None,
     search_path: Sequence[str],
+    date_style: DateStyle = DateStyle.US,
+    options: Mapping[str, str] | None = None,
 ) -> ProgramRun:
     """Find ``file_name`` on the path and run it with a DOS command-line string."""
     found = find_program(world, file_name, search_path)
@@ -147,7 +155,9 @@ def run_program(
         out.write(f"R0002 Resource file not found: {missing}.\n")
         return ProgramRun(file_name, command_line, None, out.getvalue(), "failed to run")
     module = importlib.import_module(PROGRAM_FILES[file_name.upper()])
-    ctx = ProgramContext(world, account, program, version, out, directory)
+    ctx = ProgramContext(
+        world, account, program, version, out, directory, date_style, dict(options or {})
+    )
     main: ProgramMain = module.main
     code = main(split_command_line(command_line), ctx)
     return ProgramRun(file_name, command_line, int(code), out.getvalue())
