@@ -1,7 +1,84 @@
-"""The ``ccsim`` command line."""
+"""The ``ccsim`` command line.
 
+Exit codes (after pytest's ``ExitCode``): 0 success, 1 a scenario failed,
+2 usage error or invalid input file, 3 internal error. The cc:Mail program
+commands (``ccsim export`` ...) exit with the program's own result code.
+"""
+
+from __future__ import annotations
+
+import importlib
 import sys
+from enum import IntEnum
+
+__all__ = ["ExitCode", "app", "main"]
 
 
-def main() -> None:
-    sys.exit(0)
+class ExitCode(IntEnum):
+    OK = 0  #: every selected scenario passed / the command did its job
+    SCENARIO_FAILED = 1  #: wrong diagnosis, error not cleared, or mail lost
+    USAGE = 2  #: bad arguments, or unreadable/invalid input file
+    INTERNAL = 3  #: a bug in ccsim
+
+
+def _build_app():  # noqa: ANN202 - typer is imported lazily
+    import typer
+
+    from harness.commands import COMMAND_MODULES
+
+    application = typer.Typer(
+        name="ccsim",
+        help="Simulated Lotus cc:Mail post office and Exchange Connector for Lotus cc:Mail.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+
+    @application.callback(invoke_without_command=True)
+    def _root(
+        version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+    ) -> None:
+        if version:
+            _print_version()
+            raise typer.Exit(0)
+
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(application)
+    return application
+
+
+def _print_version() -> None:
+    from sim import __version__
+
+    print(f"ccsim {__version__}")
+
+
+def app() -> None:
+    """Run the typer application (for ``python -m harness.cli``)."""
+    _build_app()(prog_name="ccsim")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point."""
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["--version"]:  # fast path: no typer import
+        _print_version()
+        sys.exit(ExitCode.OK)
+    application = _build_app()
+    try:
+        application(args=args, prog_name="ccsim", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
+        if isinstance(code, int) and code == 2:
+            sys.exit(ExitCode.USAGE)
+        raise
+
+
+if __name__ == "__main__":
+    main()
