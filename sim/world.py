@@ -27,27 +27,44 @@ __all__ = ["LockTable", "Origin", "World"]
 
 
 class LockTable:
-    """Who holds a post office open exclusively (ADMIN, CHKSTAT, another program).
+    """Who holds a post office open: exclusively (ADMIN, CHKSTAT, RECLAIM) or shared.
 
     cc:Mail programs share the database files through file locks; the world keeps
-    the holders here, keyed by the post office directory (case-folded).
+    the holders here, keyed by the post office directory (case-folded). EXPORT and
+    IMPORT fail with code 4 only against an *exclusive* holder; CHKSTAT and
+    RECLAIM need the post office to themselves, so any other holder (the running
+    connector service holds it shared) makes them fail. Modelled, not documented
+    (§3: "Stop the connector service before CHKSTAT/RECLAIM"; KB Q179072).
     """
 
     def __init__(self) -> None:
-        self._holders: dict[str, str] = {}
+        self._holders: dict[str, dict[str, bool]] = {}
 
     @staticmethod
     def _key(path: Path) -> str:
         return str(path).casefold()
 
-    def acquire(self, path: Path, holder: str) -> None:
-        self._holders[self._key(path)] = holder
+    def acquire(self, path: Path, holder: str, *, exclusive: bool = True) -> None:
+        self._holders.setdefault(self._key(path), {})[holder] = exclusive
 
-    def release(self, path: Path) -> None:
-        self._holders.pop(self._key(path), None)
+    def release(self, path: Path, holder: str) -> None:
+        held = self._holders.get(self._key(path), {})
+        held.pop(holder, None)
 
-    def holder(self, path: Path) -> str | None:
-        return self._holders.get(self._key(path))
+    def holders(self, path: Path) -> dict[str, bool]:
+        """Holder name -> exclusive, for one post office."""
+        return dict(self._holders.get(self._key(path), {}))
+
+    def exclusive_holder(self, path: Path) -> str | None:
+        """The holder that keeps everyone else out, if any."""
+        for holder, exclusive in sorted(self.holders(path).items()):
+            if exclusive:
+                return holder
+        return None
+
+    def others(self, path: Path, me: str) -> list[str]:
+        """Everyone but ``me`` holding the post office (exclusive or shared)."""
+        return sorted(h for h in self.holders(path) if h != me)
 
 
 @dataclass(frozen=True, slots=True)
