@@ -1,0 +1,1 @@
+"""The Microsoft Exchange Connector for Lotus cc:Mail (MSExchangeCCMC), reference §4."""
