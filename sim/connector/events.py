@@ -241,6 +241,13 @@ _SPECS = (
 )
 # fmt: on
 
+#: which sources use each category: the connector's four (§4.3), plus the catalogue's
+_CATEGORY_SOURCES = {
+    c: {CCMC.casefold()} if c in (_GEN, _IN, _OUT, _DS) else set() for c in Category
+}
+for _entry in _SPECS:
+    _CATEGORY_SOURCES[_entry.category].add(_entry.source.casefold())
+
 #: event ID -> entry (the IDs of the three sources do not collide)
 CATALOGUE: Mapping[int, EventSpec] = {s.event_id: s for s in _SPECS}
 
@@ -365,7 +372,6 @@ def category_name(source: str, number: int) -> str:
     if number == 0:
         return "None"
     category = _CATEGORY_BY_NUMBER.get(number)
-    sources = {s.source.casefold() for s in _SPECS if s.category is category}
-    if category is not None and source.casefold() in sources:
+    if category is not None and source.casefold() in _CATEGORY_SOURCES[category]:
         return category.value
     return f"({number})"
