@@ -1,0 +1,174 @@
+"""What a support engineer can see, collected from the world or from a customer's files.
+
+Diagnosis reads only this (STYLE.md §9): the event log, the connector's settings,
+directory listings of the post office and ``Ccmcdata``, the output and result code
+of ANALYZE and of a manual EXPORT run as the service account (KB Q282172,
+Q233164 ``ccmc ccdir``), an access check of the service account on the post
+office path (§6 verification procedure), what cc:Mail ADMIN shows of the
+directory, and the Exchange server's facts (install path, registry, system PATH).
+It never sees which fault was injected.
+
+Every part but the events may be missing: a customer who sent only
+``AppEvent.Evt`` gives events alone, and the rules then say what to check next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sim.eventlog import EventRecord
+
+__all__ = [
+    "AccessView",
+    "Evidence",
+    "ExchangeView",
+    "ProgramOutput",
+    "ProgramView",
+    "SettingsView",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramOutput:
+    """A program run by hand, as support would run it (command, account, code, console)."""
+
+    command: str
+    account: str
+    code: int | None
+    output: str
+    #: "" when it ran; "not found" or "failed to run" otherwise
+    failure: str = ""
+
+    def quote(self) -> str:
+        shown = "did not run" if self.code is None else f"result code {self.code}"
+        last = [line for line in self.output.splitlines() if line.strip()][-1:] or [""]
+        return f"{self.command} as {self.account}: {shown} {last[0]}".rstrip()
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsView:
+    """The connector's property pages as the Exchange Administrator shows them (§4.3)."""
+
+    po_name: str
+    po_password: str
+    po_path: str
+    version_choice: str
+    language: str
+    address_space: tuple[str, ...]
+    export_containers: tuple[str, ...]
+    dirsync_schedule: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramView:
+    """A program file found on the system PATH (``export /?`` shows the version)."""
+
+    name: str
+    directory: str
+    version: str
+    ie_ri_beside: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeView:
+    """Facts of the Exchange server: install path, registry, PATH, locale, NT level."""
+
+    server: str
+    version: str
+    service_pack: int
+    install_path: str
+    connector_store_path: str
+    system_path: tuple[str, ...]
+    programs: tuple[ProgramView, ...]
+    registry: tuple[tuple[str, str], ...]
+    nt_date_order: str
+    nt_service_pack: int
+    lsa2_hotfix: bool
+    service_running: bool
+    existing_containers: tuple[str, ...] = ()
+
+    def registry_value(self, name: str) -> str | None:
+        for key, value in self.registry:
+            if key.casefold() == name.casefold():
+                return value
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class AccessView:
+    """An access check of the service account on a post office path (§6)."""
+
+    account: str
+    path: str
+    reachable: bool
+    can_read: bool
+    can_export: bool
+    can_write: bool
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Everything collected for one diagnosis. Only ``events`` is always present."""
+
+    #: the Application log, oldest first, every source
+    events: tuple[EventRecord, ...]
+    settings: SettingsView | None = None
+    exchange: ExchangeView | None = None
+    #: ``dir`` of the post office directory at its real location: (name, size)
+    po_listing: tuple[tuple[str, int], ...] | None = None
+    #: ``dir`` of each Ccmcdata folder: folder name -> file names
+    ccmcdata: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+    #: ANALYZE run by the cc:Mail administrator on the post office
+    analyze: ProgramOutput | None = None
+    #: EXPORT /DIRECTORY with the connector's own settings, as the service account
+    export_configured: ProgramOutput | None = None
+    #: the same with the name, password and path the cc:Mail administrator knows
+    export_admin: ProgramOutput | None = None
+    access: AccessView | None = None
+    #: cc:Mail ADMIN's directory: (name, location code, comments) of post office entries
+    po_entries: tuple[tuple[str, str, str], ...] | None = None
+    #: the post office name as cc:Mail ADMIN shows it
+    po_name: str | None = None
+    #: the Exchange site's name (whose P entry dirsync creates)
+    site: str | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    # -- helpers the rules share --------------------------------------------------------------
+
+    def ccmc(self, *event_ids: int) -> list[EventRecord]:
+        """MSExchangeCCMC events with these IDs (all IDs when none given), oldest first."""
+        wanted = set(event_ids)
+        return [
+            e
+            for e in self.events
+            if e.source == "MSExchangeCCMC" and (not wanted or e.event_id in wanted)
+        ]
+
+    def from_source(self, source: str, *event_ids: int) -> list[EventRecord]:
+        wanted = set(event_ids)
+        return [
+            e for e in self.events if e.source == source and (not wanted or e.event_id in wanted)
+        ]
+
+    def folder(self, name: str) -> tuple[str, ...] | None:
+        """File names in one Ccmcdata folder, or None when no listing was collected."""
+        if self.ccmcdata is None:
+            return None
+        for folder, names in self.ccmcdata:
+            if folder.casefold() == name.casefold():
+                return names
+        return ()
+
+    def po_has(self, name: str) -> bool | None:
+        if self.po_listing is None:
+            return None
+        return any(n.casefold() == name.casefold() for n, _ in self.po_listing)
+
+    def after_last(self, event_id: int, records: Sequence[EventRecord]) -> list[EventRecord]:
+        """Those of ``records`` logged after the last CCMC event ``event_id``."""
+        marks = [e.record_number for e in self.ccmc(event_id)]
+        if not marks:
+            return list(records)
+        return [r for r in records if r.record_number > marks[-1]]
