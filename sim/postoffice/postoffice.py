@@ -192,22 +192,14 @@ class Ref:
 
 def build_file(kind: bytes, db_version: int, items: Iterable[tuple[int, bytes]], nxt: int) -> bytes:
     """A complete, consistent record file from (rtype, payload) pairs."""
-    body = b"".join(rf.encode_record(payload, rtype) for rtype, payload in items)
-    count = body.count(b"") and 0  # placeholder keeps mypy quiet about unused name
-    del count
-    header = rf.Header(kind, db_version, 0, len(body), 0, nxt)
-    header.live_count = _count_records(body)
+    records = [rf.encode_record(payload, rtype) for rtype, payload in items]
+    body = b"".join(records)
+    header = rf.Header(kind, db_version, len(records), len(body), 0, nxt)
     return rf.encode_header(header) + body
 
 
-def _count_records(body: bytes) -> int:
-    count = 0
-    pos = 0
-    while pos < len(body):
-        (size,) = _U32.unpack_from(body, pos)
-        pos += rf.RECORD_SIZE + size
-        count += 1
-    return count
+def _live_entries(scan: rf.FileScan) -> list[DirectoryEntry]:
+    return [DirectoryEntry.decode(r.payload) for r in scan.records if r.live and r.rtype == T_ENTRY]
 
 
 def encode_message(number: int, message: Message) -> bytes:
@@ -311,10 +303,12 @@ class Postoffice:
     def entries(self) -> list[DirectoryEntry]:
         """Live directory entries in name order (reads CLANDATA once)."""
         scan = self._clan()
-        found = [DirectoryEntry.decode(r.payload) for r in scan.records if r.live and r.rtype == T_ENTRY]
+        found = _live_entries(scan)
         return sorted(found, key=lambda e: e.name.casefold())
 
-    def find(self, name: str, entries: Sequence[DirectoryEntry] | None = None) -> DirectoryEntry | None:
+    def find(
+        self, name: str, entries: Sequence[DirectoryEntry] | None = None
+    ) -> DirectoryEntry | None:
         key = name.casefold()
         for entry in self.entries() if entries is None else entries:
             if entry.name.casefold() == key:
@@ -357,12 +351,10 @@ class Postoffice:
         """Add a directory entry; entries that hold mail get a mailbox file."""
         return self.add_entries([(name, Location(location), address, comments)])[0]
 
-    def add_entries(
-        self, specs: Sequence[tuple[str, Location, str, str]]
-    ) -> list[DirectoryEntry]:
+    def add_entries(self, specs: Sequence[tuple[str, Location, str, str]]) -> list[DirectoryEntry]:
         """Add many entries with one directory write and one NFT write."""
         scan = self._clan()
-        entries = [DirectoryEntry.decode(r.payload) for r in scan.records if r.live and r.rtype == T_ENTRY]
+        entries = _live_entries(scan)
         taken = {e.name.casefold() for e in entries}
         nxt = scan.header.next_number
         mailboxes = [e.mailbox for e in entries if e.mailbox]
@@ -389,9 +381,11 @@ class Postoffice:
             self._write_nft([e for e in entries + added if e.mailbox])
         return added
 
-    def update_entry(self, name: str, *, address: str | None = None, comments: str | None = None) -> DirectoryEntry:
+    def update_entry(
+        self, name: str, *, address: str | None = None, comments: str | None = None
+    ) -> DirectoryEntry:
         scan = self._clan()
-        entries = [DirectoryEntry.decode(r.payload) for r in scan.records if r.live and r.rtype == T_ENTRY]
+        entries = _live_entries(scan)
         for i, e in enumerate(entries):
             if e.name.casefold() == name.casefold():
                 new = DirectoryEntry(
@@ -411,7 +405,7 @@ class Postoffice:
         """Delete entries (and their mailbox files). Unknown names are ignored."""
         drop = {n.casefold() for n in names}
         scan = self._clan()
-        entries = [DirectoryEntry.decode(r.payload) for r in scan.records if r.live and r.rtype == T_ENTRY]
+        entries = _live_entries(scan)
         gone = [e for e in entries if e.name.casefold() in drop]
         if not gone:
             return []
@@ -426,10 +420,20 @@ class Postoffice:
 
     def add_list(self, name: str, members: Sequence[str]) -> MailingList:
         scan = self._clan()
-        entries = [DirectoryEntry.decode(r.payload) for r in scan.records if r.live and r.rtype == T_ENTRY]
+        entries = _live_entries(scan)
         lists = [m for m in self.lists() if m.name.casefold() != name.casefold()]
         new = MailingList(name, tuple(members))
         self._write_directory(entries, [*lists, new], scan.header.next_number)
+        return new
+
+    def add_lists(self, lists: Sequence[tuple[str, Sequence[str]]]) -> list[MailingList]:
+        """Add or replace many mailing lists with one directory write."""
+        scan = self._clan()
+        entries = _live_entries(scan)
+        new = [MailingList(name, tuple(members)) for name, members in lists]
+        replaced = {m.name.casefold() for m in new}
+        kept = [m for m in self.lists() if m.name.casefold() not in replaced]
+        self._write_directory(entries, kept + new, scan.header.next_number)
         return new
 
     def _write_nft(self, with_mailbox: Sequence[DirectoryEntry]) -> None:
@@ -462,6 +466,24 @@ class Postoffice:
         if numbers:
             self._add_refs(entry, [Ref(n, off, folder) for n, off in numbers])
         return [n for n, _ in numbers]
+
+    def deliver_batches(
+        self,
+        batches: Sequence[tuple[DirectoryEntry | str, Sequence[Message]]],
+        folder: str = "Inbox",
+    ) -> list[list[int]]:
+        """Store messages in many mailboxes: one MLANDATA append, then each USR file once."""
+        boxes = [self._require_mailbox(entry) for entry, _ in batches]
+        placed = self._append_messages(m for _, messages in batches for m in messages)
+        numbers: list[list[int]] = []
+        start = 0
+        for entry, (_, messages) in zip(boxes, batches, strict=True):
+            mine = placed[start : start + len(messages)]
+            start += len(messages)
+            if mine:
+                self._add_refs(entry, [Ref(n, off, folder) for n, off in mine])
+            numbers.append([n for n, _ in mine])
+        return numbers
 
     def _append_messages(self, messages: Iterable[Message]) -> list[tuple[int, int]]:
         """Append message records; the header is rewritten last (a crash leaves a torn tail)."""

@@ -45,13 +45,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = [
-    "HEADER",
-    "LIVE",
     "FREE",
+    "HEADER",
+    "HEADER_SIZE",
+    "LIVE",
+    "RECORD",
+    "RECORD_SIZE",
     "FileScan",
     "Header",
     "Record",
     "RecordFileError",
+    "decode_header",
     "encode_header",
     "encode_record",
     "read_record_file",
