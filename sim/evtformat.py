@@ -231,8 +231,14 @@ def _pad4(data: bytes) -> bytes:
 def _evt_record(record: EventRecord, number: int) -> bytes:
     """One EVENTLOGRECORD (SDK layout), Length at both ends."""
     seconds = int((record.when.replace(tzinfo=UTC) - _EPOCH).total_seconds())
+    if not 0 <= record.event_id <= 0xFFFF or not 0 <= seconds <= 0xFFFFFFFF:
+        raise ValueError(
+            f"record {record.record_number}: event ID {record.event_id} at {record.when} "
+            "does not fit an .evt record (ID 0-65535, time 1970-2106)"
+        )
     names = _pad4(_utf16z(record.source) + _utf16z(record.computer))
     strings = b"".join(_utf16z(s) for s in record.strings)
+    data_offset = _RECORD.size + len(names) + len(strings)  # no data; the pad follows
     body = _pad4(names + strings)
     length = _RECORD.size + len(body) + 4
     sid_offset = _RECORD.size + len(names)
@@ -252,7 +258,7 @@ def _evt_record(record: EventRecord, number: int) -> bytes:
         0,
         sid_offset,
         0,
-        _RECORD.size + len(body),
+        data_offset,
     )
     return head + body + struct.pack("<I", length)
 
