@@ -1,0 +1,306 @@
+"""Opening a post office the way EXPORT and IMPORT do, one world-state check at a time.
+
+Source: ccmail-reference.md §2.2 (switch syntax, paths with a space, KB Q164695),
+§1.3 (``CCPOMBOX.*`` marks a post office, KB Q170011; ``CCPODOWN``, KB Q282172),
+§2.1 (DB6 needs Import/Export 5.x, DB8 needs 6.0 or later, KB Q168465; 16-bit
+tools corrupt a cc:Mail 8.5 post office, KB Q248195), §2.5 (result codes), §6
+(the service account's rights, KB Q166045, Q168670), §8 (causes 1-3, 6, 7, 19).
+
+The checks run in this order; the first that fails decides the outcome
+(:class:`Refusal`; each program maps it to its own result code):
+
+1. the switches parse (an unknown switch prints the usage text);
+2. no stray argument and no space in the /D or /@ path (KB Q164695);
+3. the /D path can be placed, and when the program runs as an account on a UNC
+   path, that account reaches it with Read and File Scan (KB Q166045);
+4. the directory holds ``CCPOMBOX.*`` (KB Q170011);
+5. no ``CCPODOWN`` file (KB Q282172);
+6. no exclusive holder in ``world.locks`` (KB Q179072);
+7. the program's major version suits the DB version (KB Q168465);
+8. the /P password is the post office password (case-insensitive);
+9. :func:`sim.postoffice.check.quick_check` finds no damage (KB Q166045, Q179072).
+
+Modelled, not documented: every console text except "Post office is temporarily
+shut down." and the "... process ended with error: N." line (KB Q282172); that a
+missing /N, /P or /D is refused like a bad one (a batch program cannot prompt);
+that ``/?`` prints the usage text and ends with 0 (KB Q152500 only says it shows
+the version); and how the KB Q248195 corruption looks: a 16-bit program that
+opens an 8.5 post office (``CCVER.TB`` second line ``8.5``) leaves MLANDATA's
+header counting more records and bytes than the file holds. The run itself
+succeeds; the next program's damage check finds the short file.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from pathlib import Path
+
+from sim.access import AccessCheck
+from sim.errors import PathError, PostofficeError
+from sim.message import DateStyle
+from sim.postoffice import records as rf
+from sim.postoffice.check import quick_check
+from sim.postoffice.postoffice import CCINTL, CCVER, MLANDATA, PoIdentity, Postoffice
+from sim.programs.cmdline import SwitchError, Switches, parse_switches
+from sim.programs.runner import ProgramContext
+from sim.winpath import Location, has_space
+
+__all__ = [
+    "ProgramSpec",
+    "Refusal",
+    "Refused",
+    "Session",
+    "close_postoffice",
+    "end",
+    "host_file",
+    "int_option",
+    "open_postoffice",
+    "parse_command_line",
+    "postoffice_date_style",
+    "refuse",
+    "version_number",
+]
+
+#: cc:Mail language names (``CCINTL.TB``) -> the date order the post office writes.
+#: Modelled, not documented: §4.3 says only that the PO language drives the date format.
+_LANGUAGE_DATES: Mapping[str, DateStyle] = {
+    "us english": DateStyle.US,
+    "english": DateStyle.US,
+    "canadian english": DateStyle.US,
+    "japanese": DateStyle.JAPANESE,
+    "chinese": DateStyle.JAPANESE,
+    "korean": DateStyle.JAPANESE,
+}
+
+
+class Refusal(StrEnum):
+    """Why a program stopped before doing its work."""
+
+    USAGE = "usage"
+    NOT_ACCESSIBLE = "not accessible"
+    NOT_A_POSTOFFICE = "not a post office"
+    SHUT_DOWN = "shut down"
+    LOCKED = "locked"
+    WRONG_VERSION = "wrong version"
+    BAD_LOGIN = "bad name or password"
+    DAMAGED = "damaged"
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramSpec:
+    """What one program accepts: its keyword switches, their qualifiers, its usage text.
+
+    ``qualifiers`` maps a keyword to the qualifiers it takes (upper case); ``"#"``
+    stands for a number. A keyword missing from it takes none.
+    """
+
+    name: str
+    qualifiers: Mapping[str, frozenset[str]]
+    usage: str
+
+    @property
+    def known(self) -> frozenset[str]:
+        return frozenset(self.qualifiers)
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """A program stopped by world state (or its command line) before its work."""
+
+    reason: Refusal
+    detail: str
+    #: set once the post office was found (IMPORT writes NFTERROR.LOG into it)
+    po: Postoffice | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A post office opened by a program."""
+
+    switches: Switches
+    po: Postoffice
+    identity: PoIdentity
+    location: Location
+    #: the access check made for ``ctx.account`` on a UNC path; None = not checked
+    access: AccessCheck | None
+
+
+def version_number(version: str) -> Decimal:
+    """``"5.15"`` -> 5.15, ``"8.50.00.14"`` -> 8.50, ``"6.0"`` -> 6.0 (major.minor)."""
+    parts = version.split(".")
+    try:
+        return Decimal(f"{int(parts[0])}.{parts[1] if len(parts) > 1 else '0'}")
+    except (ValueError, InvalidOperation):
+        return Decimal(0)
+
+
+def _check_qualifiers(spec: ProgramSpec, switches: Switches) -> None:
+    for keyword, quals in switches.flags:
+        allowed = spec.qualifiers.get(keyword, frozenset())
+        for qual in quals:
+            ok = qual.upper() in allowed or ("#" in allowed and qual.isdigit())
+            if not ok:
+                raise SwitchError(f"/{keyword} does not take /{qual}")
+
+
+def parse_command_line(argv: Sequence[str], spec: ProgramSpec) -> Switches | Refused:
+    """Steps 1 and 2: switches that parse, no stray argument, no path with a space."""
+    try:
+        switches = parse_switches(argv, known=spec.known)
+        _check_qualifiers(spec, switches)
+    except SwitchError as exc:
+        return Refused(Refusal.USAGE, f"{exc}.")
+    if switches.stray:
+        return Refused(Refusal.USAGE, f"Unexpected argument: {switches.stray[0]}")
+    for what, value in (("directory", switches.path), ("file", switches.file)):
+        if value is not None and has_space(value):
+            return Refused(Refusal.USAGE, f"Invalid {what} name: {value}")
+    return switches
+
+
+def _reach(
+    switches: Switches, ctx: ProgramContext
+) -> tuple[Location, AccessCheck | None] | Refused:
+    """Step 3: place the /D path and check the account's access to a UNC path."""
+    given = (("/N", switches.name), ("/P", switches.password), ("/D", switches.path))
+    missing = [k for k, v in given if v is None or (k != "/P" and not v)]
+    if missing or switches.path is None:
+        return Refused(Refusal.BAD_LOGIN, f"Missing {', '.join(missing)}.")
+    try:
+        location = ctx.world.resolve(switches.path)
+    except PathError as exc:
+        return Refused(Refusal.NOT_ACCESSIBLE, f"Post office directory is not accessible: {exc}.")
+    check = None
+    if ctx.account is not None and location.unc is not None:
+        check = ctx.world.access.check_unc(ctx.account, *location.unc)
+        if not check.can_read:
+            return Refused(Refusal.NOT_ACCESSIBLE, "Post office directory is not accessible.")
+    return location, check
+
+
+def _identity(po: Postoffice) -> PoIdentity | None:
+    try:
+        return po.identity()
+    except (PostofficeError, ValueError, UnicodeDecodeError, struct.error):
+        return None
+
+
+def _version_ok(db_version: int, ctx: ProgramContext) -> bool:
+    """DB6 with Import/Export 5.x, DB8 with 6.0 or later (KB Q168465, Q190275)."""
+    return ctx.major == 5 if db_version == 6 else ctx.major >= 6
+
+
+def _state(po: Postoffice, ctx: ProgramContext, switches: Switches) -> PoIdentity | Refused:
+    """Steps 4-9, from one directory listing and the files they need."""
+    names = po.names()
+    if not po.is_postoffice(names):
+        return Refused(Refusal.NOT_A_POSTOFFICE, "The directory is not a cc:Mail post office.")
+    if po.is_shut_down(names):
+        return Refused(Refusal.SHUT_DOWN, "Post office is temporarily shut down.", po)
+    if ctx.world.locks.exclusive_holder(po.path) is not None:
+        text = "The Lotus cc:Mail Post Office is locked by another process."
+        return Refused(Refusal.LOCKED, text, po)
+    identity = _identity(po)
+    if identity is None:
+        return Refused(Refusal.DAMAGED, "Post office damaged: CCPOMBOX cannot be read.", po)
+    if not _version_ok(identity.db_version, ctx):
+        text = f"Could not access the Lotus cc:Mail Post Office (DB{identity.db_version})."
+        return Refused(Refusal.WRONG_VERSION, text, po)
+    if not identity.password_matches(switches.password or ""):
+        return Refused(Refusal.BAD_LOGIN, "Invalid post office password.", po)
+    problem = quick_check(po)
+    if problem is not None:
+        return Refused(Refusal.DAMAGED, f"Post office damaged: {problem}.", po)
+    return identity
+
+
+def open_postoffice(switches: Switches, ctx: ProgramContext) -> Session | Refused:
+    """Steps 3-9; prints "Post office directory: <path>" once the path is known."""
+    reached = _reach(switches, ctx)
+    if isinstance(reached, Refused):
+        return reached
+    location, check = reached
+    ctx.stdout.write(f"Post office directory: {location.text}\n")
+    po = Postoffice(location.host)
+    state = _state(po, ctx, switches)
+    if isinstance(state, Refused):
+        return state
+    return Session(switches, po, state, location, check)
+
+
+def _is_release_85(po: Postoffice) -> bool:
+    """``CCVER.TB`` names release 8.5 on its second line (modelled marker)."""
+    path = po.path / CCVER
+    if not path.is_file():
+        return False
+    lines = path.read_bytes().decode("cp850", "replace").splitlines()
+    return len(lines) > 1 and lines[1].strip().startswith("8.5")
+
+
+def close_postoffice(session: Session, ctx: ProgramContext) -> None:
+    """End a run; a 16-bit program leaves an 8.5 post office damaged (KB Q248195)."""
+    if ctx.is_32bit or not _is_release_85(session.po):
+        return
+    path = session.po.path / MLANDATA
+    with path.open("r+b") as fh:
+        header = rf.decode_header(fh.read(rf.HEADER_SIZE))
+        header.live_count += 1
+        header.used_bytes += 512
+        fh.seek(0)
+        fh.write(rf.encode_header(header))
+
+
+def postoffice_date_style(po: Postoffice, identity: PoIdentity) -> DateStyle:
+    """The date order of the post office language (``CCINTL.TB``, else the identity's)."""
+    path = po.path / CCINTL
+    language = identity.language
+    if path.is_file():
+        first = path.read_bytes().decode("cp850", "replace").splitlines()
+        language = first[0].strip() if first else language
+    key = language.casefold()
+    if key in _LANGUAGE_DATES:
+        return _LANGUAGE_DATES[key]
+    return DateStyle.US if not key else DateStyle.EUROPEAN
+
+
+def end(ctx: ProgramContext, spec: ProgramSpec, code: int, done: str = "") -> int:
+    """The last console line: "EXPORT process ended with error: 4." (KB Q282172)."""
+    if code:
+        ctx.stdout.write(f"{spec.name} process ended with error: {code}.\n")
+    else:
+        ctx.stdout.write(done or f"{spec.name} process completed successfully.\n")
+    return code
+
+
+def refuse(ctx: ProgramContext, spec: ProgramSpec, refused: Refused, code: int) -> int:
+    """Print why the program stopped (and the usage text for a bad command line)."""
+    ctx.stdout.write(refused.detail + "\n")
+    if refused.reason is Refusal.USAGE:
+        ctx.stdout.write(spec.usage)
+    return end(ctx, spec, code)
+
+
+def host_file(ctx: ProgramContext, text: str) -> Path | None:
+    """Where a /@ file lives; None when the path cannot be placed."""
+    try:
+        return ctx.world.path(text)
+    except PathError:
+        return None
+
+
+def int_option(ctx: ProgramContext, key: str) -> int | None:
+    """A whole-number value from the parameter file; None when absent.
+
+    Raises ValueError with a readable message for a value that is not a number.
+    """
+    text = ctx.options.get(key)
+    if text is None:
+        return None
+    value = text.strip()
+    if not value.isdigit():
+        raise ValueError(f"Invalid {key} value in the parameter file: {text!r}.")
+    return int(value)

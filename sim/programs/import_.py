@@ -1,0 +1,473 @@
+"""The cc:Mail IMPORT program (``IMPORT.EXE``, ``IMPORT32.EXE``).
+
+Source: ccmail-reference.md §2.2 (syntax), §2.3 (message format; dates per KB
+Q180641; header limit KB Q166499, Q266711; brackets KB Q232687, Q234350), §2.4
+and §4.6 (directory updates ``Ccmdel.imp`` / ``Ccmdir.imp``; existing entries are
+never overwritten), §2.5 (result codes), §4.5 (``.und`` files, KB Q223772),
+§6 (IMPORT needs write rights, KB Q168670), §1.3 (``NFTERROR.LOG``, KB Q179072),
+§1.4 (addresses, ANR, ``P``/``p``/``r`` entries, ``#`` bulletin boards).
+
+IMPORT reads the whole /@ file first (twice, streaming: validate, then
+deliver), so a malformed file (e.g. no ``Contents:``, KB Q234745, or sizes that
+do not add up) changes nothing and ends with code 1, the file left in place.
+Then each message goes to one copy per recipient mailbox: a local ``L`` user
+(``Name at <this PO>``, or a bare name under ANR), a ``#`` bulletin board, or the
+queue of the ``P`` entry that routes to the recipient's post office.
+
+Undeliverable messages and updates are written, each after a ``Reason:`` line,
+to ``<stem>.und`` beside the input file (appended: KB Q223772 describes it
+growing), and the run ends with code 5. The input file is deleted after code
+0 or 5 and kept after code 1 (§7 item 9).
+
+Modelled, not documented: the console texts, the ``.und`` layout and reason
+texts (except "*** Unknown Date Format ***", KB Q180641, "Header Buffer Full",
+KB Q166499, and "address(es) were unknown", KB Q249133); that Import below 5.12
+and from 6.0 read dates in the post office language's order; that the address
+block counted against the header limit is the From/To/Cc lines; that without
+/PARTIAL one unknown recipient makes the whole message undeliverable; that a
+/@ name with ``*`` or ``?`` imports every matching file (events name the batch
+``*.ccm``, KB Q181186); that a directory update is recognised by its content;
+that deleting an unknown entry is no error while deleting an entry whose
+mailbox still holds mail is refused (nothing may be lost); that /FILES,
+/HILITE and /DIRECTORY/PROP change nothing here. Options (``ctx.options``):
+``MaxAddressBuffer`` (bytes, Import 8.2 and later, KB Q266711).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import io
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import IO
+
+from sim.fsutil import listdir_sorted
+from sim.message import CODEPAGE, DateStyle, Message, MessageFormatError, iter_messages
+from sim.postoffice.check import ProblemKind
+from sim.postoffice.postoffice import NFTERROR, DirectoryEntry, Location, Postoffice
+from sim.programs import common
+from sim.programs.common import ProgramSpec, Refusal, Refused, Session
+from sim.programs.dirfile import DirFileError, apply_blocks, iter_blocks, render_block
+from sim.programs.results import ImportResult
+from sim.programs.runner import ProgramContext
+
+__all__ = ["SPEC", "main", "und_path"]
+
+USAGE = """\
+Usage: IMPORT /N<post office> /P<password> /D<post office directory> /@<file> [options]
+  /ITEMSIZE  /PARTIAL  /BATCH  /FILES/MACBIN2  /FILES/HEX  /FILES/SIZE0
+  /HILITE  /DIRECTORY/PROP  /?
+"""
+
+SPEC = ProgramSpec(
+    "IMPORT",
+    {
+        "ITEMSIZE": frozenset(),
+        "PARTIAL": frozenset(),
+        "BATCH": frozenset(),
+        "FILES": frozenset({"MACBIN2", "HEX", "SIZE0"}),
+        "HILITE": frozenset(),
+        "DIRECTORY": frozenset({"PROP"}),
+    },
+    USAGE,
+)
+
+_CODES = {
+    Refusal.USAGE: ImportResult.NOT_CONFIGURED,
+    Refusal.NOT_ACCESSIBLE: ImportResult.NOT_CONFIGURED,
+    Refusal.NOT_A_POSTOFFICE: ImportResult.NOT_CONFIGURED,
+    Refusal.SHUT_DOWN: ImportResult.LOCKED,
+    Refusal.LOCKED: ImportResult.LOCKED,
+    Refusal.WRONG_VERSION: ImportResult.FAILED,
+    Refusal.BAD_LOGIN: ImportResult.NOT_CONFIGURED,
+    Refusal.DAMAGED: ImportResult.FAILED,
+}
+#: the 4 KB address block of Import/Export up to 8.2x (KB Q166499)
+HEADER_LIMIT = 4096
+#: messages gathered before they are stored (one MLANDATA append per mailbox)
+BATCH = 256
+
+
+def und_path(source: Path) -> Path:
+    """``msg0001.ccm`` -> ``msg0001.und`` beside it."""
+    return source.with_name(f"{source.stem}.und")
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """What this IMPORT version and its parameters accept."""
+
+    date_style: DateStyle
+    header_limit: int
+    no_brackets: bool
+    no_bracket_subject: bool
+    partial: bool
+    itemsize: bool
+
+
+def _rules(session: Session, ctx: ProgramContext) -> _Rules:
+    version = common.version_number(ctx.version)
+    if Decimal("5.12") <= version <= Decimal("5.15"):
+        style = ctx.date_style  # the NT locale (KB Q180641)
+    else:
+        style = common.postoffice_date_style(session.po, session.identity)
+    limit = HEADER_LIMIT
+    if version >= Decimal("8.2"):
+        limit = common.int_option(ctx, "MaxAddressBuffer") or HEADER_LIMIT
+    return _Rules(
+        style,
+        limit,
+        no_brackets=ctx.major == 8,
+        no_bracket_subject=Decimal("8.3") <= version < Decimal("8.4"),
+        partial=session.switches.has("PARTIAL"),
+        itemsize=session.switches.has("ITEMSIZE"),
+    )
+
+
+# -- reading a message file ------------------------------------------------------------------
+
+
+def _frames_sized(stream: IO[str]) -> Iterator[tuple[int, str]]:
+    """/ITEMSIZE: ``Message:``, the byte count, then exactly that many bytes."""
+    line = 0
+    while True:
+        head = stream.readline()
+        if not head:
+            return
+        line += 1
+        if not head.strip():
+            continue
+        if head.rstrip("\r\n") != "Message:":
+            raise MessageFormatError(line, f"expected 'Message:', got {head.rstrip()!r}")
+        size_line = stream.readline()
+        if not size_line.strip().isdigit():
+            raise MessageFormatError(line + 1, "expected the message size (a number)")
+        body = stream.read(int(size_line))
+        if len(body) < int(size_line):
+            raise MessageFormatError(line + 1, "file ends before the message does")
+        yield line, head + size_line + body
+        line += 1 + body.count("\n")
+
+
+def _frames_plain(stream: IO[str]) -> Iterator[tuple[int, str]]:
+    """Without /ITEMSIZE: a message runs from ``Message:`` to the next one."""
+    start, parts = 0, list[str]()
+    for number, text in enumerate(stream, start=1):
+        if text.rstrip("\r\n") == "Message:":
+            if parts:
+                yield start, "".join(parts)
+            start, parts = number, [text]
+        elif parts:
+            parts.append(text)
+        elif text.strip():
+            raise MessageFormatError(number, f"expected 'Message:', got {text.rstrip()!r}")
+    if parts:
+        yield start, "".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """One message of the file: parsed, or undeliverable because of its date."""
+
+    line: int
+    text: str
+    message: Message | None
+    bad_date: str = ""
+
+
+def _items(stream: IO[str], rules: _Rules) -> Iterator[_Item]:
+    frames = _frames_sized(stream) if rules.itemsize else _frames_plain(stream)
+    for start, text in frames:
+        bad: list[tuple[int, str]] = []
+        frame = io.StringIO(text, newline="")
+        try:
+            found = list(
+                iter_messages(
+                    frame, itemsize=rules.itemsize, date_style=rules.date_style, on_bad_date=bad
+                )
+            )
+        except MessageFormatError as exc:
+            raise MessageFormatError(start + exc.line - 1, exc.reason) from None
+        if len(found) + len(bad) != 1:
+            raise MessageFormatError(start, "message size does not match its content")
+        yield _Item(start, text, found[0] if found else None, bad[0][1] if bad else "")
+
+
+def _open_text(path: Path) -> IO[str]:
+    return path.open("r", encoding=CODEPAGE, errors="replace", newline="")
+
+
+def _kind(path: Path) -> str:
+    """ "messages", "directory" or "empty", from the first line that is not blank."""
+    with _open_text(path) as fh:
+        for text in fh:
+            if text.strip():
+                key = text.split(":", 1)[0].strip().casefold()
+                return "directory" if key in {"name", "list", "bb", "action"} else "messages"
+    return "empty"
+
+
+def _validate(path: Path, rules: _Rules) -> str | None:
+    """A description of what is wrong with the file, or None."""
+    try:
+        kind = _kind(path)
+        with _open_text(path) as fh:
+            if kind == "messages":
+                for _ in _items(fh, rules):
+                    pass
+            elif kind == "directory":
+                for _ in iter_blocks(fh):
+                    pass
+    except (MessageFormatError, DirFileError) as exc:
+        return f"{path.name}, {exc}"
+    except OSError as exc:
+        return f"cannot read {path.name}: {exc.strerror}"
+    return None
+
+
+# -- routing ---------------------------------------------------------------------------------
+
+
+_AT = re.compile(r"^\s*(.*\S)\s+at\s+(\S+)\s*$", re.IGNORECASE)
+
+
+class _Router:
+    """Recipient address -> the mailbox that takes the message (§1.4)."""
+
+    def __init__(self, po_name: str, entries: Sequence[DirectoryEntry]) -> None:
+        self.po_name = po_name.casefold()
+        self.by_name = {e.name.casefold(): e for e in entries}
+
+    def _queue(self, po_name: str) -> DirectoryEntry | None:
+        """The ``P`` entry that carries mail for a post office (via a ``p`` entry's address)."""
+        entry = self.by_name.get(po_name.casefold())
+        if entry is not None and entry.location is Location.INDIRECT_PO:
+            entry = self.by_name.get(entry.post_office.casefold())
+        return entry if entry is not None and entry.location is Location.POST_OFFICE else None
+
+    def _entry(self, name: str, depth: int = 0) -> DirectoryEntry | None:
+        entry = self.by_name.get(name.casefold())
+        if entry is None or entry.location in (Location.POST_OFFICE, Location.BULLETIN_BOARD):
+            return None
+        if entry.mailbox:
+            return entry
+        if entry.location in (Location.ALIAS, Location.REMOTE_ALIAS) and depth == 0:
+            return self.route(entry.address, depth=1)
+        return self._queue(entry.post_office) if entry.post_office else None
+
+    def route(self, address: str, depth: int = 0) -> DirectoryEntry | None:
+        match = _AT.match(address)
+        name, po_name = (match.group(1), match.group(2)) if match else (address.strip(), "")
+        if po_name and po_name.casefold() != self.po_name:
+            return self._queue(po_name)
+        if name.startswith("#"):
+            board = self.by_name.get(name[1:].casefold())
+            return (
+                board if board is not None and board.location is Location.BULLETIN_BOARD else None
+            )
+        return self._entry(name, depth)
+
+
+def _address_bytes(message: Message) -> int:
+    """The From/To/Cc lines as written (modelled: the "address block" of KB Q166499)."""
+    size = len(f"From: {message.sender}\r\n")
+    size += sum(len(f"To: {a}\r\n") for a in message.to)
+    return size + sum(len(f"Cc: {a}\r\n") for a in message.cc)
+
+
+def _problems(message: Message, rules: _Rules) -> str | None:
+    """Whole-message reasons (§2.3): header size, brackets."""
+    if _address_bytes(message) > rules.header_limit:
+        return "Header Buffer Full"
+    if rules.no_brackets and any("[" in a or "]" in a for a in message.recipients):
+        return "Invalid character '[' or ']' in an address"
+    if rules.no_bracket_subject and "[" in message.subject and "]" in message.subject:
+        return "Invalid characters '[' and ']' in the subject"
+    if not message.recipients:
+        return "No recipients"
+    return None
+
+
+def _targets(message: Message, router: _Router, rules: _Rules) -> tuple[list[DirectoryEntry], str]:
+    """The mailboxes to deliver to (one each) and the reason some or all were refused."""
+    problem = _problems(message, rules)
+    if problem:
+        return [], problem
+    boxes: dict[int, DirectoryEntry] = {}
+    unknown = []
+    for address in message.recipients:
+        entry = router.route(address)
+        if entry is None:
+            unknown.append(address)
+        else:
+            boxes.setdefault(entry.mailbox, entry)
+    reason = f"Address(es) were unknown: {'; '.join(unknown)}" if unknown else ""
+    if unknown and not rules.partial:
+        return [], reason
+    return list(boxes.values()), reason
+
+
+# -- delivering ------------------------------------------------------------------------------
+
+
+class _Delivery:
+    """Stores messages in batches (one MLANDATA append per mailbox) and writes the .und."""
+
+    def __init__(self, po: Postoffice, und: Path) -> None:
+        self.po, self.und = po, und
+        self.pending: dict[int, tuple[DirectoryEntry, list[Message]]] = {}
+        self.count = 0
+        self.refused = 0
+        self._und: IO[bytes] | None = None
+
+    def add(self, entries: Sequence[DirectoryEntry], message: Message) -> None:
+        for entry in entries:
+            self.pending.setdefault(entry.mailbox, (entry, []))[1].append(message)
+        self.count += 1
+        if self.count % BATCH == 0:
+            self.flush()
+
+    def flush(self) -> None:
+        for entry, messages in self.pending.values():
+            self.po.deliver(entry, messages)
+        self.pending.clear()
+
+    def refuse(self, reason: str, text: str) -> None:
+        if self._und is None:
+            self._und = self.und.open("ab")
+        self._und.write(f"Reason: {reason}\r\n{text}".encode(CODEPAGE, "replace"))
+        self.refused += 1
+
+    def close(self) -> None:
+        self.flush()
+        if self._und is not None:
+            self._und.close()
+
+
+def _deliver_messages(path: Path, session: Session, rules: _Rules) -> tuple[int, int]:
+    """Deliver every message of a validated file: (delivered, undeliverable)."""
+    router = _Router(session.identity.name, session.po.entries())
+    delivery = _Delivery(session.po, und_path(path))
+    try:
+        with _open_text(path) as fh:
+            for item in _items(fh, rules):
+                if item.message is None:
+                    delivery.refuse(f"*** Unknown Date Format *** {item.bad_date}", item.text)
+                    continue
+                boxes, reason = _targets(item.message, router, rules)
+                if boxes:
+                    delivery.add(boxes, item.message)
+                if reason:
+                    delivery.refuse(reason, item.text)
+    finally:
+        delivery.close()
+    return delivery.count, delivery.refused
+
+
+def _apply_directory(path: Path, po: Postoffice) -> tuple[int, int]:
+    """Apply a validated directory update file; refused blocks go to the .und."""
+    with _open_text(path) as fh:
+        blocks = list(iter_blocks(fh))
+    done, refused = apply_blocks(po, blocks)
+    if refused:
+        text = "".join(f"Reason: {why}\r\n{render_block(b)}" for b, why in refused)
+        with und_path(path).open("ab") as fh_und:
+            fh_und.write(text.encode(CODEPAGE, "replace"))
+    return done, len(refused)
+
+
+# -- the program -----------------------------------------------------------------------------
+
+
+def _input_files(ctx: ProgramContext, text: str) -> list[Path] | None:
+    """The /@ file, or every file matching a ``*``/``?`` name; None if it is missing."""
+    path = common.host_file(ctx, text)
+    if path is None:
+        return None
+    if not any(ch in path.name for ch in "*?"):
+        return [path] if path.is_file() else None
+    if not path.parent.is_dir():
+        return []
+    pattern = path.name.casefold()
+    found = listdir_sorted(path.parent)
+    return [p for p in found if fnmatch.fnmatchcase(p.name.casefold(), pattern) and p.is_file()]
+
+
+def _import_files(
+    files: Sequence[Path], session: Session, ctx: ProgramContext, rules: _Rules
+) -> ImportResult:
+    for path in files:
+        problem = _validate(path, rules)
+        if problem:
+            ctx.stdout.write(f"Invalid import file: {problem}.\n")
+            return ImportResult.FAILED
+    refused = 0
+    for path in files:
+        if _kind(path) == "directory":
+            done, bad = _apply_directory(path, session.po)
+        else:
+            done, bad = _deliver_messages(path, session, rules)
+        ctx.stdout.write(f"{path.name}: {done} imported, {bad} undeliverable.\n")
+        refused += bad
+        path.unlink()
+    if refused:
+        ctx.stdout.write("Undeliverable message or updates.\n")
+        return ImportResult.UNDELIVERABLE
+    return ImportResult.OK
+
+
+def _run(session: Session, ctx: ProgramContext) -> ImportResult:
+    switches = session.switches
+    if (switches.name or "").casefold() != session.identity.name.casefold():
+        ctx.stdout.write(f"{switches.name} is not the name of this post office.\n")
+        return ImportResult.NOT_CONFIGURED
+    if switches.file is None:
+        ctx.stdout.write("IMPORT needs a file: /@<file>.\n")
+        return ImportResult.NOT_CONFIGURED
+    if session.access is not None and not session.access.can_write:
+        ctx.stdout.write("Cannot write to the post office: no right to create files.\n")
+        return ImportResult.FAILED
+    try:
+        rules = _rules(session, ctx)
+    except ValueError as exc:
+        ctx.stdout.write(f"{exc}\n")
+        return ImportResult.NOT_CONFIGURED
+    files = _input_files(ctx, switches.file)
+    if files is None:
+        ctx.stdout.write(f"Cannot open file {switches.file}.\n")
+        return ImportResult.FAILED
+    try:
+        return _import_files(files, session, ctx, rules)
+    except OSError as exc:
+        ctx.stdout.write(f"Program did not complete successfully: {exc.strerror}.\n")
+        return ImportResult.FAILED
+
+
+def _log_nft_error(refused: Refused, ctx: ProgramContext) -> None:
+    """IMPORT leaves NFTERROR.LOG in the post office directory (KB Q179072)."""
+    if refused.po is None or str(ProblemKind.NFT_ERROR) not in refused.detail:
+        return
+    stamp = ctx.world.clock.datetime.strftime("%m/%d/%y %H:%M:%S")
+    with (refused.po.path / NFTERROR).open("ab") as fh:
+        fh.write(f"{stamp} IMPORT: {refused.detail}\r\n".encode(CODEPAGE, "replace"))
+
+
+def main(argv: Sequence[str], ctx: ProgramContext) -> ImportResult:
+    """Run IMPORT with an argument vector (the runner has printed the banner)."""
+    parsed = common.parse_command_line(argv, SPEC)
+    if isinstance(parsed, Refused):
+        return ImportResult(common.refuse(ctx, SPEC, parsed, _CODES[parsed.reason]))
+    if parsed.has("?"):
+        ctx.stdout.write(SPEC.usage)
+        return ImportResult.OK
+    session = common.open_postoffice(parsed, ctx)
+    if isinstance(session, Refused):
+        if session.reason is Refusal.DAMAGED:
+            _log_nft_error(session, ctx)
+        return ImportResult(common.refuse(ctx, SPEC, session, _CODES[session.reason]))
+    code = _run(session, ctx)
+    common.close_postoffice(session, ctx)
+    return ImportResult(common.end(ctx, SPEC, code))
