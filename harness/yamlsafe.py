@@ -1,0 +1,285 @@
+"""The YAML layer of scenario files: bytes -> plain data plus where each value was written.
+
+Source: STYLE.md §10 (errors name file and line). PyYAML's safe loaders already
+refuse ``!!python/...`` tags when *constructing*; this module never constructs
+anything but plain scalars, and refuses before composing:
+
+* a file over ``MAX_BYTES`` (checked from its size, before reading it);
+* bytes that are not UTF-8 text: a NUL byte (a binary file) or an invalid sequence;
+* anchors and aliases (``&a`` / ``*a``): no "billion laughs" expansion is possible;
+* any tag other than the plain YAML ones (``!!str``, ``!!int`` ...);
+* nesting deeper than ``MAX_DEPTH``, and more than one document.
+
+Then it composes the node tree (libyaml's ``CSafeLoader`` when available, else
+``SafeLoader``) and maps it to dicts, lists and scalars, keeping ``loc -> (line,
+col)`` so a schema error can name the line of its value. Duplicate keys, which
+PyYAML accepts silently, are reported. Lines and columns are 1-based.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from harness.errors import ScenarioError, ScenarioErrors, ScenarioSyntaxError
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "Document",
+    "Loc",
+    "SourceFloat",
+    "SourceInt",
+    "decode",
+    "parse",
+    "read_limited",
+]
+
+#: the largest scenario file accepted (a real one is a few KiB)
+MAX_BYTES = 1 << 20
+#: the deepest nesting of mappings/sequences accepted (scenarios need about 6)
+MAX_DEPTH = 16
+
+Loc = tuple[str | int, ...]
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TAG = "tag:yaml.org,2002:"
+#: explicit tags a file may carry: the plain YAML types, nothing that builds objects
+_ALLOWED_TAGS = frozenset(
+    {"!"} | {_TAG + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")}
+)
+_CONSTRUCT = yaml.SafeLoader("")  # for the int/float/bool scalar rules only
+
+
+class SourceInt(int):
+    """An int read from YAML that remembers how it was written (``0x4A01``, ``0755``)."""
+
+    source: str
+
+    def __new__(cls, value: int, source: str) -> SourceInt:
+        obj = super().__new__(cls, value)
+        obj.source = source
+        return obj
+
+
+class SourceFloat(float):
+    """A float read from YAML that remembers how it was written (``5.10`` stays ``5.10``)."""
+
+    source: str
+
+    def __new__(cls, value: float, source: str) -> SourceFloat:
+        obj = super().__new__(cls, value)
+        obj.source = source
+        return obj
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One parsed file: plain data, and where each value and key was written."""
+
+    data: object
+    #: loc -> (line, col) of the value at loc ((): the document itself)
+    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    #: loc -> (line, col) of the key naming the value at loc
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    #: duplicate keys and other structural problems found while mapping the tree
+    problems: tuple[ScenarioError, ...] = ()
+
+    def where(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        """The best known position for ``loc``: its own, else its nearest known ancestor.
+
+        Components the file does not have (e.g. a union tag pydantic inserts) are skipped.
+        """
+        known: Loc = ()
+        for part in loc:
+            if (*known, part) in self.values:
+                known = (*known, part)
+        if key and known and known == loc and known in self.keys:
+            return self.keys[known]
+        return self.values.get(known, (1, 1))
+
+
+def read_limited(path: Path, *, name: str) -> bytes:
+    """The file's bytes; refuses a file over MAX_BYTES before reading it."""
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise ScenarioSyntaxError(
+            name, 1, 1, f"file is {size} bytes; a scenario file may be at most {MAX_BYTES} bytes"
+        )
+    return path.read_bytes()
+
+
+def _line_col(data: bytes | str, offset: int) -> tuple[int, int]:
+    newline: Any = b"\n" if isinstance(data, bytes) else "\n"
+    line = data.count(newline, 0, offset) + 1
+    return line, offset - (data.rfind(newline, 0, offset) + 1) + 1
+
+
+def decode(data: bytes, *, name: str) -> str:
+    """UTF-8 text (a leading BOM dropped); refuses NUL bytes and invalid UTF-8."""
+    if len(data) > MAX_BYTES:
+        raise ScenarioSyntaxError(
+            name, 1, 1, f"text is {len(data)} bytes; a scenario may be at most {MAX_BYTES} bytes"
+        )
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line, col = _line_col(data, nul)
+        raise ScenarioSyntaxError(name, line, col, "binary file (NUL byte): expected UTF-8 text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(data, exc.start)
+        byte = data[exc.start]
+        raise ScenarioSyntaxError(
+            name, line, col, f"byte 0x{byte:02X} is not UTF-8: save the file as UTF-8 text"
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def _tab_error(name: str, text: str, upto_line: int) -> ScenarioSyntaxError | None:
+    """The first line at or before ``upto_line`` indented with a tab, as an error."""
+    for number, line in enumerate(text.splitlines()[:upto_line], start=1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            msg = "tab character in indentation: indent with spaces"
+            return ScenarioSyntaxError(name, number, indent.index("\t") + 1, msg)
+    return None
+
+
+def _yaml_error(name: str, text: str, exc: yaml.YAMLError) -> ScenarioSyntaxError:
+    """A PyYAML/libyaml error as one line naming where and what was expected."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        line, col = _line_col(text, exc.position)
+        msg = f"character #x{exc.character:04X}: {exc.reason}"
+        return ScenarioSyntaxError(name, line, col, msg)
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    tab = _tab_error(name, text, line)
+    if tab is not None:
+        return tab
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    cmark = getattr(exc, "context_mark", None)
+    if context and cmark is not None and cmark is not mark:
+        problem = f"{problem} ({context} at line {cmark.line + 1})"
+    elif context:
+        problem = f"{problem} ({context})"
+    return ScenarioSyntaxError(name, line, col, f"YAML syntax: {problem}")
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
+
+
+def _event_problems(name: str, events: Iterator[yaml.Event]) -> list[ScenarioError]:
+    """Refusals visible in the event stream: aliases, anchors, tags, depth, documents."""
+    problems: list[ScenarioError] = []
+    depth = documents = 0
+    for event in events:
+        mark = event.start_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        if isinstance(event, yaml.AliasEvent):
+            problems.append(
+                ScenarioSyntaxError(
+                    name, line, col, f"alias *{event.anchor} is not allowed: write the value out"
+                )
+            )
+            continue
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                msg = "a second YAML document (---): one scenario per file"
+                problems.append(ScenarioSyntaxError(name, line, col, msg))
+                break
+        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            msg = f"anchor &{event.anchor} is not allowed: anchors and aliases are refused"
+            problems.append(ScenarioSyntaxError(name, line, col, msg))
+        tag = getattr(event, "tag", None)
+        if isinstance(event, yaml.NodeEvent) and tag is not None and tag not in _ALLOWED_TAGS:
+            msg = f"tag {_short_tag(tag)} is not allowed: a scenario holds plain data only"
+            problems.append(ScenarioSyntaxError(name, line, col, msg))
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                msg = f"nested deeper than {MAX_DEPTH} levels: a scenario is a shallow mapping"
+                problems.append(ScenarioSyntaxError(name, line, col, msg))
+                break
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return problems
+
+
+def _scalar(node: yaml.ScalarNode) -> object:
+    """A plain scalar: str, int, float, bool or None. Timestamps stay text."""
+    tag = node.tag
+    if tag == _TAG + "null":
+        return None
+    if tag == _TAG + "bool":
+        return _CONSTRUCT.construct_yaml_bool(node)
+    if tag == _TAG + "int":
+        return SourceInt(_CONSTRUCT.construct_yaml_int(node), node.value)
+    if tag == _TAG + "float":
+        return SourceFloat(_CONSTRUCT.construct_yaml_float(node), node.value)
+    return str(node.value)
+
+
+class _Mapper:
+    """Walks the composed tree into plain data, recording positions and duplicate keys."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.values: dict[Loc, tuple[int, int]] = {}
+        self.keys: dict[Loc, tuple[int, int]] = {}
+        self.problems: list[ScenarioError] = []
+
+    @staticmethod
+    def _pos(node: yaml.Node) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def node(self, node: yaml.Node, loc: Loc) -> object:
+        self.values[loc] = self._pos(node)
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, loc)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.node(item, (*loc, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)  # the composer makes no other kind
+        return _scalar(node)
+
+    def mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, object]:
+        result: dict[str, object] = {}
+        for key_node, value_node in node.value:
+            line, col = self._pos(key_node)
+            if not isinstance(key_node, yaml.ScalarNode):
+                msg = "a key must be a plain name, not a list or mapping"
+                self.problems.append(ScenarioSyntaxError(self.name, line, col, msg))
+                continue
+            key = str(key_node.value)
+            if key in result:
+                first = self.keys[(*loc, key)][0]
+                msg = f"duplicate key {key!r} (first given at line {first})"
+                self.problems.append(ScenarioSyntaxError(self.name, line, col, msg))
+                continue
+            self.keys[(*loc, key)] = (line, col)
+            result[key] = self.node(value_node, (*loc, key))
+        return result
+
+
+def parse(text: str, *, name: str) -> Document:
+    """Parse one scenario document; ScenarioErrors for every refusal found."""
+    try:
+        problems = _event_problems(name, yaml.parse(text, Loader=_Loader))
+        if problems:
+            raise ScenarioErrors(problems)
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        raise _yaml_error(name, text, exc) from None
+    if root is None:
+        msg = "empty file: expected a scenario mapping (id, title, cause, ...)"
+        raise ScenarioSyntaxError(name, 1, 1, msg)
+    mapper = _Mapper(name)
+    data = mapper.node(root, ())
+    return Document(data, mapper.values, mapper.keys, tuple(mapper.problems))
