@@ -25,6 +25,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from harness.causes import HEALTHY
 from harness.model_types import (
+    AS_TEXT,
     STEP_KINDS,
     STEPS,
     AdvanceStep,
@@ -162,7 +163,7 @@ class ExchangeSpec(ScenarioModel):
     server: Name = field("Exchange server name.", "EXSRV1")
     organization: Name = field("Exchange organization.", "ACME")
     site: Name = field("Exchange site.", "HQ")
-    version: Literal["5.0", "5.5"] = field("Exchange version.", "5.5")
+    version: Annotated[Literal["5.0", "5.5"], AS_TEXT] = field("Exchange version.", "5.5")
     service_pack: int = field("Exchange service pack.", 2, ge=0, le=4)
     nt_service_pack: int = field("Windows NT 4.0 service pack (§8 cause 20).", 4, ge=0, le=6)
     install_path: WinPath = field(

@@ -29,6 +29,7 @@ from pydantic import (
     Discriminator,
     Field,
     InstanceOf,
+    PlainSerializer,
     Tag,
     WithJsonSchema,
     model_validator,
@@ -38,6 +39,7 @@ from pydantic_core import PydanticCustomError
 from harness.causes import SCENARIO_CAUSES, cause_hint
 
 __all__ = [
+    "AS_TEXT",
     "MAX_DURATION",
     "STEPS",
     "STEP_KINDS",
@@ -67,6 +69,7 @@ __all__ = [
     "Text",
     "WinPath",
     "field",
+    "format_duration",
     "parse_duration",
     "result_codes",
 ]
@@ -100,6 +103,10 @@ def _as_text(value: object) -> object:
     return value
 
 
+#: put in ``Annotated[Literal[...], AS_TEXT]`` so ``version: 5.5`` means ``"5.5"``
+AS_TEXT = BeforeValidator(_as_text)
+
+
 def parse_duration(value: object) -> int:
     """``30s``, ``15m``, ``2h``, ``1d`` or ``1h30m`` -> seconds; positive, at most 30 days."""
     text = getattr(value, "source", value)
@@ -116,6 +123,16 @@ def parse_duration(value: object) -> int:
     if seconds > MAX_DURATION:
         raise ValueError(f"duration {text!r} is longer than 30d")
     return seconds
+
+
+def format_duration(seconds: int) -> str:
+    """Seconds as the shortest duration text: 3600 -> ``1h``, 90 -> ``1m30s``."""
+    parts = []
+    for unit in "dhms":
+        count, seconds = divmod(seconds, _UNIT[unit])
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts) or "0s"
 
 
 def _hex_counter(value: object) -> int:
@@ -135,19 +152,19 @@ _BAD_PATH_CHARS = re.compile(r'[<>"|?*\x00-\x1f]')
 def _win_path(text: str) -> str:
     r"""A drive path (``C:\EXCHSRVR``) or UNC path (``\\POSRV\CCDATA``) inside the world."""
     if _BAD_PATH_CHARS.search(text):
-        raise ValueError(f'path {text!r} holds a character Windows forbids (<>"|?* or control)')
+        raise ValueError(f"path '{text}' holds a character Windows forbids (<>\"|?* or control)")
     parts = re.split(r"[\\/]+", text)
     if ".." in parts:
-        raise ValueError(f"path {text!r} uses '..': paths may not leave the world")
+        raise ValueError(f"path '{text}' uses '..': paths may not leave the world")
     if re.match(r"^[A-Za-z]:[\\/]", text) or text == f"{text[:1]}:":
         return text
     if re.match(r"^(\\\\|//)[^\\/]+[\\/]+[^\\/]+", text):
         return text
     if text.startswith(("/", "\\")):
         raise ValueError(
-            f"path {text!r} is a host path: use a drive (C:\\...) or UNC (\\\\server\\share)"
+            f"path '{text}' is a host path: use a drive (C:\\...) or UNC (\\\\server\\share)"
         )
-    raise ValueError(f"path {text!r} is relative: use a drive (C:\\...) or UNC (\\\\server\\share)")
+    raise ValueError(f"path '{text}' is relative: use a drive (C:\\...) or UNC (\\\\server\\share)")
 
 
 def _cause_id(value: str) -> str:
@@ -172,11 +189,13 @@ KebabId = Annotated[str, Field(pattern=_KEBAB, max_length=64)]
 Duration = Annotated[
     int,
     BeforeValidator(parse_duration),
+    PlainSerializer(format_duration, return_type=str),
     WithJsonSchema({"type": "string", "pattern": r"^(\d+[smhd])+$", "examples": ["30s", "15m"]}),
 ]
 HexCounter = Annotated[
     int,
     BeforeValidator(_hex_counter),
+    PlainSerializer(lambda n: f"{n:04X}", return_type=str),
     WithJsonSchema({"type": "string", "pattern": "^(0x)?[0-9A-Fa-f]{1,4}$", "examples": ["4A01"]}),
 ]
 WinPath = Annotated[str, Field(min_length=1, max_length=260), AfterValidator(_win_path)]
@@ -324,9 +343,8 @@ def _check_step(value: object) -> object:
     if kind not in STEPS:
         close = difflib.get_close_matches(str(kind), STEP_KINDS, n=1)
         hint = f"did you mean {close[0]!r}?" if close else "one of " + ", ".join(STEP_KINDS)
-        raise PydanticCustomError(
-            "step_kind", "unknown step {kind!r} ({hint})", {"kind": kind, "hint": hint}
-        )
+        text = f"unknown step {kind!r} ({hint})"
+        raise PydanticCustomError("step_kind", "{text}", {"text": text})
     return value
 
 
