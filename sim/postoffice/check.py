@@ -277,8 +277,7 @@ def _nft_problems(
     return [Problem(pom.NFTCHECK, ProblemKind.NFT_ERROR, e) for e in dict.fromkeys(errors)]
 
 
-def _fragmentation(header: rf.Header) -> str | None:
-    free, used = header.free_bytes, header.used_bytes
+def _fragmentation(free: int, used: int) -> str | None:
     if free > FRAGMENTATION_MIN_FREE and free > FRAGMENTATION_SHARE * used:
         return f"{free} of {used} bytes are free records ({free * 100 // max(used, 1)}%)"
     return None
@@ -314,7 +313,7 @@ def _quick_mlandata(po: pom.Postoffice, names: Mapping[str, str]) -> str | None:
         return f"{pom.MLANDATA}: {ProblemKind.TORN_RECORD}: {size - committed} uncommitted bytes"
     if size < committed:
         return f"{pom.MLANDATA}: {ProblemKind.SHORT_FILE}: {committed - size} bytes missing"
-    frag = _fragmentation(header)
+    frag = _fragmentation(header.free_bytes, header.used_bytes)
     return f"{pom.MLANDATA}: {ProblemKind.FRAGMENTED}: {frag}" if frag else None
 
 
@@ -494,7 +493,7 @@ def analyze(
         s.problems.extend(_nft_problems(nft, entries, names))
     mlan = s.file(pom.MLANDATA, Area.MESSAGES in chosen)
     if mlan is not None and Area.MESSAGES in chosen:
-        frag = _fragmentation(mlan.header)
+        frag = _fragmentation(mlan.counted_free, mlan.header.used_bytes)
         if frag:
             s.problems.append(Problem(pom.MLANDATA, ProblemKind.FRAGMENTED, frag))
     _analyze_mailboxes(s, chosen, mailboxes, mlan)

@@ -198,6 +198,27 @@ def build_file(kind: bytes, db_version: int, items: Iterable[tuple[int, bytes]],
     return rf.encode_header(header) + body
 
 
+def directory_file(
+    entries: Sequence[DirectoryEntry], lists: Sequence[MailingList], db_version: int, nxt: int
+) -> bytes:
+    """A whole CLANDATA: entries in name order, lists, then the chain of entry offsets."""
+    ordered = sorted(entries, key=lambda e: e.name.casefold())
+    items: list[tuple[int, bytes]] = [(T_ENTRY, e.encode()) for e in ordered]
+    items += [(T_LIST, _enc(m.name + "\x00" + "\x1f".join(m.members))) for m in lists]
+    offsets = []
+    pos = rf.HEADER_SIZE
+    for _, payload in items[: len(ordered)]:
+        offsets.append(pos)
+        pos += rf.RECORD_SIZE + len(payload)
+    items.append((T_CHAIN, b"".join(_U32.pack(o) for o in offsets)))
+    return build_file(b"CLAN", db_version, items, nxt)
+
+
+def decode_list(payload: bytes) -> MailingList:
+    name, members = _dec(payload).split("\x00")
+    return MailingList(name, tuple(m for m in members.split("\x1f") if m))
+
+
 def _live_entries(scan: rf.FileScan) -> list[DirectoryEntry]:
     return [DirectoryEntry.decode(r.payload) for r in scan.records if r.live and r.rtype == T_ENTRY]
 
@@ -320,8 +341,7 @@ class Postoffice:
         found = []
         for r in scan.records:
             if r.live and r.rtype == T_LIST:
-                name, members = _dec(r.payload).split("\x00")
-                found.append(MailingList(name, tuple(m for m in members.split("\x1f") if m)))
+                found.append(decode_list(r.payload))
         return sorted(found, key=lambda m: m.name.casefold())
 
     def _write_directory(
@@ -329,16 +349,7 @@ class Postoffice:
     ) -> None:
         """Rewrite CLANDATA whole: entries, lists, then the chain in name order."""
         db = self._clan().header.db_version
-        ordered = sorted(entries, key=lambda e: e.name.casefold())
-        items: list[tuple[int, bytes]] = [(T_ENTRY, e.encode()) for e in ordered]
-        items += [(T_LIST, _enc(m.name + "\x00" + "\x1f".join(m.members))) for m in lists]
-        offsets = []
-        pos = rf.HEADER_SIZE
-        for _, payload in items[: len(ordered)]:
-            offsets.append(pos)
-            pos += rf.RECORD_SIZE + len(payload)
-        items.append((T_CHAIN, b"".join(_U32.pack(o) for o in offsets)))
-        atomic_write_bytes(self.path / CLANDATA, build_file(b"CLAN", db, items, nxt))
+        atomic_write_bytes(self.path / CLANDATA, directory_file(entries, lists, db, nxt))
 
     def add_entry(
         self,

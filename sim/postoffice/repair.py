@@ -1,0 +1,401 @@
+"""The repairs CHKSTAT and RECLAIM perform, each without losing a live message.
+
+Source: ccmail-reference.md §3 (CHKSTAT ``NFT/C`` repairs NFT errors,
+``DIAGNOSTICS/M`` rebuilds the message index, ``DIAGNOSTICS/R`` reconciles
+counters and message pointers; RECLAIM recovers unused space and ``DIRECTORY
+DIAGNOSTICS/A`` rebuilds the directory index; GSS-DB6, ADM512-RM, KB Q166045).
+
+Modelled, not documented (how the real tools work is unknown, §7 item 5):
+
+* every repair reads a file *tolerantly* (:func:`salvage`): the header is
+  trusted only where the records agree with it, so the repairs work in any order;
+* a torn tail is uncommitted bytes and is cut off; a record whose checksum
+  fails but whose payload still reads is kept with a new checksum, otherwise it
+  becomes a free record of the same size (offsets never move outside RECLAIM);
+* ``NFT/C`` rebuilds NFTCHECK from the directory's mailboxes and the USR files;
+  a mailbox file that is missing is created empty, an unlisted one that belongs
+  to no entry and holds no reference is deleted;
+* ``DIAGNOSTICS/M`` re-points every reference at the record holding its message
+  number, and frees message records no mailbox references (a store whose index
+  write never happened: the sender was told it failed and sends again);
+* RECLAIM drops the free records of MLANDATA and rewrites the offsets in every
+  USR file. Each file is written once, atomically; USR files before MLANDATA
+  except in RECLAIM, where the references follow the records they point at.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from sim.fsutil import atomic_write_bytes
+from sim.postoffice import postoffice as pom
+from sim.postoffice import records as rf
+from sim.postoffice.check import file_problems
+
+__all__ = [
+    "RepairLog",
+    "Salvage",
+    "rebuild_directory",
+    "rebuild_index",
+    "reclaim",
+    "reconcile",
+    "repair_nft",
+    "salvage",
+]
+
+_U32 = struct.Struct("<I")
+_USR_NAME = re.compile(r"^usr(\d{5})$")
+_KINDS = {"clandata": b"CLAN", "mlandata": b"MLAN", "nftcheck": b"NFT "}
+
+
+@dataclass(slots=True)
+class RepairLog:
+    """What a repair did (``fixed``) and what it could not repair (``unrepaired``)."""
+
+    fixed: list[str] = field(default_factory=list)
+    unrepaired: list[str] = field(default_factory=list)
+
+    def extend(self, other: RepairLog) -> None:
+        self.fixed += other.fixed
+        self.unrepaired += other.unrepaired
+
+
+@dataclass(slots=True)
+class Salvage:
+    """A record file read without trusting it: its records and what was wrong."""
+
+    kind: bytes
+    db_version: int
+    next_number: int
+    #: (status, rtype, payload), back to back from the header: offsets are preserved
+    records: list[tuple[bytes, int, bytes]]
+    notes: list[str]
+
+    def offsets(self) -> list[int]:
+        out, pos = [], rf.HEADER_SIZE
+        for _, _, payload in self.records:
+            out.append(pos)
+            pos += rf.RECORD_SIZE + len(payload)
+        return out
+
+    def live(self, rtype: int) -> list[tuple[int, bytes]]:
+        """(offset, payload) of live records of one type."""
+        return [
+            (off, payload)
+            for off, (status, kind, payload) in zip(self.offsets(), self.records, strict=True)
+            if status == rf.LIVE and kind == rtype
+        ]
+
+    def replaced(self, records: list[tuple[bytes, int, bytes]]) -> Salvage:
+        """The same file with other records (header fields kept)."""
+        return Salvage(self.kind, self.db_version, self.next_number, records, [])
+
+    def encode(self) -> bytes:
+        """The whole file: consistent header, records in place, no tail."""
+        body = b"".join(rf.encode_record(p, t, s) for s, t, p in self.records)
+        live = sum(1 for s, _, _ in self.records if s == rf.LIVE)
+        free = sum(rf.RECORD_SIZE + len(p) for s, _, p in self.records if s != rf.LIVE)
+        numbered = {b"CLAN": pom.T_ENTRY, b"MLAN": pom.T_MESSAGE}.get(self.kind)
+        top = max((_first_u32(p) for _, p in self.live(numbered)), default=0) if numbered else 0
+        nxt = max(self.next_number, top + 1)
+        header = rf.Header(self.kind, self.db_version, live, len(body), free, nxt)
+        return rf.encode_header(header) + body
+
+
+def _first_u32(payload: bytes) -> int:
+    return _U32.unpack_from(payload)[0] if len(payload) >= _U32.size else 0
+
+
+def _kind_of(name: str) -> bytes:
+    key = name.casefold()
+    if key.startswith("ccpombox."):
+        return b"POMB"
+    if _USR_NAME.match(key):
+        return b"USR "
+    return _KINDS.get(key, b"????")
+
+
+def _readable(kind: bytes, rtype: int, payload: bytes) -> bool:
+    """Does a payload whose checksum failed still read as its record type?"""
+    try:
+        if kind == b"CLAN" and rtype == pom.T_ENTRY:
+            pom.DirectoryEntry.decode(payload)
+        elif kind == b"CLAN" and rtype == pom.T_LIST:
+            pom.decode_list(payload)
+        elif kind == b"CLAN" and rtype == pom.T_CHAIN:
+            return len(payload) % _U32.size == 0
+        elif kind == b"MLAN":
+            pom.decode_message(payload)
+        elif kind == b"USR " and rtype == pom.T_REF:
+            pom.Ref.decode(payload)
+        elif kind == b"POMB":
+            return len(pom._dec(payload).split("\x00")) == 3
+        return len(payload) >= _U32.size
+    except (ValueError, UnicodeDecodeError, struct.error):
+        return False
+
+
+def _walk(data: bytes, limit: int) -> list[tuple[int, bool]]:
+    """Record boundaries reachable from the header up to ``limit`` bytes, each with
+    whether the record ending there passes its checksum (the header's entry: True)."""
+    bounds = [(rf.HEADER_SIZE, True)]
+    pos = rf.HEADER_SIZE
+    while pos + rf.RECORD_SIZE <= limit:
+        size, status, _, crc = rf.RECORD.unpack_from(data, pos)
+        end = pos + rf.RECORD_SIZE + size
+        if end > limit or status not in (rf.LIVE, rf.FREE):
+            break
+        bounds.append((end, zlib.crc32(data[pos + rf.RECORD_SIZE : end]) == crc))
+        pos = end
+    return bounds
+
+
+def _committed_end(data: bytes, claimed: int, header_ok: bool) -> int:
+    walked = _walk(data, len(data))
+    bounds = [b for b, _ in walked]
+    if claimed in bounds:
+        return claimed  # the header's length lands on a record boundary: trust it
+    if header_ok:
+        return max(b for b in bounds if b <= claimed)  # short file or a torn last record
+    # unknown length: a torn tail is the records after the last one that checks out
+    return max(b for b, ok in walked if ok)
+
+
+def salvage(name: str, data: bytes, db_version: int = 6) -> Salvage:
+    """Read a record file tolerantly (header trusted only where the records agree)."""
+    kind = _kind_of(name)
+    if len(data) < rf.HEADER_SIZE:
+        return Salvage(kind, db_version, 1, [], [f"{name}: rebuilt an empty file"])
+    _, _, version, _, _, used, _, nxt = rf.HEADER.unpack_from(data)
+    (crc,) = _U32.unpack_from(data, rf.HEADER.size)
+    header_ok = data[:4] == b"CCDB" and crc == zlib.crc32(data[: rf.HEADER.size])
+    end = _committed_end(data, rf.HEADER_SIZE + used, header_ok)
+    notes = [] if header_ok else [f"{name}: header rebuilt"]
+    if len(data) > end:
+        notes.append(f"{name}: {len(data) - end} uncommitted bytes removed")
+    records = []
+    for pos, _ in _walk(data, end)[:-1]:
+        size, status, rtype, rcrc = rf.RECORD.unpack_from(data, pos)
+        payload = data[pos + rf.RECORD_SIZE : pos + rf.RECORD_SIZE + size]
+        if zlib.crc32(payload) != rcrc:
+            if status == rf.LIVE and not _readable(kind, rtype, payload):
+                status = rf.FREE
+                notes.append(f"{name}: unreadable record at offset {pos} freed")
+            else:
+                notes.append(f"{name}: checksum of record at offset {pos} rewritten")
+        records.append((status, rtype, payload))
+    version = version if version in (6, 8) else db_version
+    return Salvage(kind, version, max(nxt, 1), records, notes)
+
+
+# -- reading the post office tolerantly -------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Files:
+    """The post office's files, each read (and salvaged) at most once."""
+
+    po: pom.Postoffice
+    names: dict[str, str]
+    db: int
+    cache: dict[str, Salvage] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, po: pom.Postoffice) -> _Files:
+        names = po.names()
+        ver = names.get(pom.CCVER.casefold())
+        text = (po.path / ver).read_text(encoding="cp850", errors="replace") if ver else ""
+        return cls(po, names, 8 if "DB8" in text.upper() else 6)
+
+    def get(self, name: str) -> Salvage:
+        if name not in self.cache:
+            real = self.names.get(name.casefold())
+            data = (self.po.path / real).read_bytes() if real else b""
+            self.cache[name] = salvage(name, data, self.db)
+        return self.cache[name]
+
+    def write(self, name: str, new: Salvage) -> None:
+        real = self.names.get(name.casefold(), name)
+        atomic_write_bytes(self.po.path / real, new.encode())
+        self.cache[name] = new
+        self.names[name.casefold()] = real
+
+    def usr_numbers(self) -> list[int]:
+        return sorted(int(m.group(1)) for n in self.names if (m := _USR_NAME.match(n)))
+
+    def entries(self) -> list[pom.DirectoryEntry]:
+        found: dict[str, pom.DirectoryEntry] = {}
+        for _, payload in self.get(pom.CLANDATA).live(pom.T_ENTRY):
+            try:
+                entry = pom.DirectoryEntry.decode(payload)
+            except (ValueError, UnicodeDecodeError, struct.error):
+                continue
+            found.setdefault(entry.name.casefold(), entry)
+        return list(found.values())
+
+
+def _refs(s: Salvage) -> list[pom.Ref]:
+    return [pom.Ref.decode(p) for _, p in s.live(pom.T_REF)]
+
+
+def _with_refs(s: Salvage, refs: list[pom.Ref]) -> Salvage:
+    """The same USR file with its references replaced (owner and others kept first)."""
+    kept = [r for r in s.records if not (r[0] == rf.LIVE and r[1] == pom.T_REF)]
+    kept = [r for r in kept if r[0] == rf.LIVE]
+    return s.replaced(kept + [(rf.LIVE, pom.T_REF, ref.encode()) for ref in refs])
+
+
+# -- CHKSTAT NFT/C -----------------------------------------------------------------------------
+
+
+def repair_nft(po: pom.Postoffice) -> RepairLog:
+    """CHKSTAT NFT/C: rebuild NFTCHECK from the directory's mailboxes and the USR files."""
+    files, log = _Files.open(po), RepairLog()
+    owners = {e.mailbox: e for e in files.entries() if e.mailbox}
+    for number in files.usr_numbers():
+        if number in owners:
+            continue
+        name = f"USR{number:05d}"
+        if _refs(files.get(name)):
+            log.unrepaired.append(f"{name} holds messages but no directory entry owns it")
+        else:
+            (po.path / files.names.pop(name.casefold())).unlink()
+            log.fixed.append(f"{name} belonged to no directory entry and was empty: deleted")
+    for number, entry in sorted(owners.items()):
+        if f"usr{number:05d}" not in files.names:
+            owner = _U32.pack(entry.number) + pom._enc(entry.name)
+            blank = Salvage(b"USR ", files.db, 1, [(rf.LIVE, pom.T_OWNER, owner)], [])
+            files.write(entry.mailbox_file, blank)
+            log.fixed.append(f"{entry.mailbox_file} of {entry.name!r} was missing: created empty")
+    rows = [(rf.LIVE, pom.T_NFT, _U32.pack(n) + pom._enc(f"USR{n:05d}")) for n in sorted(owners)]
+    old = files.get(pom.NFTCHECK)
+    if [r for r in old.records if r[0] == rf.LIVE] != rows or old.notes:
+        files.write(pom.NFTCHECK, Salvage(b"NFT ", old.db_version, 1, rows, []))
+        log.fixed.append(f"{pom.NFTCHECK} rebuilt with {len(rows)} mailbox files")
+    return log
+
+
+# -- CHKSTAT DIAGNOSTICS/M ---------------------------------------------------------------------
+
+
+def _message_offsets(mlan: Salvage) -> dict[int, int]:
+    found: dict[int, int] = {}
+    for offset, payload in mlan.live(pom.T_MESSAGE):
+        found.setdefault(_first_u32(payload), offset)
+    return found
+
+
+def rebuild_index(po: pom.Postoffice) -> RepairLog:
+    """CHKSTAT DIAGNOSTICS/M: re-point references by message number; free orphan records."""
+    files, log = _Files.open(po), RepairLog()
+    where = _message_offsets(files.get(pom.MLANDATA))
+    indexed: set[int] = set()
+    for number in files.usr_numbers():
+        name = f"USR{number:05d}"
+        usr = files.get(name)
+        refs, new = _refs(usr), []
+        for ref in refs:
+            if ref.number not in where:
+                log.unrepaired.append(f"{name}: message {ref.number} is not in {pom.MLANDATA}")
+            elif ref.number in indexed:
+                log.fixed.append(f"{name}: duplicate reference to message {ref.number} dropped")
+            else:
+                indexed.add(ref.number)
+                new.append(pom.Ref(ref.number, where[ref.number], ref.folder))
+        if new != refs:
+            files.write(name, _with_refs(usr, new))
+            log.fixed.append(f"{name}: message index rebuilt ({len(new)} messages)")
+    orphans = sorted(set(where) - indexed)
+    if orphans:
+        mlan = files.get(pom.MLANDATA)
+        drop = {where[n] for n in orphans}
+        records = [
+            (rf.FREE if off in drop else s, t, p)
+            for off, (s, t, p) in zip(mlan.offsets(), mlan.records, strict=True)
+        ]
+        files.write(
+            pom.MLANDATA, Salvage(mlan.kind, mlan.db_version, mlan.next_number, records, [])
+        )
+        log.fixed.append(f"{pom.MLANDATA}: {len(orphans)} messages in no mailbox freed")
+    return log
+
+
+# -- CHKSTAT DIAGNOSTICS/R ---------------------------------------------------------------------
+
+
+def reconcile(po: pom.Postoffice) -> RepairLog:
+    """CHKSTAT DIAGNOSTICS/R: headers, counters, torn tails and record checksums of every file."""
+    files, log = _Files.open(po), RepairLog()
+    database = [n for n in files.names.values() if _kind_of(n) != b"????"]
+    for name in sorted(database, key=str.casefold):
+        data = (po.path / name).read_bytes()
+        _, problems = file_problems(name, data)
+        if not problems:
+            continue
+        fixed = salvage(name, data, files.db)
+        files.write(name, fixed)
+        log.fixed += fixed.notes or [f"{name}: counters reconciled"]
+    for name in (pom.CLANDATA, pom.MLANDATA, pom.NFTCHECK):
+        if name.casefold() not in files.names:
+            files.write(name, salvage(name, b"", files.db))
+            log.unrepaired.append(f"{name} was missing: created empty")
+    return log
+
+
+# -- RECLAIM -----------------------------------------------------------------------------------
+
+
+def rebuild_directory(po: pom.Postoffice) -> RepairLog:
+    """RECLAIM DIRECTORY DIAGNOSTICS/A: rewrite CLANDATA with a fresh chain, in name order."""
+    files = _Files.open(po)
+    clan = files.get(pom.CLANDATA)
+    entries = files.entries()
+    lists: list[pom.MailingList] = []
+    for _, payload in clan.live(pom.T_LIST):
+        try:
+            lists.append(pom.decode_list(payload))
+        except ValueError:
+            continue
+    top = max((e.number for e in entries), default=0)
+    data = pom.directory_file(entries, lists, clan.db_version, max(clan.next_number, top + 1))
+    atomic_write_bytes(po.path / files.names.get("clandata", pom.CLANDATA), data)
+    return RepairLog([f"{pom.CLANDATA}: directory index rebuilt ({len(entries)} entries)"])
+
+
+def _moved(records: list[tuple[bytes, int, bytes]]) -> Mapping[int, int]:
+    """Message number -> offset once the free records are gone."""
+    where: dict[int, int] = {}
+    pos = rf.HEADER_SIZE
+    for _, _, payload in records:
+        where.setdefault(_first_u32(payload), pos)
+        pos += rf.RECORD_SIZE + len(payload)
+    return where
+
+
+def reclaim(po: pom.Postoffice) -> RepairLog:
+    """RECLAIM: compact MLANDATA (drop free records) and re-point every USR file."""
+    files, log = _Files.open(po), RepairLog()
+    mlan = files.get(pom.MLANDATA)
+    kept = [r for r in mlan.records if r[0] == rf.LIVE]
+    freed = sum(rf.RECORD_SIZE + len(p) for s, _, p in mlan.records if s != rf.LIVE)
+    if freed == 0 and not mlan.notes:
+        return RepairLog([f"{pom.MLANDATA}: no space to recover"])
+    files.write(pom.MLANDATA, mlan.replaced(kept))
+    log.fixed.append(f"{pom.MLANDATA}: {freed} bytes recovered")
+    where = _moved(kept)
+    _repoint(files, lambda ref: where.get(ref.number, ref.offset))
+    return log
+
+
+def _repoint(files: _Files, offset_of: Callable[[pom.Ref], int]) -> None:
+    for number in files.usr_numbers():
+        name = f"USR{number:05d}"
+        usr = files.get(name)
+        refs = _refs(usr)
+        new = [pom.Ref(r.number, offset_of(r), r.folder) for r in refs]
+        if new != refs:
+            files.write(name, _with_refs(usr, new))
