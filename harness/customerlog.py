@@ -408,10 +408,11 @@ _NOT_FOUND = re.compile(
 def _listed_strings(missing: re.Match[str]) -> tuple[str, ...]:
     """The insertion strings Event Viewer lists after a "could not be found" text."""
     listed = missing.group("list") if missing.group("nt4") is None else missing.group("nt4")
-    listed = listed.strip()
-    if not listed:
+    if not listed.strip():
         return ()
-    return tuple(s.strip() for s in listed.split("\n" if "\n" in listed else ", "))
+    if "\n" in listed.strip():  # Vista: one string a line
+        return tuple(s.strip() for s in listed.strip().split("\n"))
+    return tuple(s.strip() for s in listed.split(", "))  # "*.ccm, ." keeps the empty %2
 
 
 def _finish(number: int, raw: EventRecord, *, known: bool = False) -> tuple[EventRecord, bool]:
