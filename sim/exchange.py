@@ -21,8 +21,7 @@ Modelled, not documented:
 * an NDR that cannot reach its own recipient is delivered to the
   administrator's mailbox instead of being dropped (nothing is ever lost);
 * the NDR body wording (a real Exchange 5.5 NDR has a similar shape);
-* MSExchangeMTA 142's type/category and the wording around the quoted
-  "[MTA DISP:ROUTER 10 119]";
+* the MTS-ID in MSExchangeMTA 142 (text and type: ``sim.connector.events``);
 * the private store is kept in memory and saved to one JSON file.
 """
 
@@ -37,8 +36,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.access import Account
+from sim.connector import events
 from sim.errors import SimError
-from sim.eventlog import EventType
 from sim.fsutil import atomic_write_text
 from sim.message import DateStyle, Message
 
@@ -63,7 +62,7 @@ __all__ = [
 #: The NDR sender for messages cc:Mail refused (§4.5, KB Q223772).
 CONNECTOR_SENDER = "cc:Mail Connector Interchange"
 SYSTEM_SENDER = "System Attendant"
-MTA_SOURCE = "MSExchangeMTA"
+MTA_SOURCE = events.MTA
 #: Microsoft recommends Winnt\System32 for IMPORT/EXPORT (§4.2).
 DEFAULT_PATH = ("C:\\WINNT\\SYSTEM32", "C:\\WINNT")
 REGISTRY_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeCCMC\\Parameters"
@@ -296,7 +295,7 @@ class ExchangeServer:
             self.mts_out.append(replace(message, to=tuple(outbound), cc=()))
         for recipient in failed:
             if recipient.startswith("CCMAIL:"):
-                self._log_no_route(recipient)
+                self._log_no_route(recipient, message)
         if failed:
             reason = "The recipient name is not recognized"
             self.return_ndr(message, failed, reason, sender=SYSTEM_SENDER)
@@ -304,21 +303,13 @@ class ExchangeServer:
     def _routable(self, ccmail_address: str) -> bool:
         return any(s.matches("CCMAIL", ccmail_address) for s in self.ccmail_routes)
 
-    def _log_no_route(self, recipient: str) -> None:
-        """MSExchangeMTA 142 (KB Q186235): no address space covers the recipient."""
-        text = (
-            f"An MTA object has been unable to route to recipient {recipient}. "
-            "[MTA DISP:ROUTER 10 119]"
-        )
-        self.world.eventlog.write(
-            source=MTA_SOURCE,
-            event_id=142,
-            type=EventType.WARNING,
-            category="Routing",
-            description=text,
-            computer=self.name,
-            strings=(recipient,),
-        )
+    def _log_no_route(self, recipient: str, message: Message) -> None:
+        """MSExchangeMTA 142 (KB Q186235): no address space covers the recipient.
+
+        Modelled: the MTS-ID is built from the org, the server and the message ident.
+        """
+        mts_id = f"c=US;a= ;p={self.org};l={self.name}-{message.ident or 'none'}"
+        events.log(self.world.eventlog, 142, recipient, mts_id, "1", computer=self.name, levels={})
 
     def deliver_mts_in(self) -> int:
         """The MTA empties MTS-IN into mailboxes; unknown recipients get an NDR. Returns copies."""

@@ -1,0 +1,225 @@
+"""One inbound and one outbound run of the connector's transfer cycle.
+
+Source: ccmail-reference.md §4.5. Inbound: EXPORT ``/N<site P entry>`` up to
+16 messages into ``Export\\msgXXXX.ccm``, convert into MTS-IN, the MTA
+delivers; a failed conversion moves the file to ``Bad`` (event 54). Outbound:
+MTS-OUT -> ``.ccm`` in ``Submit`` (event 11001 each) -> ``Import`` -> IMPORT
+``*.ccm`` (up to 5 files); ``.und`` files become NDRs. A run that handled
+exactly the maximum starts the next one at once (backlog drain, KB Q168211).
+The modelled choices are listed in ``service.py`` and ``transfer.py``.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+from sim.connector import transfer
+from sim.connector.store import Folder
+from sim.exchange import CONNECTOR_SENDER
+from sim.fsutil import atomic_write_text
+from sim.message import (
+    CODEPAGE,
+    DateStyle,
+    Message,
+    MessageFormatError,
+    format_date,
+    iter_messages,
+    render_message,
+)
+
+if TYPE_CHECKING:
+    from sim.connector.service import ConnectorService
+
+__all__ = ["Flow"]
+
+
+def _ends(name: str, suffix: str) -> bool:
+    return name.casefold().endswith(suffix)
+
+
+class Flow:
+    """The export (inbound) and import (outbound) work of one service."""
+
+    def __init__(self, service: ConnectorService) -> None:
+        self.service = service
+
+    # -- shared ---------------------------------------------------------------------------
+
+    @property
+    def _interval_export(self) -> float:
+        return float(self.service.reg_int("Second to wait before EXPORT"))
+
+    @property
+    def _interval_import(self) -> float:
+        return float(self.service.reg_int("Second to wait before IMPORT"))
+
+    def date_style(self) -> DateStyle:
+        """The connector's ``.ccm`` date order (KB Q180641)."""
+        po = self.service.active.post_office
+        return transfer.ccm_date_style(self.service.reg_int("Locale Date Format"), po.date_style)
+
+    # -- inbound ---------------------------------------------------------------------------
+
+    def export_once(self) -> float | None:
+        """One EXPORT run (leftover files first); returns the delay to the next run."""
+        from sim.connector.service import EXPORT_SWITCHES, EXPORT_THREAD
+
+        svc = self.service
+        names = svc.store.names(Folder.EXPORT)
+        if any(_ends(n, ".und") for n in names):
+            return self._interval_export  # KB Q212788: stops, no events
+        for leftover in (n for n in names if _ends(n, ".ccm")):
+            if self.convert_inbound(leftover) is None:
+                return None
+        name = svc.store.next_name(names)
+        target = svc.store.win(Folder.EXPORT, name)
+        line = f"{svc.po_switches(svc.exchange.site_address)} /@{target} {EXPORT_SWITCHES}"
+        svc.counters.export_runs += 1
+        code = svc.run("EXPORT", name, line, EXPORT_THREAD)
+        if code is None:
+            return None if EXPORT_THREAD in svc.blocked else self._interval_export
+        if code != 0:
+            return self._interval_export
+        count = self.convert_inbound(name)
+        if count is None:
+            return None
+        return 0.0 if count >= svc.max_export else self._interval_export
+
+    def convert_inbound(self, name: str) -> int | None:
+        """Convert ``Export\\<name>`` into MTS-IN and deliver; None if the thread hangs."""
+        svc = self.service
+        path = svc.store.path(Folder.EXPORT, name)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return 0
+        stream = io.StringIO(raw.decode(CODEPAGE, "replace"), newline="")
+        try:
+            style = svc.active.post_office.date_style  # EXPORT writes the PO language's order
+            messages = list(iter_messages(stream, itemsize=True, date_style=style))
+        except MessageFormatError as exc:
+            if "Contents:" in exc.reason and not svc.exchange.at_least("5.5", 3):
+                svc.blocked.add("dwCCExport")  # KB Q234745: ~90% CPU, inbound stops
+                return None
+            self._to_bad(name)
+            return 0
+        svc.exchange.mts_in.extend(transfer.inbound(svc.exchange, m) for m in messages)
+        if svc.reg_int("Save a copy of the Exported files"):
+            path.replace(svc.store.path(Folder.EXPORT_BAK, name))
+        else:
+            path.unlink()
+        svc.exchange.deliver_mts_in()
+        svc.counters.messages_in += len(messages)
+        return len(messages)
+
+    def _to_bad(self, name: str) -> None:
+        """KB Q202240, Q212759: the file goes to ``Bad`` and event 54 is logged."""
+        svc = self.service
+        bad = svc.store.names(Folder.BAD)
+        target = name if name.casefold() not in {b.casefold() for b in bad} else None
+        target = target or svc.store.next_name(bad)
+        svc.store.path(Folder.EXPORT, name).replace(svc.store.path(Folder.BAD, target))
+        svc.counters.bad_files += 1
+        svc.log(54)
+
+    # -- outbound --------------------------------------------------------------------------
+
+    def import_once(self) -> float | None:
+        """Convert, move and IMPORT one batch; returns the delay to the next run."""
+        from sim.connector.service import IMPORT_SWITCHES, IMPORT_THREAD
+
+        svc = self.service
+        names = svc.store.names(Folder.IMPORT)
+        if any(_ends(n, ".und") for n in names):
+            return self._interval_import  # KB Q212788: stops, no events
+        pending = [n for n in names if _ends(n, ".ccm")]
+        submit = [n for n in svc.store.names(Folder.SUBMIT) if _ends(n, ".ccm")]
+        room = svc.max_import - len(submit)
+        if room > 0 and svc.exchange.mts_out:
+            submit += self._convert_outbound(room, names + submit)
+        if not pending:
+            pending = self._move_to_import(submit[: svc.max_import])
+        if not pending:
+            return self._interval_import
+        line = f"{svc.po_switches()} /@{svc.store.win(Folder.IMPORT, '*.ccm')} {IMPORT_SWITCHES}"
+        svc.counters.import_runs += 1
+        code = svc.run("IMPORT", "*.ccm", line, IMPORT_THREAD)
+        if code is None:
+            return None if IMPORT_THREAD in svc.blocked else self._interval_import
+        self._process_und()
+        if code not in (0, 5):
+            return self._interval_import
+        svc.counters.files_imported += len(pending)
+        return 0.0 if len(pending) >= svc.max_import else self._interval_import
+
+    def _convert_outbound(self, room: int, in_use: list[str]) -> list[str]:
+        """MTS-OUT -> ``Submit\\msgXXXX.ccm`` (event 11001 each); refused ones get an NDR."""
+        svc = self.service
+        exchange = svc.exchange
+        written: list[str] = []
+        style = self.date_style()
+        while room > 0 and exchange.mts_out:
+            message = exchange.mts_out[0]
+            ccm = transfer.outbound(exchange, message, use_anr=bool(svc.reg_int("Use ANR")))
+            problem = self._refusal(message, ccm)
+            if problem:
+                exchange.mts_out.pop(0)
+                exchange.return_ndr(message, message.to, problem, sender=CONNECTOR_SENDER)
+                svc.counters.ndrs += 1
+                continue
+            name = svc.store.next_name(in_use + written)
+            text = render_message(ccm, itemsize=True, date_style=style)
+            atomic_write_text(svc.store.path(Folder.SUBMIT, name), text, encoding=CODEPAGE)
+            exchange.mts_out.pop(0)
+            written.append(name)
+            room -= 1
+            svc.counters.messages_out += 1
+            date = format_date(ccm.date, style)
+            svc.log(11001, ccm.sender, date, "; ".join(ccm.to + ccm.cc))
+        return written
+
+    def _refusal(self, message: Message, ccm: Message) -> str:
+        """Why the connector refuses a message: delivery restrictions, size (§4.3)."""
+        active = self.service.active
+        if not active.restrictions.allows(message.sender.removeprefix("EX:")):
+            return "The sender is not allowed to send to this recipient"
+        size = len(render_message(ccm).encode(CODEPAGE, "replace"))
+        limit_kb = active.message_size_kb
+        if limit_kb is not None and size > limit_kb * 1024:
+            return "The message exceeds the maximum size allowed by the connector"
+        return ""
+
+    def _move_to_import(self, names: list[str]) -> list[str]:
+        """Move files from Submit to Import; a damaged Import stops it silently (Q202178)."""
+        svc = self.service
+        moved: list[str] = []
+        for name in names:
+            source = svc.store.path(Folder.SUBMIT, name)
+            try:
+                if svc.reg_int("Save a copy of the Imported files"):
+                    svc.store.path(Folder.IMPORT_BAK, name).write_bytes(source.read_bytes())
+                source.replace(svc.store.path(Folder.IMPORT, name))
+            except OSError:
+                break
+            moved.append(name)
+        return moved
+
+    def _process_und(self) -> None:
+        """Each ``.und`` IMPORT wrote becomes NDRs to the Exchange senders, then goes (§4.5)."""
+        svc = self.service
+        for name in svc.store.names(Folder.IMPORT):
+            if not _ends(name, ".und"):
+                continue
+            path = svc.store.path(Folder.IMPORT, name)
+            found = transfer.parse_und(path.read_bytes().decode(CODEPAGE, "replace"))
+            if found is None:
+                path.replace(svc.store.path(Folder.BAD, name))
+                continue
+            for item in found:
+                original = transfer.as_exchange_original(svc.exchange, item.message)
+                svc.exchange.return_ndr(original, original.to, item.reason, sender=CONNECTOR_SENDER)
+                svc.counters.ndrs += 1
+                if transfer.UNKNOWN_DATE in item.reason and not svc.reg_int("Locale Date Format"):
+                    svc.exchange.registry["Locale Date Format"] = 1  # KB Q180641
+            path.unlink()

@@ -1,0 +1,358 @@
+"""The MSExchangeCCMC service: start, stop, polling, thread supervision, program runs.
+
+Source: ccmail-reference.md §1.3 (start-up reads ``CCVER.TB``, ``NFTCHECK``,
+``CCPODD.nn``, ``CCINTL.TB``, ``CCVER.TB``; on stop it touches ``CCPOMS``;
+KB Q170011), §4.1-§4.2 (service, programs on the system PATH), §4.4 (store
+recreated at start), §4.5 (the 15 s / 16 / 5 transfer cycle and backlog drain,
+KB Q168211; thread restarts: event 86, after 25 event 85, KB Q176375,
+Q294947), §4.8 (result code -> event), §5 (KB Q164695 space in the path,
+Q181186 long names, Q212788 leftover ``.und`` files, Q202178 damaged Import
+folder, Q234745 missing ``Contents:``).
+
+Modelled, not documented:
+
+* start-up reads that fail (no access, files missing) do not stop the service;
+  the failure shows when EXPORT runs (event 70);
+* the first poll of each thread runs at start, thread restarts come 1 s after
+  the exception, and 43 is logged once per start;
+* before 5.5 SP1 a store path with a directory name longer than 8.3 makes the
+  DOS programs wait for input forever (they cannot find ``Export.ini``,
+  KB Q181186): the thread that started one never returns, with no event;
+* before 5.5 SP3 a ``.ccm`` file without ``Contents:`` hangs the inbound
+  thread (KB Q234745); later builds move it to ``Bad`` with event 54;
+* a ``.und`` file already in ``Export`` (``Import``) when a run begins stops
+  inbound (outbound) delivery without an event (KB Q212788);
+* outbound conversion keeps at most the IMPORT maximum waiting in ``Submit``
+  and moves files to ``Import`` only when it holds no ``.ccm`` (so a failing
+  IMPORT leaves files in Submit and MTS-OUT grows, KB Q168670);
+* the connector's Import/Export version choice reaches the programs as
+  ``DBVersion`` in their parameter file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sim.access import AccessCheck
+from sim.connector import events
+from sim.connector.settings import Settings
+from sim.connector.store import EXPORT_INI, IMPORT_INI, Store
+from sim.errors import PathError
+from sim.eventlog import EventLog
+from sim.exchange import ExchangeServer
+from sim.programs.runner import run_program
+
+if TYPE_CHECKING:
+    from sim.clock import Timer
+    from sim.world import World
+
+__all__ = [
+    "DISPLAY_NAME",
+    "MAX_RESTARTS",
+    "SERVICE_NAME",
+    "ConnectorService",
+    "Counters",
+    "ServiceState",
+    "WorkerError",
+]
+
+SERVICE_NAME = "MSExchangeCCMC"
+DISPLAY_NAME = "Microsoft Exchange Connector for Lotus cc:Mail"
+MAX_RESTARTS = 25
+RESTART_DELAY = 1.0
+EXPORT_SWITCHES = "/ITEMSIZE /FORMAT/FAN /BATCH /FILES/MACBIN2"
+IMPORT_SWITCHES = "/ITEMSIZE /PARTIAL /BATCH /FILES/MACBIN2"
+EXPORT_THREAD = "dwCCExport"
+IMPORT_THREAD = "dwCCImport"
+DIRSYNC_THREAD = "dwCCDirSync"
+_NOT_FOUND = ("2", "The system cannot find the file specified.")
+
+
+class ServiceState(StrEnum):
+    STOPPED = "Stopped"
+    RUNNING = "Running"
+
+
+class WorkerError(Exception):
+    """An exception in a worker thread; the service restarts the thread (event 86)."""
+
+
+@dataclass(slots=True)
+class Counters:
+    """What the service did since it was built (for summaries and benches)."""
+
+    export_runs: int = 0
+    import_runs: int = 0
+    messages_in: int = 0
+    messages_out: int = 0
+    files_imported: int = 0
+    ndrs: int = 0
+    bad_files: int = 0
+    dirsync_started: int = 0
+    dirsync_completed: int = 0
+
+
+class ConnectorService:
+    """``MSExchangeCCMC`` on one Exchange server, connected to one post office."""
+
+    def __init__(self, world: World, exchange: ExchangeServer, settings: Settings) -> None:
+        from sim.connector.dirsync import Dirsync  # dirsync needs this module's names
+        from sim.connector.flow import Flow
+
+        self.world = world
+        self.exchange = exchange
+        self.settings = settings
+        #: the settings in effect (taken from ``settings`` at start)
+        self.active = settings
+        self.state = ServiceState.STOPPED
+        self.eventlog: EventLog = world.eventlog
+        self.store = Store(world, str(exchange.registry["Connector Store Path"]))
+        self.counters = Counters()
+        self.restarts = 0
+        #: (file, succeeded) of the last start-up's reads of the PO (§1.3)
+        self.startup_reads: list[tuple[str, bool]] = []
+        self.blocked: set[str] = set()
+        self._timers: dict[str, Timer] = {}
+        self._logged_43 = False
+        self.flow = Flow(self)
+        self.dirsync = Dirsync(self)
+        exchange.ccmail_routes = settings.address_spaces
+        world.connector = self
+
+    # -- configuration ------------------------------------------------------------------
+
+    def configure(self, settings: Settings) -> None:
+        """Save new property pages: the address space at once, the rest at the next start."""
+        self.settings = settings
+        self.exchange.ccmail_routes = settings.address_spaces
+
+    @property
+    def running(self) -> bool:
+        return self.state is ServiceState.RUNNING
+
+    def reg_int(self, name: str) -> int:
+        value = self.exchange.registry.get(name, 0)
+        return value if isinstance(value, int) else int(str(value) or 0)
+
+    # -- logging ------------------------------------------------------------------------
+
+    def log(self, event_id: int, *strings: str) -> None:
+        """Write a catalogue event if the active Diagnostics Logging levels let it through."""
+        levels = self.active.logging.levels
+        events.log(self.eventlog, event_id, *strings, computer=self.exchange.name, levels=levels)
+
+    # -- start and stop -----------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Take the configured settings and recreate the store (the first part of a start)."""
+        self.active = self.settings
+        self.store = Store(self.world, str(self.exchange.registry["Connector Store Path"]))
+        self.store.ensure(self._ini())
+
+    def start(self) -> None:
+        """Start the service: store, start-up reads, PO held shared, first polls (§1.3, §4.4)."""
+        if self.running:
+            return
+        self.prepare()
+        self.state = ServiceState.RUNNING
+        self.restarts = 0
+        self.blocked.clear()
+        self._logged_43 = False
+        self._startup_reads()
+        po = self.po_host()
+        if po is not None:
+            self.world.locks.acquire(po, SERVICE_NAME, exclusive=False)
+        self.arm(EXPORT_THREAD, 0.0, self.flow.export_once)
+        self.arm(IMPORT_THREAD, 0.0, self.flow.import_once)
+        first = self.dirsync.first_delay()
+        if first is not None:
+            self.arm(DIRSYNC_THREAD, first, self.dirsync.run_scheduled)
+
+    def stop(self) -> None:
+        """Stop: touch ``CCPOMS`` (§1.3), release the PO, cancel the polls."""
+        if not self.running:
+            return
+        self.state = ServiceState.STOPPED
+        for timer in self._timers.values():
+            timer.cancel()
+        self._timers.clear()
+        po = self.po_host()
+        if po is None:
+            return
+        self.world.locks.release(po, SERVICE_NAME)
+        check = self._access()
+        if check is not None and check.can_export:
+            with contextlib.suppress(OSError):
+                (po / "CCPOMS").touch()
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def dirsync_now(self, eventlog: EventLog | None = None) -> bool:
+        """Run one dirsync cycle at once (as ``ccmc ccdir`` would); True if it completed."""
+        if not self.running:
+            self.prepare()
+        saved = self.eventlog
+        self.eventlog = eventlog or saved
+        try:
+            return self.dirsync.cycle()
+        except (WorkerError, OSError):
+            return False
+        finally:
+            self.eventlog = saved
+
+    # -- the PO as the service account sees it --------------------------------------------
+
+    def po_host(self) -> Path | None:
+        try:
+            return self.world.resolve(self.active.post_office.path).host
+        except PathError:
+            return None
+
+    def _access(self) -> AccessCheck | None:
+        account = self.exchange.service_account
+        try:
+            unc = self.world.resolve(self.active.post_office.path).unc
+        except PathError:
+            return None
+        if account is None or unc is None:
+            return None
+        return self.world.access.check_unc(account.name, *unc)
+
+    def _startup_reads(self) -> None:
+        """``Ccver.tb``, ``Nftcheck``, ``Ccpodd.nn``, ``Ccintl.tb``, ``Ccver.tb`` (KB Q170011)."""
+        self.startup_reads = []
+        check = self._access()
+        po = self.po_host()
+        names: dict[str, str] = {}
+        if po is not None and check is not None and check.can_read:
+            try:
+                names = {p.name.casefold(): p.name for p in po.iterdir()}
+            except OSError:
+                names = {}
+        podd = next((names[n] for n in sorted(names) if n.startswith("ccpodd.")), "CCPODD.00")
+        for name in ("CCVER.TB", "NFTCHECK", podd, "CCINTL.TB", "CCVER.TB"):
+            ok = name.casefold() in names
+            if ok and po is not None and name.endswith(".TB"):
+                try:
+                    (po / names[name.casefold()]).read_bytes()
+                except OSError:
+                    ok = False
+            self.startup_reads.append((name, ok))
+
+    # -- threads ------------------------------------------------------------------------
+
+    def arm(self, thread: str, delay: float, action: Callable[[], float | None]) -> None:
+        """Run ``action`` on ``thread`` after ``delay``; it returns the next delay or None."""
+
+        def tick() -> None:
+            if not self.running or thread in self.blocked:
+                return
+            try:
+                nxt = action()
+            except (WorkerError, OSError):
+                self._thread_died(thread, action)
+                return
+            if nxt is not None and self.running:
+                self.arm(thread, nxt, action)
+
+        self._timers[thread] = self.world.clock.call_later(delay, tick)
+
+    def _thread_died(self, thread: str, action: Callable[[], float | None]) -> None:
+        """Event 86 and a restart; past 25 restarts event 85 and shutdown (Q176375, Q294947)."""
+        if self.restarts >= MAX_RESTARTS:
+            self.log(85)
+            self.stop()
+            return
+        self.restarts += 1
+        self.log(86, str(self.restarts), thread)
+        self.arm(thread, RESTART_DELAY, action)
+
+    # -- running the DOS programs ------------------------------------------------------
+
+    def po_switches(self, name: str | None = None) -> str:
+        po = self.active.post_office
+        return f"/N{name or po.name} /P{po.password} /D{po.path}"
+
+    def search_path(self) -> list[str]:
+        admin = str(self.exchange.registry.get("cc:Mail Admin file path", "") or "")
+        return ([admin] if admin else []) + self.exchange.system_path
+
+    def _ini(self) -> dict[str, dict[str, dict[str, str]]]:
+        po = self.active.post_office
+        common = {"PostOffice": po.name, "Path": po.path, "DBVersion": str(po.version.db_version)}
+        export = {**common, "Switches": EXPORT_SWITCHES, "MaxMessages": str(self.max_export)}
+        imp = {**common, "Switches": IMPORT_SWITCHES}
+        buffer = self.reg_int("Max Address Buffer Size")
+        if buffer:
+            imp["MaxAddressBuffer"] = str(buffer)
+        return {EXPORT_INI: {"Export": export}, IMPORT_INI: {"Import": imp}}
+
+    @property
+    def max_export(self) -> int:
+        return self.reg_int("Maximum number of messages to EXPORT")
+
+    @property
+    def max_import(self) -> int:
+        return self.reg_int("Maximum number of messages to IMPORT")
+
+    def dos_blind(self) -> bool:
+        """Before 5.5 SP1 the DOS programs cannot find a long-named store (Q181186)."""
+        return bool(self.store.long_names) and not self.exchange.at_least("5.5", 1)
+
+    def run(self, kind: str, label: str, command_line: str, thread: str) -> int | None:
+        """Run EXPORT or IMPORT, log its result event, return its code.
+
+        None: it failed to run (event 65/64) or hangs (the thread is blocked).
+        Raises WorkerError when the program is not on the PATH (event 43).
+        """
+        if self.dos_blind():
+            self.blocked.add(thread)
+            return None
+        program = str(self.exchange.registry.get(kind.title(), f"{kind}.EXE"))
+        section = self._ini()[EXPORT_INI if kind == "EXPORT" else IMPORT_INI]
+        account = self.exchange.service_account
+        result = run_program(
+            self.world,
+            program,
+            command_line,
+            account=account.name if account is not None else None,
+            search_path=self.search_path(),
+            date_style=self.exchange.date_style,
+            options=next(iter(section.values())),
+        )
+        if result.failure == "not found":
+            if not self._logged_43:
+                self._logged_43 = True
+                self.log(43, *_NOT_FOUND)
+            raise WorkerError(f"{program} could not be executed")
+        detail = _console_detail(result.output)
+        if result.code is None:
+            export = kind == "EXPORT"
+            failed = events.EXPORT_FAILED_TO_RUN if export else events.IMPORT_FAILED_TO_RUN
+            self.log(failed, label, detail)
+            return None
+        table = events.EXPORT_EVENTS if kind == "EXPORT" else events.IMPORT_EVENTS
+        event_id = table.get(result.code)
+        if event_id in (62, 71):
+            self.log(event_id, label, detail)
+        elif event_id is not None:
+            self.log(event_id, label)
+        return result.code
+
+
+def _console_detail(output: str) -> str:
+    """The program's own lines: no banner, no path line, no "process ended" line."""
+    lines = [ln.strip() for ln in output.splitlines()[1:] if ln.strip()]
+    keep = [
+        ln
+        for ln in lines
+        if not ln.startswith("Post office directory:") and "process ended" not in ln
+    ]
+    return " ".join(keep)
