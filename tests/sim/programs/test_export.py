@@ -244,7 +244,7 @@ def test_read_only_account_may_export_the_directory(world: World, po: Postoffice
 # -- killed or failing mid-file: nothing lost --------------------------------------------------
 
 
-class Killed(Exception):
+class KilledError(Exception):
     """Stands for the process being killed."""
 
 
@@ -278,8 +278,8 @@ def test_export_killed_mid_file_leaves_only_a_partial_temporary(
     target = out_dir(world) / "msg0001.ccm"
     ex1 = po.find("EX1")
     assert ex1 is not None
-    with pytest.raises(Killed):
-        export_messages(po, ex1, target, opener=_opener(70_000, Killed()))
+    with pytest.raises(KilledError):
+        export_messages(po, ex1, target, opener=_opener(70_000, KilledError()))
     assert files(target.parent) == ["msg0001.$$$"]
     assert 0 < temporary_name(target).stat().st_size <= 70_000
     assert queue(po) == sent
