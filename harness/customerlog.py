@@ -44,7 +44,13 @@ from typing import Any
 from harness.errors import HarnessError
 from sim.connector.events import CCMC, category_name, lookup, parse_description
 from sim.eventlog import EventRecord, EventType
-from sim.evtformat import EVENT_TYPE_CODES
+from sim.evtformat import (
+    EVENT_TYPE_CODES,
+    ISO_DATE,
+    SLASH_DATE,
+    DateOrder,
+    parse_log_datetime,
+)
 
 __all__ = ["CustomerLog", "DateOrder", "EventLogError", "LogFormat", "read_eventlog"]
 
@@ -66,14 +72,6 @@ class LogFormat(StrEnum):
     NT_TEXT = "NT Event Viewer comma-delimited text"
     NT_TEXT_HEADER = "NT Event Viewer comma-delimited text with a header row"
     VIEWER_CSV = "Event Viewer CSV (Level,Date and Time,...)"
-
-
-class DateOrder(StrEnum):
-    """The order of day, month and year in the file's dates."""
-
-    MDY = "M/D/Y"
-    DMY = "D/M/Y"
-    YMD = "Y-M-D"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +125,7 @@ def _read_evt(path: Path, data: bytes) -> CustomerLog:
 
     if len(data) < 48:
         raise EventLogError(path, 1, f".evt header is cut short ({len(data)} of 48 bytes)")
-    end = struct.unpack_from("<I", data, 20)[0] + 40
+    end = struct.unpack_from("<I", data, 20)[0] + 40  # EndOffset + EOF record: a size check
     if end > len(data):
         why = f"it ends at byte {len(data)}, its header says the log ends at byte {end}"
         raise EventLogError(path, 1, f".evt file is truncated: {why}")
@@ -316,7 +314,7 @@ def _text_raw(path: Path, when: datetime, row: _Row) -> EventRecord:
     if kind is None:
         known = "Error, Warning, Information, Success Audit, Failure Audit"
         raise EventLogError(path, row.line, f"unknown event type {row.type!r} (expected {known})")
-    if not row.event.isdigit():
+    if not row.event.isdecimal():
         raise EventLogError(path, row.line, f"event ID {row.event!r} is not a number")
     return EventRecord(0, when, row.source, kind, row.category, int(row.event), row.user,
                        row.computer, row.description)  # fmt: skip
@@ -324,19 +322,14 @@ def _text_raw(path: Path, when: datetime, row: _Row) -> EventRecord:
 
 # --- dates ------------------------------------------------------------------------------
 
-_SLASH = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})")
-_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?")
-
 
 def _date_order(path: Path, rows: Sequence[_Row]) -> tuple[DateOrder, str]:
     """The day/month order of the file's slash dates (see the module docstring)."""
-    slashes = [(row, m) for row in rows if (m := _SLASH.fullmatch(row.date))]
+    slashes = [(row, m) for row in rows if (m := SLASH_DATE.fullmatch(row.date))]
     if not slashes:
         if not rows:
             return DateOrder.MDY, "M/D/Y (assumed: no dates)"
-        order = DateOrder.YMD if all(_ISO.fullmatch(r.date) for r in rows) else DateOrder.DMY
+        order = DateOrder.YMD if all(ISO_DATE.fullmatch(r.date) for r in rows) else DateOrder.DMY
         return order, f"{order.value} (the dates say so)"
     dmy = [row for row, m in slashes if int(m.group(1)) > 12]
     mdy = [row for row, m in slashes if int(m.group(2)) > 12]
@@ -362,36 +355,10 @@ def _in_time_order(path: Path, rows: Sequence[_Row], order: DateOrder) -> bool:
 
 
 def _when(path: Path, row: _Row, order: DateOrder) -> datetime:
-    date, time = _parse_date(row.date, order), _TIME.fullmatch(row.time)
-    if date is None:
-        forms = "M/D/YYYY, D/M/YYYY, D.M.YYYY or YYYY-MM-DD"
-        raise EventLogError(path, row.line, f"unreadable date {row.date!r} (expected {forms})")
-    if time is None:
-        forms = "H:MM:SS AM/PM or HH:MM:SS"
-        raise EventLogError(path, row.line, f"unreadable time {row.time!r} (expected {forms})")
-    hour, minute, second = int(time.group(1)), int(time.group(2)), int(time.group(3) or 0)
-    if time.group(4):
-        hour = hour % 12 + (12 if time.group(4) in "Pp" else 0)
     try:
-        return datetime(*date, hour, minute, second)
+        return parse_log_datetime(row.date, row.time, order)
     except ValueError as exc:
-        why = f"impossible date or time {row.date!r} {row.time!r}: {exc}"
-        raise EventLogError(path, row.line, why) from None
-
-
-def _parse_date(text: str, order: DateOrder) -> tuple[int, int, int] | None:
-    """(year, month, day); two-digit years in the Windows window 1930-2029."""
-    if m := _ISO.fullmatch(text):
-        return int(m.group(1)), int(m.group(2)), int(m.group(3))
-    if m := _DOTTED.fullmatch(text):
-        day, month, year = m.groups()
-    elif m := _SLASH.fullmatch(text):
-        first, second, year = m.groups()
-        month, day = (first, second) if order is DateOrder.MDY else (second, first)
-    else:
-        return None
-    full = int(year) if len(year) == 4 else int(year) + (2000 if int(year) < 30 else 1900)
-    return full, int(month), int(day)
+        raise EventLogError(path, row.line, str(exc)) from None
 
 
 # --- records ----------------------------------------------------------------------------

@@ -35,6 +35,7 @@ import re
 import struct
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import TextIO
 
@@ -46,10 +47,14 @@ from sim.fsutil import atomic_write_bytes
 __all__ = [
     "EVENT_TYPE_CODES",
     "EVT_SIGNATURE",
+    "ISO_DATE",
     "SEVERITY_BITS",
+    "SLASH_DATE",
+    "DateOrder",
     "EventFileError",
     "format_nt_date",
     "format_nt_time",
+    "parse_log_datetime",
     "parse_nt_datetime",
     "read_nt_text",
     "render_evt",
@@ -211,6 +216,61 @@ def read_nt_text(stream: TextIO, *, name: str) -> list[EventRecord]:
         raise EventFileError(name, reader.line_num, f"bad CSV: {exc}") from None
     rows.reverse()
     return [_record_from_row(row, n, name, line) for n, (line, row) in enumerate(rows, 1)]
+
+
+# --- dates in other locales (as customers' logs carry them) ---------------------------
+
+
+class DateOrder(StrEnum):
+    """The order of day, month and year in a log's dates."""
+
+    MDY = "M/D/Y"
+    DMY = "D/M/Y"
+    YMD = "Y-M-D"
+
+
+#: ``6/2/98``, ``13/06/1998``: the order is the reader's to decide
+SLASH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})")
+#: ``1998-06-02``
+ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})")
+_ANY_TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?")
+
+
+def _date_parts(text: str, order: DateOrder) -> tuple[int, int, int] | None:
+    """(year, month, day); two-digit years in the Windows window 1930-2029."""
+    if m := ISO_DATE.fullmatch(text):
+        return int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if m := _DOTTED.fullmatch(text):
+        day, month, year = m.groups()
+    elif m := SLASH_DATE.fullmatch(text):
+        first, second, year = m.groups()
+        month, day = (first, second) if order is DateOrder.MDY else (second, first)
+    else:
+        return None
+    full = int(year) if len(year) == 4 else int(year) + (2000 if int(year) < 30 else 1900)
+    return full, int(month), int(day)
+
+
+def parse_log_datetime(date: str, time: str, order: DateOrder) -> datetime:
+    """A date (M/D/Y or D/M/Y by ``order``, D.M.Y, Y-M-D) and a 12- or 24-hour time.
+
+    Modelled, not documented: the forms Event Viewer writes under US and European
+    regional settings. ``ValueError`` says which part cannot be read.
+    """
+    parts, clock = _date_parts(date, order), _ANY_TIME.fullmatch(time)
+    if parts is None:
+        forms = "M/D/YYYY, D/M/YYYY, D.M.YYYY or YYYY-MM-DD"
+        raise ValueError(f"unreadable date {date!r} (expected {forms})")
+    if clock is None:
+        raise ValueError(f"unreadable time {time!r} (expected H:MM:SS AM/PM or HH:MM:SS)")
+    hour, minute, second = int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)
+    if clock.group(4):
+        hour = hour % 12 + (12 if clock.group(4) in "Pp" else 0)
+    try:
+        return datetime(*parts, hour, minute, second)
+    except ValueError as exc:
+        raise ValueError(f"impossible date or time {date!r} {time!r}: {exc}") from None
 
 
 # --- binary .evt ---------------------------------------------------------------

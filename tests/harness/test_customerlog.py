@@ -317,3 +317,18 @@ def test_format_comes_from_content_not_name(tmp_path: Path) -> None:
     shutil.copy(DATA / "nt4-q166045.txt", tmp_path / "AppEvent.Evt")
     assert read_eventlog(tmp_path / "log.txt").format is LogFormat.EVT
     assert read_eventlog(tmp_path / "AppEvent.Evt").format is LogFormat.NT_TEXT
+
+
+def test_header_only_export_has_no_records(tmp_path: Path) -> None:
+    path = tmp_path / "app.csv"
+    path.write_text("Level,Date and Time,Source,Event ID,Task Category\r\n")
+    got = read_eventlog(path)
+    assert (got.format, got.records) == (LogFormat.VIEWER_CSV, ())
+    assert got.date_order_note == "M/D/Y (assumed: no dates)"
+
+
+def test_superscript_digits_are_not_an_event_id(tmp_path: Path) -> None:
+    path = tmp_path / "app.txt"
+    path.write_text("6/2/98,8:00:00 AM,S,Error,None,7²,N/A,PC,d\r\n", encoding="utf-8")
+    with pytest.raises(EventLogError, match="event ID '7²' is not a number"):
+        read_eventlog(path)

@@ -15,9 +15,11 @@ from hypothesis import strategies as st
 from sim.connector.events import CATALOGUE, describe, lookup
 from sim.eventlog import EventRecord, EventType
 from sim.evtformat import (
+    DateOrder,
     EventFileError,
     format_nt_date,
     format_nt_time,
+    parse_log_datetime,
     parse_nt_datetime,
     read_nt_text,
     render_evt,
@@ -253,3 +255,41 @@ def test_evt_refuses_what_it_cannot_hold() -> None:
         render_evt(
             [rec(1, datetime(1998, 6, 2), 7000, source="S", category="Disk", description="d")]
         )
+
+
+@pytest.mark.parametrize(
+    ("date", "time", "order", "expected"),
+    [
+        ("6/2/1998", "8:39:12 AM", DateOrder.MDY, datetime(1998, 6, 2, 8, 39, 12)),
+        ("6/2/1998", "20:39:12", DateOrder.DMY, datetime(1998, 2, 6, 20, 39, 12)),
+        ("02.06.98", "08:39", DateOrder.MDY, datetime(1998, 6, 2, 8, 39, 0)),
+        ("1998-06-02", "12:01:02 a.m.", DateOrder.DMY, datetime(1998, 6, 2, 0, 1, 2)),
+        ("1/1/29", "12:00:00 PM", DateOrder.MDY, datetime(2029, 1, 1, 12, 0, 0)),
+        ("1/1/30", "1:00:00 pm", DateOrder.MDY, datetime(1930, 1, 1, 13, 0, 0)),
+    ],
+)
+def test_parse_log_datetime(date: str, time: str, order: DateOrder, expected: datetime) -> None:
+    """Customer logs: US and European forms; dotted and ISO dates ignore the order."""
+    assert parse_log_datetime(date, time, order) == expected
+
+
+@pytest.mark.parametrize(
+    ("date", "time", "message"),
+    [
+        (
+            "2-6-98",
+            "8:00",
+            "unreadable date '2-6-98' (expected M/D/YYYY, D/M/YYYY, D.M.YYYY or YYYY-MM-DD)",
+        ),
+        ("2/6/98", "8h00", "unreadable time '8h00' (expected H:MM:SS AM/PM or HH:MM:SS)"),
+        (
+            "2/30/98",
+            "8:00",
+            "impossible date or time '2/30/98' '8:00': day is out of range for month",
+        ),
+    ],
+)
+def test_parse_log_datetime_errors(date: str, time: str, message: str) -> None:
+    with pytest.raises(ValueError, match=r"^(unreadable|impossible) ") as info:
+        parse_log_datetime(date, time, DateOrder.MDY)
+    assert str(info.value) == message
