@@ -30,20 +30,21 @@ from harness.errors import (
     UnknownFaultError,
     UnknownFixError,
 )
+from harness.model_types import ARTICLE, KEBAB
 from harness.registry import FAULTS, FIXES, FaultSpec, FixSpec, Registry, did_you_mean
 from harness.yamlsafe import Document, Loc, decode, parse, read_limited
 
 if TYPE_CHECKING:
     from harness.model import Scenario
 
-__all__ = ["load_scenario", "load_text"]
+__all__ = ["import_registries", "load_scenario", "load_text"]
 
 #: modules whose import fills the registries (written by other parts of the harness)
 _REGISTRY_MODULES = ("harness.faults", "harness.fixes")
 _PLACEHOLDER = {"name": "invalid", "params": None}
 
 
-def _import_registries() -> None:
+def import_registries() -> None:
     """Import the fault and fix modules if they exist (they register on import)."""
     for name in _REGISTRY_MODULES:
         try:
@@ -93,7 +94,7 @@ def load_text(
         msg = f"expected a scenario mapping (id, title, cause, ...), found {kind}"
         raise ScenarioSchemaError(name, 1, 1, msg)
     if faults is None or fixes is None:
-        _import_registries()
+        import_registries()
     checker = _Checker(name, doc)
     data = dict(doc.data)
     checker.uses(data, "faults", FAULTS if faults is None else faults, UnknownFaultError)
@@ -210,8 +211,17 @@ def _where(loc: tuple[Any, ...]) -> str:
     return ".".join(parts)
 
 
+#: what a pattern means, for people (pydantic quotes the regular expression)
+_PATTERNS = {
+    KEBAB: "must be kebab-case: lower-case words joined by '-', e.g. wrong-po-password",
+    ARTICLE: "must be a KB article number such as Q166045",
+}
+
 _RENDER: dict[str, Callable[[dict[str, Any]], str]] = {
     "missing": lambda e: f"missing required key {e['loc'][-1]!r}",
+    "string_pattern_mismatch": lambda e: _PATTERNS.get(
+        e["ctx"]["pattern"], f"does not match {e['ctx']['pattern']}"
+    ),
     "union_tag_not_found": lambda e: "needs 'kind' (nt or netware)",
     "union_tag_invalid": lambda e: (
         f"unknown kind {e['ctx']['tag']!r} (expected {e['ctx']['expected_tags']})"

@@ -25,6 +25,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from harness.causes import HEALTHY
 from harness.model_types import (
+    ARTICLE,
     AS_TEXT,
     STEP_KINDS,
     STEPS,
@@ -309,9 +310,7 @@ class Scenario(ScenarioModel):
 
     id: KebabId = field("Stable kebab-case id, e.g. wrong-po-password.")
     title: Text = field("One line for trainers.", min_length=1, max_length=200)
-    articles: list[Annotated[str, Field(pattern=r"^Q\d{6}$")]] = field(
-        "KB articles, e.g. Q166045.", []
-    )
+    articles: list[Annotated[str, Field(pattern=ARTICLE)]] = field("KB articles, e.g. Q166045.", [])
     cause: CauseId = field("The §8 cause id, or 'healthy' for the baseline.")
     tags: list[KebabId] = field("Free kebab-case tags for selecting scenarios.", [])
     seed: int | None = field(
@@ -371,6 +370,7 @@ class Scenario(ScenarioModel):
             codes = result_codes(step.run.program)
             if result.code not in codes:
                 known = ", ".join(map(str, codes))
-                msg = f"{step.run.program} has no documented result code {result.code} ({known})"
+                program = step.run.program
+                msg = f"{program} has no documented result code {result.code} ({known}; §2.5)"
                 problems.append((("expect", "results", i, "code"), msg))
         return problems

@@ -39,7 +39,9 @@ from pydantic_core import PydanticCustomError
 from harness.causes import SCENARIO_CAUSES, cause_hint
 
 __all__ = [
+    "ARTICLE",
     "AS_TEXT",
+    "KEBAB",
     "MAX_DURATION",
     "STEPS",
     "STEP_KINDS",
@@ -88,7 +90,10 @@ def field(description: str, default: Any = ..., **kw: Any) -> Any:  # noqa: ANN4
 
 # -- scalar types -----------------------------------------------------------------------------
 
-_KEBAB = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+#: kebab-case ids and names
+KEBAB = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+#: a Microsoft KB article number
+ARTICLE = r"^Q\d{6}$"
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _DURATION = re.compile(r"^(?:\d+[smhd])+$")
 MAX_DURATION = 30 * 86400
@@ -185,7 +190,7 @@ def _event_id(value: int) -> int:
 
 Text = Annotated[str, BeforeValidator(_as_text)]
 Name = Annotated[Text, Field(min_length=1, max_length=64, pattern=r"^[^\\/:*?\"<>|\x00-\x1f]+$")]
-KebabId = Annotated[str, Field(pattern=_KEBAB, max_length=64)]
+KebabId = Annotated[str, Field(pattern=KEBAB, max_length=64)]
 Duration = Annotated[
     int,
     BeforeValidator(parse_duration),
@@ -242,12 +247,12 @@ def _command_line(value: str) -> str:
 
     for arg in split_command_line(value):
         if ".." in re.split(r"[\\/]+", arg):
-            raise ValueError(f"argument {arg!r} uses '..': paths may not leave the world")
+            raise ValueError(f"argument '{arg}' uses '..': paths may not leave the world")
         if arg[:2].upper() in ("/D", "/@") and len(arg) > 2:
             path = arg[2:]
             if path.startswith(("/", "\\")) and not path.startswith(("//", "\\\\")):
                 raise ValueError(
-                    f"argument {arg!r} names a host path: use C:\\... or \\\\server\\share"
+                    f"argument '{arg}' names a host path: use C:\\... or \\\\server\\share"
                 )
     return value
 
@@ -362,7 +367,7 @@ Step = Annotated[
 
 _USE_SCHEMA = {
     "anyOf": [
-        {"type": "string", "pattern": _KEBAB},
+        {"type": "string", "pattern": KEBAB},
         {"type": "object", "minProperties": 1, "maxProperties": 1},
     ],
     "description": "A registered name, or {name: {parameter: value}}.",
