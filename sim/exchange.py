@@ -212,6 +212,7 @@ class ExchangeServer:
         self.mts_in: list[Message] = []
         self.mts_out: list[Message] = []
         self.add_mailbox("Administrator", "Administrator")
+        world.exchange = self
 
     # -- identity -----------------------------------------------------------------------
 

@@ -1,0 +1,250 @@
+"""The usual site, laid out in a World: the one place that knows the standard layout.
+
+Source: ccmail-reference.md §4.2 (licensed DOS IMPORT/EXPORT, with ``IE.RI`` for
+6.0+, on the system PATH, ``Winnt\\System32`` recommended; Exchange in a short
+path without spaces), §4.3 (Post Office tab with a UNC path, the Import/Export
+version choice per DB version, Address Space ``CCMAIL *`` which the real
+product leaves empty), §6 (service-account rights; NetWare with GSNW and a
+NetWare account of the same name and password holding Read, File Scan, Modify
+and Create), §2.1 (DB6 with Export 5.14 / Import 5.15, DB8 with 6.0 and
+``IE.RI``), §4.5-§4.6 (mail for Exchange waits in the site's ``P`` entry,
+which the first dirsync creates, KB Q166045).
+
+The standard site: a post office server ``POSRV`` sharing ``CCDATA`` (Change
+for the service account) with a populated post office; Exchange server
+``EXSRV1`` (site ``EX1``) with a few mailboxes; the connector configured
+correctly, export container "Recipients", dirsync Always, Diagnostics Logging
+at Maximum so the informational events (67, 58, 11001, 14001, 14031) show.
+
+Traffic (modelled, not documented): :func:`send_to_exchange` queues mail from
+cc:Mail users to Exchange users in the site's ``P`` entry, which is only
+possible once dirsync has created that entry and the Exchange users' entries;
+before that a cc:Mail user has no Exchange address to pick, so nothing is
+queued and the call returns no identities. :func:`send_to_ccmail` has an
+Exchange user send to a cc:Mail user's CCMAIL address (a one-off address works
+before dirsync too); without the address space the MTA returns an NDR.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sim.access import Account, NetWareServer, Rights, Share, SharePermission
+from sim.connector.events import LoggingLevel
+from sim.connector.service import ConnectorService
+from sim.connector.settings import (
+    DiagnosticsLogging,
+    DirsyncSchedule,
+    ExportContainers,
+    IEVersion,
+    PostOfficeSettings,
+    Settings,
+)
+from sim.errors import SimError
+from sim.eventlog import EventLog
+from sim.exchange import AddressSpace, ExchangeServer
+from sim.message import Message
+from sim.postoffice.populate import populate
+from sim.postoffice.postoffice import IE_RI, Location, Postoffice
+from sim.programs.runner import install_program
+
+if TYPE_CHECKING:
+    from sim.world import World
+
+__all__ = [
+    "PROGRAM_DIR",
+    "SERVICE_ACCOUNT",
+    "StandardWorld",
+    "install_programs",
+    "send_to_ccmail",
+    "send_to_exchange",
+    "standard_world",
+]
+
+SERVICE_ACCOUNT = "EXSVC"
+PROGRAM_DIR = "C:\\WINNT\\SYSTEM32"
+#: DB version -> (EXPORT version, IMPORT version) (§2.1, KB Q168465)
+PROGRAM_VERSIONS = {6: ("5.14", "5.15"), 8: ("6.0", "6.0")}
+_IE_CHOICE = {6: IEVersion.DB6, 8: IEVersion.DB8}
+
+
+@dataclass(frozen=True, slots=True)
+class StandardWorld:
+    """What :func:`standard_world` built."""
+
+    world: World
+    postoffice: Postoffice
+    #: the Post Office tab path, e.g. ``\\\\POSRV\\CCDATA`` or ``\\\\NW1\\SYS\\CCDATA``
+    po_unc: str
+    exchange: ExchangeServer
+    service: ConnectorService
+    account: Account
+    #: the events of the set-up dirsync (``dirsync_done``), kept out of the world's log
+    setup_log: EventLog
+
+
+def install_programs(world: World, db: int, directory: str = PROGRAM_DIR) -> None:
+    """The matching EXPORT.EXE / IMPORT.EXE (and IE.RI for 6.0+) in ``directory``."""
+    export_version, import_version = PROGRAM_VERSIONS[db]
+    install_program(world, directory, "EXPORT.EXE", export_version)
+    install_program(world, directory, "IMPORT.EXE", import_version)
+    if db == 8:
+        (world.path(directory) / IE_RI).write_bytes(b"cc:Mail Import/Export resources 6.0\r\n")
+
+
+def _place_postoffice(world: World, account: Account, netware: bool) -> tuple[Path, str]:
+    """The PO directory on an NT share or a NetWare volume, with the service account's rights."""
+    if not netware:
+        path = world.root / "POSRV" / "CCDATA"
+        share = Share("POSRV", "CCDATA", path)
+        world.access.add_share(share)
+        world.access.grant(account.name, share, SharePermission.CHANGE)
+        return path, "\\\\POSRV\\CCDATA"
+    volume = world.root / "NW1" / "SYS"
+    server = world.access.add_netware(NetWareServer("NW1", volumes={"SYS": volume}))
+    server.users[account.name.casefold()] = account.password
+    server.trustees[(account.name.casefold(), "sys", "ccdata")] = Rights.all()
+    world.access.gsnw_installed = True
+    return volume / "CCDATA", "\\\\NW1\\SYS\\CCDATA"
+
+
+def _exchange_users(exchange: ExchangeServer, world: World, count: int) -> None:
+    taken = {b.display_name.casefold() for b in exchange.mailboxes.values()}
+    while count > 0:
+        first, last = world.faker.first_name(), world.faker.last_name()
+        display = f"{first} {last}"
+        alias = f"{first}{last[:1]}"
+        if display.casefold() in taken or alias.casefold() in exchange.mailboxes:
+            continue
+        taken.add(display.casefold())
+        exchange.add_mailbox(alias, display)
+        count -= 1
+
+
+def standard_world(
+    world: World,
+    *,
+    po_name: str = "PO1",
+    po_password: str = "SECRET",
+    db: int = 6,
+    users: int = 8,
+    messages: int = 10,
+    exchange_users: int = 4,
+    server: str = "EXSRV1",
+    site: str = "EX1",
+    install_path: str = "C:\\EXCHSRVR",
+    version: str = "5.5",
+    service_pack: int = 4,
+    dirsync_done: bool = False,
+    netware: bool = False,
+    logging: LoggingLevel = LoggingLevel.MAXIMUM,
+    start: bool = True,
+) -> StandardWorld:
+    """Lay out the standard site in ``world`` (module docstring); start the service if asked."""
+    if db not in PROGRAM_VERSIONS:
+        raise SimError(f"DB version must be 6 or 8, not {db}")
+    account = world.access.add_account(SERVICE_ACCOUNT, "Exch4nge")
+    path, unc = _place_postoffice(world, account, netware)
+    po = Postoffice.create(path, name=po_name, password=po_password, db_version=db)
+    populate(
+        po,
+        world.faker,
+        world.rng,
+        users=users,
+        messages=messages,
+        lists=1,
+        bulletin_boards=1,
+        new_ident=lambda sender, subject: world.new_ident("ccmail", sender, subject),
+        now=world.clock.datetime,
+    )
+    exchange = ExchangeServer(
+        world,
+        name=server,
+        site=site,
+        install_path=install_path,
+        version=version,
+        service_pack=service_pack,
+        service_account=account,
+    )
+    _exchange_users(exchange, world, exchange_users)
+    install_programs(world, db)
+    settings = Settings(
+        PostOfficeSettings(
+            po_name, po_password, unc, version=IEVersion.DB6 if db == 6 else IEVersion.DB8
+        ),
+        dirsync=DirsyncSchedule(),
+        export_containers=ExportContainers(("Recipients",)),
+        address_spaces=(AddressSpace("CCMAIL", "*", 1),),
+        logging=DiagnosticsLogging.all_at(logging),
+    )
+    service = ConnectorService(world, exchange, settings)
+    setup_log = EventLog(world.clock)
+    if dirsync_done and not service.dirsync_now(eventlog=setup_log):
+        raise SimError(
+            "the set-up dirsync did not complete: "
+            + "; ".join(r.description for r in setup_log.records)
+        )
+    if start:
+        service.start()
+    return StandardWorld(world, po, unc, exchange, service, account, setup_log)
+
+
+def _postoffice(world: World) -> tuple[Postoffice, ExchangeServer, str]:
+    if world.connector is None or world.exchange is None:
+        raise SimError("the world has no connector: build it with standard_world()")
+    host = world.connector.po_host()
+    if host is None:
+        raise SimError("the connector's post office path cannot be placed")
+    return Postoffice(host), world.exchange, world.connector.settings.post_office.name
+
+
+def send_to_exchange(world: World, n: int = 1) -> list[str]:
+    """``n`` messages from cc:Mail users to Exchange users, queued in the site's ``P`` entry.
+
+    Returns their identities; empty when dirsync has not created the entries yet.
+    """
+    po, exchange, po_name = _postoffice(world)
+    entries = po.entries()
+    site = exchange.site_address.casefold()
+    queue = next((e for e in entries if e.name.casefold() == site and e.mailbox), None)
+    people = [e.name for e in entries if e.location is Location.LOCAL]
+    remote = [
+        e.name
+        for e in entries
+        if e.location is Location.REMOTE and e.post_office.casefold() == site
+    ]
+    if queue is None or not people or not remote:
+        return []
+    batch = []
+    for _ in range(n):
+        sender = f"{world.rng.choice(people)} at {po_name}"
+        subject = world.faker.catch_phrase()
+        ident = world.new_ident("ccmail", sender, subject)
+        to = f"{world.rng.choice(remote)} at {exchange.site_address}"
+        body = world.faker.paragraph(nb_sentences=2)
+        batch.append(Message(sender, world.clock.datetime, (to,), subject, body, ident=ident))
+    po.deliver(queue, batch)
+    return [m.ident for m in batch if m.ident is not None]
+
+
+def send_to_ccmail(world: World, n: int = 1) -> list[str]:
+    """``n`` messages from Exchange users to cc:Mail users; returns their identities."""
+    po, exchange, po_name = _postoffice(world)
+    people = [e.name for e in po.entries() if e.location is Location.LOCAL]
+    senders = sorted(b.alias for b in exchange.mailboxes.values())
+    if not people:
+        return []
+    idents = []
+    for _ in range(n):
+        alias = world.rng.choice(senders)
+        subject = world.faker.catch_phrase()
+        ident = world.new_ident("exchange", f"EX:{alias}", subject)
+        to = f"CCMAIL:{world.rng.choice(people)} at {po_name}"
+        body = world.faker.paragraph(nb_sentences=2)
+        exchange.submit(
+            Message(f"EX:{alias}", world.clock.datetime, (to,), subject, body, ident=ident)
+        )
+        idents.append(ident)
+    return idents

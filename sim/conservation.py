@@ -1,0 +1,208 @@
+"""Where every tracked message is: no message lost, none duplicated.
+
+Principle 4 of the project: a failure at any point loses and duplicates no
+message. Each message the simulation creates carries an identity (the last
+body line ``ccsim-id: <id>``, ``sim.message``) recorded in ``world.ledger``.
+:func:`check` looks in every place a message can be:
+
+* the post office: every mailbox (``USRnnnnn`` references into ``MLANDATA``,
+  user mailboxes and the ``P`` queues), and live message records no mailbox
+  references;
+* the connector store: ``.ccm`` and ``.und`` files in ``Export``, ``Import``,
+  ``Submit`` and ``Bad`` (``.$$$`` partial files and the ``.bak`` copies,
+  kept by design when "Save a copy" is set, KB Q192516, do not count);
+* Exchange: MTS-IN, MTS-OUT and every mailbox (NDRs included, §4.5);
+* directories an administrator parked files in (``elsewhere``).
+
+A message is *lost* when it is in no place, *duplicated* when it is in more
+places than it has recipients (an NDR stands for the recipients it reports),
+and *delivered twice* when one mailbox holds it twice (NDRs apart).
+
+Files are read whole, once each; the post office costs one read of
+``MLANDATA`` and one per mailbox file.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sim.fsutil import listdir_sorted
+from sim.message import CODEPAGE, TRACE, Message
+from sim.postoffice import records as rf
+from sim.postoffice.postoffice import MLANDATA, T_MESSAGE, T_OWNER, T_REF, Ref
+
+if TYPE_CHECKING:
+    from sim.world import World
+
+__all__ = ["ConservationReport", "check", "scan_text"]
+
+#: store folders that hold messages in transit (§4.4); the .bak copies are not places
+STORE_FOLDERS = ("Export", "Import", "Submit", "Bad")
+_SKIP_SUFFIXES = (".$$$", ".exp", ".imp", ".ini")
+NDR_PREFIX = "Undeliverable:"
+
+
+@dataclass(frozen=True, slots=True)
+class ConservationReport:
+    """Places per identity, and the identities that break conservation."""
+
+    places: Mapping[str, tuple[str, ...]]
+    recipients: Mapping[str, int]
+    lost: tuple[str, ...]
+    duplicated: tuple[str, ...]
+    delivered_twice: tuple[str, ...]
+    #: identities found that are not in the ledger
+    unknown: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not (self.lost or self.duplicated or self.delivered_twice)
+
+    def summary(self) -> str:
+        """A few lines for a report or an assertion message (sorted, deterministic)."""
+        lines = [f"{len(self.places)} tracked message(s) found"]
+        for title, idents in (
+            ("lost", self.lost),
+            ("duplicated", self.duplicated),
+            ("delivered twice", self.delivered_twice),
+        ):
+            for ident in idents:
+                where = ", ".join(self.places.get(ident, ())) or "nowhere"
+                lines.append(f"{title}: {ident} in {where}")
+        return "\n".join(lines)
+
+
+@dataclass(slots=True)
+class _Found:
+    places: dict[str, list[str]] = field(default_factory=dict)
+    recipients: dict[str, int] = field(default_factory=dict)
+
+    def add(self, ident: str, place: str, recipients: int, ndr: bool) -> None:
+        self.places.setdefault(ident, []).append(place + (" (NDR)" if ndr else ""))
+        self.recipients[ident] = max(self.recipients.get(ident, 1), recipients)
+
+
+def scan_text(text: str) -> list[tuple[str, int, bool]]:
+    """(ident, recipients, is NDR) of each message in Import/Export text, tolerant of damage."""
+    found: list[tuple[str, int, bool]] = []
+    recipients, in_header, ndr = 0, False, False
+    for line in text.splitlines():
+        if line == "Message:":
+            recipients, in_header, ndr = 0, True, False
+        elif in_header and line == "Contents:":
+            in_header = False
+        elif in_header and line.startswith(("To:", "Cc:")):
+            recipients += 1
+        elif in_header and line.startswith("Subject:"):
+            ndr = line[len("Subject:") :].strip().startswith(NDR_PREFIX)
+        elif line.startswith(TRACE):
+            found.append((line[len(TRACE) :].strip(), max(recipients, 1), ndr))
+    return found
+
+
+def _scan_file(found: _Found, path: Path, place: str) -> None:
+    try:
+        text = path.read_bytes().decode(CODEPAGE, "replace")
+    except OSError:
+        return
+    for ident, count, ndr in scan_text(text):
+        found.add(ident, place, count, ndr)
+
+
+def _scan_postoffice(found: _Found, po: Path) -> None:
+    """Every mailbox's messages, and live message records nobody references."""
+    try:
+        names = [p.name for p in listdir_sorted(po)]
+        mlan = rf.scan((po / MLANDATA).read_bytes())
+    except (OSError, rf.RecordFileError):
+        return
+    texts = {
+        r.offset: r.payload[4:].decode(CODEPAGE, "replace")
+        for r in mlan.records
+        if r.live and r.rtype == T_MESSAGE
+    }
+    for name in names:
+        if not name.upper().startswith("USR"):
+            continue
+        try:
+            usr = rf.scan((po / name).read_bytes())
+        except (OSError, rf.RecordFileError):
+            continue
+        owner = next((r.payload[4:] for r in usr.records if r.live and r.rtype == T_OWNER), b"")
+        place = f"po:{owner.decode(CODEPAGE, 'replace') or name}"
+        for record in usr.records:
+            if record.live and record.rtype == T_REF:
+                text = texts.pop(Ref.decode(record.payload).offset, "")
+                for ident, count, ndr in scan_text(text):
+                    found.add(ident, place, count, ndr)
+    for text in texts.values():
+        for ident, count, ndr in scan_text(text):
+            found.add(ident, "po:MLANDATA", count, ndr)
+
+
+def _scan_store(found: _Found, store: Path) -> None:
+    for folder in STORE_FOLDERS:
+        try:
+            files = listdir_sorted(store / folder)
+        except OSError:
+            continue
+        for path in files:
+            if not path.name.casefold().endswith(_SKIP_SUFFIXES) and path.is_file():
+                _scan_file(found, path, f"store:{folder}\\{path.name}")
+
+
+def _add_messages(found: _Found, messages: Iterable[Message], place: str) -> None:
+    for m in messages:
+        if m.ident is not None:
+            ndr = m.subject.startswith(NDR_PREFIX)
+            found.add(m.ident, place, 1 if ndr else len(m.recipients), ndr)
+
+
+def _scan_exchange(found: _Found, world: World) -> None:
+    exchange = world.exchange
+    if exchange is None:
+        return
+    _add_messages(found, exchange.mts_in, "exchange:MTS-IN")
+    _add_messages(found, exchange.mts_out, "exchange:MTS-OUT")
+    for key in sorted(exchange.mailboxes):
+        box = exchange.mailboxes[key]
+        _add_messages(found, box.items, f"exchange:{box.alias}")
+
+
+def _scan_parked(found: _Found, folders: Sequence[Path]) -> None:
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.name.endswith(".$$$"):
+                _scan_file(found, path, f"parked:{path}")
+
+
+def _postoffice_path(world: World) -> Path | None:
+    connector = world.connector
+    if connector is None:
+        return None
+    return connector.po_host()
+
+
+def check(
+    world: World, *, postoffice: Path | None = None, elsewhere: Sequence[Path] = ()
+) -> ConservationReport:
+    """Find every tracked message; ``postoffice`` defaults to the connector's."""
+    found = _Found()
+    po = postoffice or _postoffice_path(world)
+    if po is not None:
+        _scan_postoffice(found, po)
+    if world.connector is not None:
+        _scan_store(found, world.connector.store.root)
+    _scan_exchange(found, world)
+    _scan_parked(found, elsewhere)
+    places = {k: tuple(sorted(v)) for k, v in sorted(found.places.items())}
+    lost = tuple(sorted(i for i in world.ledger if i not in places))
+    dup = tuple(i for i, p in places.items() if len(p) > found.recipients[i])
+    twice = tuple(i for i, p in places.items() if max(Counter(p).values()) > 1)
+    unknown = tuple(i for i in places if i not in world.ledger)
+    recipients = {k: found.recipients[k] for k in places}
+    return ConservationReport(places, recipients, lost, dup, twice, unknown)
