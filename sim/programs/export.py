@@ -31,15 +31,16 @@ The option ``MaxMessages`` (``ctx.options``) caps a message export.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import closing
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from sim.errors import PostofficeError
 from sim.fsutil import atomic_write_bytes
 from sim.message import CODEPAGE, DateStyle, format_date, render_message
 from sim.postoffice.check import check_message_index
-from sim.postoffice.postoffice import DirectoryEntry, Location, Postoffice, Ref
+from sim.postoffice.postoffice import DirectoryEntry, Location, Postoffice, Ref, StoredMessage
 from sim.programs import common
 from sim.programs.common import ProgramSpec, Refusal, Refused, Session
 from sim.programs.dirfile import block_for_entry, block_for_list, render_blocks
@@ -146,12 +147,12 @@ def export_messages(
     if not chosen:
         return []
     tmp = temporary_name(target)
-    texts = (
-        render_message(s.message, itemsize=itemsize, date_style=date_style)
-        for s in po.read_messages(chosen)
-    )
     try:
-        with opener(tmp) as fh:
+        reading = cast("Generator[StoredMessage, None, None]", po.read_messages(chosen))
+        with closing(reading) as stored, opener(tmp) as fh:
+            texts = (
+                render_message(s.message, itemsize=itemsize, date_style=date_style) for s in stored
+            )
             for chunk in _chunks(texts):
                 fh.write(chunk)
     except (OSError, PostofficeError, ValueError):
