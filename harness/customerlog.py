@@ -36,7 +36,7 @@ import re
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -150,7 +150,8 @@ def _evt_raw(r: Any) -> EventRecord:  # noqa: ANN401 - a pyevt record (no stubs)
     strings = tuple(str(s) for s in (r.strings or ()))
     return EventRecord(
         record_number=0,
-        when=r.creation_time,
+        # pyevt's own datetime fails on 1999-12-31 ("day is out of range"): use the seconds
+        when=datetime(1970, 1, 1) + timedelta(seconds=int(r.get_creation_time_as_integer())),
         source=source,
         type=_TYPES_BY_CODE.get(int(r.event_type), EventType.INFORMATION),
         category=category_name(source, int(r.event_category or 0)),

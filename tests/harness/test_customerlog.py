@@ -11,7 +11,7 @@ import pytest
 from harness.customerlog import CustomerLog, DateOrder, EventLogError, LogFormat, read_eventlog
 from sim.clock import Clock
 from sim.connector.events import Category, LoggingLevel, describe, log
-from sim.eventlog import EventLog, EventType
+from sim.eventlog import EventLog, EventRecord, EventType
 from sim.evtformat import write_evt, write_nt_text
 from sim.world import World
 
@@ -332,3 +332,12 @@ def test_superscript_digits_are_not_an_event_id(tmp_path: Path) -> None:
     path.write_text("6/2/98,8:00:00 AM,S,Error,None,7²,N/A,PC,d\r\n", encoding="utf-8")
     with pytest.raises(EventLogError, match="event ID '7²' is not a number"):
         read_eventlog(path)
+
+
+def test_evt_on_new_years_eve_1999(tmp_path: Path) -> None:
+    """pyevt's datetime conversion fails on 1999-12-31; the reader does not."""
+    eve = datetime(1999, 12, 31, 23, 59, 59)
+    record = EventRecord(1, eve, "MSExchangeCCMC", EventType.ERROR, "General", 70, "N/A",
+                         "EXSRV1", describe(70, "msgFFFF.ccm"), ("msgFFFF.ccm",))  # fmt: skip
+    write_evt([record], tmp_path / "AppEvent.Evt")
+    assert read_eventlog(tmp_path / "AppEvent.Evt").records == (record,)
