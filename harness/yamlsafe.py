@@ -5,7 +5,7 @@ refuse ``!!python/...`` tags when *constructing*; this module never constructs
 anything but plain scalars, and refuses before composing:
 
 * a file over ``MAX_BYTES`` (checked from its size, before reading it);
-* bytes that are not UTF-8 text: a NUL byte (a binary file) or an invalid sequence;
+* bytes that are not UTF-8 text: UTF-16, a NUL byte (a binary file), an invalid sequence;
 * anchors and aliases (``&a`` / ``*a``): no "billion laughs" expansion is possible;
 * any tag other than the plain YAML ones (``!!str``, ``!!int`` ...);
 * nesting deeper than ``MAX_DEPTH``, and more than one document.
@@ -125,6 +125,9 @@ def decode(data: bytes, *, name: str) -> str:
         raise ScenarioSyntaxError(
             name, 1, 1, f"text is {len(data)} bytes; a scenario may be at most {MAX_BYTES} bytes"
         )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        msg = "UTF-16 text (byte-order mark): save the file as UTF-8 text"
+        raise ScenarioSyntaxError(name, 1, 1, msg)
     nul = data.find(b"\x00")
     if nul >= 0:
         line, col = _line_col(data, nul)

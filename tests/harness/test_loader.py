@@ -36,6 +36,13 @@ class PasswordParams(BaseModel):
     password: str = Field(max_length=10)
 
 
+class OptionalPasswordParams(BaseModel):
+    """Parameters of the test fix: the password to set, if not the world's own."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    password: str | None = Field(None, max_length=10)
+
+
 def register_test_entries(
     faults: Registry[FaultSpec] | None = None, fixes: Registry[FixSpec] | None = None
 ) -> None:
@@ -53,7 +60,7 @@ def register_test_entries(
         cures="po-settings-invalid",
         summary="t",
         article="Q166045",
-        params=PasswordParams,
+        params=OptionalPasswordParams,
         registry=fixes,
     )(lambda world, params: None)
     fix(
@@ -101,6 +108,7 @@ def test_full_example_becomes_typed_values() -> None:
     assert isinstance(s.faults[0].params, PasswordParams)
     assert s.faults[0].params.password == "WRONG"
     assert isinstance(s.fix[0], FixUse)
+    assert s.fix[0].params == OptionalPasswordParams(password="SECRET")
     assert isinstance(s.fix[1], RestartStep)
     assert s.verify.duration == 3600
     assert s.verify.no_events == [70]
