@@ -10,6 +10,10 @@ from __future__ import annotations
 import importlib
 import sys
 from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import typer
 
 __all__ = ["ExitCode", "app", "main"]
 
@@ -21,7 +25,7 @@ class ExitCode(IntEnum):
     INTERNAL = 3  #: a bug in ccsim
 
 
-def _build_app():  # noqa: ANN202 - typer is imported lazily
+def _build_app() -> typer.Typer:
     import typer
 
     from harness.commands import COMMAND_MODULES

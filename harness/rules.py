@@ -106,10 +106,14 @@ def access_denied(ev: Evidence) -> Finding | None:
             return None
         if not access.can_export and failures:
             quotes = [*_quotes(failures), access.text]
-            return _finding("po-access-denied", 0.95, quotes, confirmed=True, fix_name="grant-access")
+            return _finding(
+                "po-access-denied", 0.95, quotes, confirmed=True, fix_name="grant-access"
+            )
         if access.can_export and not access.can_write and outbound:
             quotes = [*_quotes(outbound), access.text]
-            return _finding("po-access-denied", 0.9, quotes, confirmed=True, fix_name="grant-access")
+            return _finding(
+                "po-access-denied", 0.9, quotes, confirmed=True, fix_name="grant-access"
+            )
         return None
     if outbound and not failures and ev.ccmc(67):
         quotes = [*_quotes(outbound), _q(ev.ccmc(67)[-1])]
@@ -159,13 +163,19 @@ def install_path_space(ev: Evidence) -> Finding | None:
         spaced = [p for p in paths if " " in p]
         if spaced and failures:
             quotes = [*_quotes(failures), f"Connector Store Path: {ex.connector_store_path}"]
-            return _finding("install-path-space", 0.95, quotes, confirmed=True, fix_name="short-store-path")
-        pre_sp1 = ex.version.startswith("5.0") or (ex.version.startswith("5.5") and ex.service_pack < 1)
+            return _finding(
+                "install-path-space", 0.95, quotes, confirmed=True, fix_name="short-store-path"
+            )
+        pre_sp1 = ex.version.startswith("5.0") or (
+            ex.version.startswith("5.5") and ex.service_pack < 1
+        )
         long_parts = _long_names(ex.connector_store_path)
         quiet = not ev.ccmc(58, 67, 14031) and bool(ev.ccmc(14001) or ev.ccmc(11001))
         if pre_sp1 and long_parts and quiet:
             quotes = [f"Connector Store Path: {ex.connector_store_path}", *_quotes(ev.ccmc(14001))]
-            return _finding("install-path-space", 0.9, quotes, confirmed=True, fix_name="short-store-path")
+            return _finding(
+                "install-path-space", 0.9, quotes, confirmed=True, fix_name="short-store-path"
+            )
         return None
     if failures:
         return _finding("install-path-space", 0.3, _quotes(failures), confirmed=False)
@@ -189,7 +199,9 @@ def dirsync_not_completed(ev: Evidence) -> Finding | None:
     """No P entry for the site yet: 70 until the first dirsync finishes (14031)."""
     if _cleared_by_first_dirsync(ev):
         quotes = [*_quotes(ev.ccmc(70)), _q(ev.ccmc(14031)[0]), "no Event 70 after the first 14031"]
-        return _finding("dirsync-not-completed", 0.9, quotes, confirmed=True, fix_name="run-dirsync")
+        return _finding(
+            "dirsync-not-completed", 0.9, quotes, confirmed=True, fix_name="run-dirsync"
+        )
     failures = ev.ccmc(70)
     if not failures or ev.ccmc(14031):
         return None
@@ -197,5 +209,7 @@ def dirsync_not_completed(ev: Evidence) -> Finding | None:
         if _site_entry(ev) is not None:
             return None
         quotes = [*_quotes(failures), f"cc:Mail ADMIN: no P entry named {ev.site}"]
-        return _finding("dirsync-not-completed", 0.9, quotes, confirmed=True, fix_name="run-dirsync")
+        return _finding(
+            "dirsync-not-completed", 0.9, quotes, confirmed=True, fix_name="run-dirsync"
+        )
     return _finding("dirsync-not-completed", 0.45, _quotes(failures), confirmed=False)
