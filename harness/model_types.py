@@ -339,6 +339,13 @@ def _single_key(value: object) -> str | None:
     return next(iter(value)) if isinstance(value, dict) and len(value) == 1 else None
 
 
+def _step_tag(value: object) -> str | None:
+    """The step kind: the single key of the YAML mapping, or of the model (when dumping)."""
+    if isinstance(value, BaseModel):
+        return next(iter(type(value).model_fields))
+    return _single_key(value)
+
+
 def _check_step(value: object) -> object:
     kind = _single_key(value)
     if kind is None:
@@ -361,7 +368,7 @@ Step = Annotated[
     | Annotated[DirsyncStep, Tag("dirsync")]
     | Annotated[SendStep, Tag("send")]
     | Annotated[RunStep, Tag("run")],
-    Discriminator(_single_key),
+    Discriminator(_step_tag),
     BeforeValidator(_check_step),
 ]
 
