@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
+import io
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from sim.message import Message
 from sim.postoffice import Location, Postoffice
+from sim.programs.cmdline import split_command_line
+from sim.programs.runner import ProgramContext
+from sim.world import World
 
 USERS = ("Adams, Ann", "Baker, Bob", "Clark, Cy")
 
@@ -41,3 +47,27 @@ def idents(po: Postoffice) -> dict[str, set[str]]:
     return {
         e.name: {s.message.ident or "" for s in po.mailbox(e)} for e in po.entries() if e.mailbox
     }
+
+
+PO_DIR = "C:\\CCDATA"
+LOGIN = f"/NPO1 /PSECRET /D{PO_DIR}"
+
+
+@dataclass(frozen=True)
+class ToolRun:
+    code: int
+    output: str
+
+
+def build_in(world: World) -> Postoffice:
+    """The sample post office at C:\\CCDATA of a world."""
+    return build(world.path(PO_DIR))
+
+
+def run_tool(world: World, program: str, args: str, *, account: str | None = None) -> ToolRun:
+    """Run ANALYZE, CHKSTAT or RECLAIM in-process with a DOS command line."""
+    module = importlib.import_module(f"sim.programs.{program.lower()}")
+    out = io.StringIO()
+    ctx = ProgramContext(world, account, program, "5.12", out)
+    code = module.main(split_command_line(args), ctx)
+    return ToolRun(int(code), out.getvalue())
