@@ -323,3 +323,24 @@ def test_scenario_type_is_what_load_returns(tmp_path: Path) -> None:
     path = tmp_path / "h.scenario.yaml"
     path.write_text("id: h\ntitle: Baseline\ncause: healthy\n")
     assert type(load_scenario(path)) is Scenario
+
+
+def test_worked_example_of_the_docs_loads() -> None:
+    """docs/scenarios.md's first example is a valid file (with its stand-in fault and fix)."""
+    docs = Path(harness.__file__).parent.parent / "docs" / "scenarios.md"
+    text = docs.read_text().split("```yaml\n", 1)[1].split("```", 1)[0]
+    faults: Registry[FaultSpec] = Registry("fault", listing="ccsim list faults")
+    fixes: Registry[FixSpec] = Registry("fix", listing="ccsim list fixes")
+    fault(
+        "wrong-po-password", summary="t", article="Q166045", params=PasswordParams, registry=faults
+    )(lambda world, params: None)
+    fix(
+        "correct-po-settings",
+        cures="po-settings-invalid",
+        summary="t",
+        article="Q166045",
+        registry=fixes,
+    )(lambda world: None)
+    s = load_text(text, name="docs/scenarios.md", faults=faults, fixes=fixes)
+    assert s.id == "wrong-po-password"
+    assert s.expect.results[0].code == 3
