@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sim.eventlog import EventRecord
 
@@ -134,6 +135,8 @@ class Evidence:
     #: the Exchange site's name (whose P entry dirsync creates)
     site: str | None = None
     notes: tuple[str, ...] = field(default=())
+    #: when the evidence was collected (virtual time); None for a customer's log
+    collected_at: datetime | None = None
 
     # -- helpers the rules share --------------------------------------------------------------
 

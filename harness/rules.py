@@ -13,6 +13,8 @@ specific to the cause; 0.2-0.5 consistent with the events but not specific.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from harness.causes import CAUSES
 from harness.diagnosis import Finding
 from harness.evidence import Evidence
@@ -20,6 +22,9 @@ from harness.registry import rule
 from sim.eventlog import EventRecord
 
 __all__: list[str] = []
+
+#: the comment of entries the connector's dirsync made (§1.4, KB Q167830)
+MADE_BY_CONNECTOR = "MSExchangeCCMC"
 
 
 def _finding(
@@ -56,9 +61,22 @@ def _cleared_by_first_dirsync(ev: Evidence) -> bool:
     return all(e.record_number < first for e in seventies)
 
 
+#: Event 70 that has not come back for this long has stopped (20 polls of 15 s; modelled)
+QUIET = timedelta(minutes=5)
+
+
+def _stopped_by_itself(ev: Evidence) -> bool:
+    """Event 70 came and went while the P entry dirsync creates is now there."""
+    seventies = ev.ccmc(70)
+    if not seventies or ev.collected_at is None or _site_entry(ev) is None:
+        return False
+    quiet = ev.collected_at - seventies[-1].when >= QUIET
+    return quiet and MADE_BY_CONNECTOR in _site_entry(ev)[2]  # type: ignore[index]
+
+
 def _persisting_70(ev: Evidence) -> list[EventRecord]:
     """Event 70s that are not explained away by a first dirsync finishing."""
-    if _cleared_by_first_dirsync(ev):
+    if _cleared_by_first_dirsync(ev) or _stopped_by_itself(ev):
         return []
     return ev.ccmc(70)
 
@@ -203,6 +221,13 @@ def dirsync_not_completed(ev: Evidence) -> Finding | None:
             "dirsync-not-completed", 0.9, quotes, confirmed=True, fix_name="run-dirsync"
         )
     failures = ev.ccmc(70)
+    if _stopped_by_itself(ev):
+        entry = _site_entry(ev)
+        quotes = [*_quotes(failures), f"cc:Mail ADMIN: P entry {entry[0]} ({entry[2]})"]  # type: ignore[index]
+        quotes.append(f"no Event 70 since {failures[-1].when:%m/%d/%Y %H:%M:%S}")
+        return _finding(
+            "dirsync-not-completed", 0.8, quotes, confirmed=True, fix_name="run-dirsync"
+        )
     if not failures or ev.ccmc(14031):
         return None
     if ev.po_entries is not None and ev.site is not None:
