@@ -198,6 +198,14 @@ def register(app: "typer.Typer") -> None:
 
     group = typer.Typer(help="Create and inspect simulated cc:Mail post offices.")
     app.add_typer(group, name="postoffice")
+    _add_create(group)
+    _add_show(group)
+    for program in _MODULES:
+        _add_tool(app, program)
+
+
+def _add_create(group: "typer.Typer") -> None:
+    import typer
 
     @group.command("create", help="Create a populated post office in an empty directory.")
     def create_command(
@@ -231,6 +239,10 @@ def register(app: "typer.Typer") -> None:
             raise typer.Exit(2) from None
         typer.echo(line)
 
+
+def _add_show(group: "typer.Typer") -> None:
+    import typer
+
     @group.command("show", help="Summarise a post office (and what ANALYZE finds).")
     def show_command(
         directory: Annotated[Path, typer.Argument(help="Post office directory.")],
@@ -249,9 +261,6 @@ def register(app: "typer.Typer") -> None:
         for label, value in rows:
             table.add_row(label, value)
         Console(width=100).print(table)
-
-    for program in _MODULES:
-        _add_tool(app, program)
 
 
 def _add_tool(app: "typer.Typer", program: str) -> None:

@@ -67,6 +67,7 @@ FRAGMENTATION_MIN_FREE = 1 << 20
 
 _U32 = struct.Struct("<I")
 _USR_NAME = re.compile(r"^usr(\d{5})$")
+_REF_SIZE = 8  # message number and offset (postoffice.py)
 
 
 class ProblemKind(StrEnum):
@@ -375,7 +376,7 @@ def check_message_index(
     scan, problems = file_problems(name, path.read_bytes())
     if problems or scan is None:
         return str(problems[0])
-    refs = [pom.Ref.decode(r.payload) for r in scan.records if r.live and r.rtype == pom.T_REF]
+    refs = _refs(scan)
     refs = refs if limit is None else refs[:limit]
     if not refs:
         return None
@@ -405,7 +406,11 @@ def _usr_numbers(names: Mapping[str, str]) -> list[int]:
 def _refs(scan: rf.FileScan | None) -> list[pom.Ref]:
     if scan is None:
         return []
-    return [pom.Ref.decode(r.payload) for r in scan.records if r.live and r.rtype == pom.T_REF]
+    return [
+        pom.Ref.decode(r.payload)
+        for r in scan.records
+        if r.live and r.rtype == pom.T_REF and len(r.payload) >= _REF_SIZE
+    ]
 
 
 def _index_problems(

@@ -131,7 +131,7 @@ def _readable(kind: bytes, rtype: int, payload: bytes) -> bool:
         elif kind == b"MLAN":
             pom.decode_message(payload)
         elif kind == b"USR " and rtype == pom.T_REF:
-            pom.Ref.decode(payload)
+            return len(payload) >= 2 * _U32.size
         elif kind == b"POMB":
             return len(pom._dec(payload).split("\x00")) == 3
         return len(payload) >= _U32.size
@@ -239,7 +239,7 @@ class _Files:
 
 
 def _refs(s: Salvage) -> list[pom.Ref]:
-    return [pom.Ref.decode(p) for _, p in s.live(pom.T_REF)]
+    return [pom.Ref.decode(p) for _, p in s.live(pom.T_REF) if len(p) >= 2 * _U32.size]
 
 
 def _with_refs(s: Salvage, refs: list[pom.Ref]) -> Salvage:
