@@ -191,21 +191,30 @@ def standard_world(
     return StandardWorld(world, po, unc, exchange, service, account, setup_log)
 
 
-def _postoffice(world: World) -> tuple[Postoffice, ExchangeServer, str]:
+def _postoffice(
+    world: World, postoffice: Postoffice | None
+) -> tuple[Postoffice, ExchangeServer, str]:
+    """The post office users write in: ``postoffice``, else the connector's configured one."""
     if world.connector is None or world.exchange is None:
         raise SimError("the world has no connector: build it with standard_world()")
+    if postoffice is not None:
+        return postoffice, world.exchange, postoffice.identity().name
     host = world.connector.po_host()
     if host is None:
         raise SimError("the connector's post office path cannot be placed")
     return Postoffice(host), world.exchange, world.connector.settings.post_office.name
 
 
-def send_to_exchange(world: World, n: int = 1) -> list[str]:
+def send_to_exchange(
+    world: World, n: int = 1, *, postoffice: Postoffice | None = None
+) -> list[str]:
     """``n`` messages from cc:Mail users to Exchange users, queued in the site's ``P`` entry.
 
     Returns their identities; empty when dirsync has not created the entries yet.
+    ``postoffice`` is where the users are (default: the connector's configured path,
+    which a wrong Post Office page can make the wrong place).
     """
-    po, exchange, po_name = _postoffice(world)
+    po, exchange, po_name = _postoffice(world, postoffice)
     entries = po.entries()
     site = exchange.site_address.casefold()
     queue = next((e for e in entries if e.name.casefold() == site and e.mailbox), None)
@@ -229,9 +238,11 @@ def send_to_exchange(world: World, n: int = 1) -> list[str]:
     return [m.ident for m in batch if m.ident is not None]
 
 
-def send_to_ccmail(world: World, n: int = 1) -> list[str]:
+def send_to_ccmail(
+    world: World, n: int = 1, *, postoffice: Postoffice | None = None
+) -> list[str]:
     """``n`` messages from Exchange users to cc:Mail users; returns their identities."""
-    po, exchange, po_name = _postoffice(world)
+    po, exchange, po_name = _postoffice(world, postoffice)
     people = [e.name for e in po.entries() if e.location is Location.LOCAL]
     senders = sorted(b.alias for b in exchange.mailboxes.values())
     if not people:
