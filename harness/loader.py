@@ -93,8 +93,8 @@ def load_text(
         kind = "a list" if isinstance(doc.data, list) else f"{type(doc.data).__name__} value"
         msg = f"expected a scenario mapping (id, title, cause, ...), found {kind}"
         raise ScenarioSchemaError(name, 1, 1, msg)
-    if faults is None or fixes is None:
-        import_registries()
+    if (faults is None or fixes is None) and (doc.data.get("faults") or doc.data.get("fix")):
+        import_registries()  # only a file naming faults or fixes pays for their import
     checker = _Checker(name, doc)
     data = dict(doc.data)
     checker.uses(data, "faults", FAULTS if faults is None else faults, UnknownFaultError)
