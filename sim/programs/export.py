@@ -31,6 +31,8 @@ The option ``MaxMessages`` (``ctx.options``) caps a message export.
 
 from __future__ import annotations
 
+import struct
+import zlib
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import closing
 from pathlib import Path
@@ -39,8 +41,17 @@ from typing import BinaryIO, cast
 from sim.errors import PostofficeError
 from sim.fsutil import atomic_write_bytes
 from sim.message import CODEPAGE, DateStyle, format_date, render_message
+from sim.postoffice import records as rf
 from sim.postoffice.check import check_message_index
-from sim.postoffice.postoffice import DirectoryEntry, Location, Postoffice, Ref, StoredMessage
+from sim.postoffice.postoffice import (
+    MLANDATA,
+    T_MESSAGE,
+    DirectoryEntry,
+    Location,
+    Postoffice,
+    Ref,
+    StoredMessage,
+)
 from sim.programs import common
 from sim.programs.common import ProgramSpec, Refusal, Refused, Session
 from sim.programs.dirfile import block_for_entry, block_for_list, render_blocks
@@ -54,6 +65,7 @@ LIST_FILE = "CCMLIST.EXP"
 BB_FILE = "CCMBB.EXP"
 #: bytes gathered before each write of a message export
 CHUNK = 1 << 16
+_U32 = struct.Struct("<I")
 
 USAGE = """\
 Usage: EXPORT /N<name> /P<password> /D<post office directory> [/@<file>] [options]
@@ -105,17 +117,55 @@ def _open_binary(path: Path) -> BinaryIO:
     return path.open("wb")
 
 
-def _chunks(texts: Iterable[str]) -> Iterator[bytes]:
-    parts: list[str] = []
+def _encode(text: str) -> bytes:
+    """Code page 850; plain ASCII (nearly all mail) takes the fast codec, same bytes."""
+    try:
+        return text.encode("ascii")
+    except UnicodeEncodeError:
+        return text.encode(CODEPAGE, "replace")
+
+
+def _chunks(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    parts: list[bytes] = []
     size = 0
-    for text in texts:
-        parts.append(text)
-        size += len(text)
+    for piece in pieces:
+        parts.append(piece)
+        size += len(piece)
         if size >= CHUNK:
-            yield "".join(parts).encode(CODEPAGE, "replace")
+            yield b"".join(parts)
             parts, size = [], 0
     if parts:
-        yield "".join(parts).encode(CODEPAGE, "replace")
+        yield b"".join(parts)
+
+
+def _stored_texts(po: Postoffice, refs: Sequence[Ref]) -> Iterator[bytes]:
+    """The stored text of each message, checked as ``Postoffice.read_messages`` checks it.
+
+    MLANDATA keeps each message already rendered in the Import/Export format with
+    /ITEMSIZE and US dates (``postoffice.encode_message``), so an export in that
+    form copies the bytes instead of parsing and rendering every message again.
+    """
+    with (po.path / MLANDATA).open("rb") as fh:
+        for ref in refs:
+            fh.seek(ref.offset)
+            size, status, rtype, crc = rf.RECORD.unpack(fh.read(rf.RECORD_SIZE))
+            payload = fh.read(size)
+            ok = status == rf.LIVE and rtype == T_MESSAGE and zlib.crc32(payload) == crc
+            if not ok or _U32.unpack_from(payload)[0] != ref.number:
+                raise PostofficeError(f"message {ref.number}: index points at a bad record")
+            yield payload[_U32.size :]
+
+
+def _rendered(
+    po: Postoffice, refs: Sequence[Ref], itemsize: bool, date_style: DateStyle
+) -> Generator[bytes, None, None]:
+    if itemsize and date_style is DateStyle.US:
+        yield from _stored_texts(po, refs)
+        return
+    reading = cast("Generator[StoredMessage, None, None]", po.read_messages(refs))
+    with closing(reading) as stored:
+        for s in stored:
+            yield _encode(render_message(s.message, itemsize=itemsize, date_style=date_style))
 
 
 def export_messages(
@@ -148,11 +198,7 @@ def export_messages(
         return []
     tmp = temporary_name(target)
     try:
-        reading = cast("Generator[StoredMessage, None, None]", po.read_messages(chosen))
-        with closing(reading) as stored, opener(tmp) as fh:
-            texts = (
-                render_message(s.message, itemsize=itemsize, date_style=date_style) for s in stored
-            )
+        with closing(_rendered(po, chosen, itemsize, date_style)) as texts, opener(tmp) as fh:
             for chunk in _chunks(texts):
                 fh.write(chunk)
     except (OSError, PostofficeError, ValueError):
@@ -190,8 +236,8 @@ def _export_directory(session: Session, ctx: ProgramContext) -> ExportResult:
         return ExportResult.NO_ACCESS
     try:
         for path, text in ((target, directory), (target.parent / LIST_FILE, lists)):
-            atomic_write_bytes(path, text.encode(CODEPAGE, "replace"))
-        atomic_write_bytes(target.parent / BB_FILE, bbs.encode(CODEPAGE, "replace"))
+            atomic_write_bytes(path, _encode(text))
+        atomic_write_bytes(target.parent / BB_FILE, _encode(bbs))
     except OSError as exc:
         ctx.stdout.write(f"Cannot write file {switches.file}: {exc.strerror}.\n")
         return ExportResult.NO_ACCESS
@@ -226,7 +272,7 @@ def _list_queue(session: Session, entry: DirectoryEntry, ctx: ProgramContext) ->
     try:
         if target is None:
             raise OSError(0, "the path cannot be placed")
-        atomic_write_bytes(target, text.encode(CODEPAGE, "replace"))
+        atomic_write_bytes(target, _encode(text))
     except OSError as exc:
         ctx.stdout.write(f"Cannot write file {file}: {exc.strerror}.\n")
         return ExportResult.NO_ACCESS

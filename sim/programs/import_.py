@@ -50,7 +50,7 @@ from sim.postoffice.check import ProblemKind
 from sim.postoffice.postoffice import NFTERROR, DirectoryEntry, Location, Postoffice
 from sim.programs import common
 from sim.programs.common import ProgramSpec, Refusal, Refused, Session
-from sim.programs.dirfile import DirFileError, apply_blocks, iter_blocks, render_block
+from sim.programs.dirfile import DirBlock, DirFileError, apply_blocks, iter_blocks, render_block
 from sim.programs.results import ImportResult
 from sim.programs.runner import ProgramContext
 
@@ -87,8 +87,11 @@ _CODES = {
 }
 #: the 4 KB address block of Import/Export up to 8.2x (KB Q166499)
 HEADER_LIMIT = 4096
-#: messages gathered before they are stored (one MLANDATA append per mailbox)
+#: messages gathered before they are stored (one MLANDATA append per batch)
 BATCH = 256
+#: parsed message text the validation pass keeps for delivery, over all files; larger
+#: imports are read a second time instead (memory stays flat in the message count)
+KEEP_CHARS = 4 << 20
 
 
 def und_path(source: Path) -> Path:
@@ -210,22 +213,46 @@ def _kind(path: Path) -> str:
     return "empty"
 
 
-def _validate(path: Path, rules: _Rules) -> str | None:
-    """A description of what is wrong with the file, or None."""
+@dataclass(slots=True)
+class _Checked:
+    """A validated input file, with what the validation pass may keep for delivery."""
+
+    path: Path
+    kind: str
+    #: the parsed messages, while they fit the memory budget (None: read the file again)
+    items: list[_Item] | None
+    blocks: list[DirBlock]
+
+
+@dataclass(slots=True)
+class _Budget:
+    """Characters of parsed messages the validation pass may keep, over all files."""
+
+    left: int
+
+    def keep(self, kept: list[_Item] | None, item: _Item) -> list[_Item] | None:
+        self.left -= len(item.text)
+        if kept is None or self.left < 0:
+            return None
+        kept.append(item)
+        return kept
+
+
+def _validate(path: Path, rules: _Rules, budget: _Budget) -> _Checked | str:
+    """Read the whole file once; a description of what is wrong with it, or the file."""
     try:
         kind = _kind(path)
         with _open_text(path) as fh:
-            if kind == "messages":
-                for _ in _items(fh, rules):
-                    pass
-            elif kind == "directory":
-                for _ in iter_blocks(fh):
-                    pass
+            if kind == "directory":
+                return _Checked(path, kind, None, list(iter_blocks(fh)))
+            kept: list[_Item] | None = []
+            for item in _items(fh, rules):
+                kept = budget.keep(kept, item)
+            return _Checked(path, kind, kept, [])
     except (MessageFormatError, DirFileError) as exc:
         return f"{path.name}, {exc}"
     except OSError as exc:
         return f"cannot read {path.name}: {exc.strerror}"
-    return None
 
 
 # -- routing ---------------------------------------------------------------------------------
@@ -314,7 +341,7 @@ def _targets(message: Message, router: _Router, rules: _Rules) -> tuple[list[Dir
 
 
 class _Delivery:
-    """Stores messages in batches (one MLANDATA append per mailbox) and writes the .und."""
+    """Stores messages in batches (one MLANDATA append each) and writes the .und."""
 
     def __init__(self, po: Postoffice, und: Path) -> None:
         self.po, self.und = po, und
@@ -331,9 +358,9 @@ class _Delivery:
             self.flush()
 
     def flush(self) -> None:
-        for entry, messages in self.pending.values():
-            self.po.deliver(entry, messages)
-        self.pending.clear()
+        if self.pending:
+            self.po.deliver_batches(list(self.pending.values()))
+            self.pending.clear()
 
     def refuse(self, reason: str, text: str) -> None:
         if self._und is None:
@@ -347,35 +374,40 @@ class _Delivery:
             self._und.close()
 
 
-def _deliver_messages(path: Path, session: Session, rules: _Rules) -> tuple[int, int]:
+def _each_item(checked: _Checked, rules: _Rules) -> Iterator[_Item]:
+    if checked.items is not None:
+        yield from checked.items
+        return
+    with _open_text(checked.path) as fh:
+        yield from _items(fh, rules)
+
+
+def _deliver_messages(checked: _Checked, session: Session, rules: _Rules) -> tuple[int, int]:
     """Deliver every message of a validated file: (delivered, undeliverable)."""
     router = _Router(session.identity.name, session.po.entries())
-    delivery = _Delivery(session.po, und_path(path))
+    delivery = _Delivery(session.po, und_path(checked.path))
     try:
-        with _open_text(path) as fh:
-            for item in _items(fh, rules):
-                if item.message is None:
-                    delivery.refuse(f"*** Unknown Date Format *** {item.bad_date}", item.text)
-                    continue
-                boxes, reason = _targets(item.message, router, rules)
-                if boxes:
-                    delivery.add(boxes, item.message)
-                if reason:
-                    delivery.refuse(reason, item.text)
+        for item in _each_item(checked, rules):
+            if item.message is None:
+                delivery.refuse(f"*** Unknown Date Format *** {item.bad_date}", item.text)
+                continue
+            boxes, reason = _targets(item.message, router, rules)
+            if boxes:
+                delivery.add(boxes, item.message)
+            if reason:
+                delivery.refuse(reason, item.text)
     finally:
         delivery.close()
     return delivery.count, delivery.refused
 
 
-def _apply_directory(path: Path, po: Postoffice) -> tuple[int, int]:
+def _apply_directory(checked: _Checked, po: Postoffice) -> tuple[int, int]:
     """Apply a validated directory update file; refused blocks go to the .und."""
-    with _open_text(path) as fh:
-        blocks = list(iter_blocks(fh))
-    done, refused = apply_blocks(po, blocks)
+    done, refused = apply_blocks(po, checked.blocks)
     if refused:
         text = "".join(f"Reason: {why}\r\n{render_block(b)}" for b, why in refused)
-        with und_path(path).open("ab") as fh_und:
-            fh_und.write(text.encode(CODEPAGE, "replace"))
+        with und_path(checked.path).open("ab") as fh:
+            fh.write(text.encode(CODEPAGE, "replace"))
     return done, len(refused)
 
 
@@ -399,20 +431,23 @@ def _input_files(ctx: ProgramContext, text: str) -> list[Path] | None:
 def _import_files(
     files: Sequence[Path], session: Session, ctx: ProgramContext, rules: _Rules
 ) -> ImportResult:
+    budget = _Budget(KEEP_CHARS)
+    checked: list[_Checked] = []
     for path in files:
-        problem = _validate(path, rules)
-        if problem:
-            ctx.stdout.write(f"Invalid import file: {problem}.\n")
+        result = _validate(path, rules, budget)
+        if isinstance(result, str):
+            ctx.stdout.write(f"Invalid import file: {result}.\n")
             return ImportResult.FAILED
+        checked.append(result)
     refused = 0
-    for path in files:
-        if _kind(path) == "directory":
-            done, bad = _apply_directory(path, session.po)
+    for one in checked:
+        if one.kind == "directory":
+            done, bad = _apply_directory(one, session.po)
         else:
-            done, bad = _deliver_messages(path, session, rules)
-        ctx.stdout.write(f"{path.name}: {done} imported, {bad} undeliverable.\n")
+            done, bad = _deliver_messages(one, session, rules)
+        ctx.stdout.write(f"{one.path.name}: {done} imported, {bad} undeliverable.\n")
         refused += bad
-        path.unlink()
+        one.path.unlink()
     if refused:
         ctx.stdout.write("Undeliverable message or updates.\n")
         return ImportResult.UNDELIVERABLE

@@ -11,6 +11,7 @@ import pytest
 from sim.access import NetWareServer, Rights
 from sim.message import DateStyle, Message, render_message
 from sim.postoffice import Location, Postoffice
+from sim.programs import import_
 from sim.programs.results import ImportResult
 from sim.world import World
 from tests.sim.programs.helpers import ACCOUNT, files, make_po, message, queue, run
@@ -90,6 +91,21 @@ def test_partial_decides_if_known_recipients_get_it(world: World, po: Postoffice
     write(world, [mixed])
     assert run(world, "IMPORT", ARGS).code == 5
     assert inbox(po, "Jones, Al") == [mixed]
+
+
+@pytest.mark.parametrize("keep", [0, 300, 1 << 20])
+def test_large_files_are_read_twice_with_the_same_outcome(
+    world: World, po: Postoffice, monkeypatch: pytest.MonkeyPatch, keep: int
+) -> None:
+    """Past the memory budget the file is parsed again for delivery; nothing else changes."""
+    monkeypatch.setattr(import_, "KEEP_CHARS", keep)
+    sent = [message(i, to="Jones, Al" if i % 2 else "Nobody") for i in range(6)]
+    write(world, sent)
+    assert run(world, "IMPORT", ARGS).code == 5
+    assert inbox(po, "Jones, Al") == sent[1::2]
+    assert [line for line in und(world).split("\r\n") if line.startswith("ccsim-id")] == [
+        f"ccsim-id: T-{i:04d}" for i in (0, 2, 4)
+    ]
 
 
 def test_und_grows_on_every_run(world: World, po: Postoffice) -> None:
