@@ -199,7 +199,7 @@ class ConnectorService:
         if not self.running:
             self.prepare()
         saved = self.eventlog
-        self.eventlog = eventlog or saved
+        self.eventlog = saved if eventlog is None else eventlog
         try:
             return self.dirsync.cycle()
         except (WorkerError, OSError):
