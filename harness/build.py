@@ -70,6 +70,14 @@ class Site:
     def po_path(self) -> Path:
         return self.world.path(self.po_unc)
 
+    def send(self, direction: str, n: int = 1) -> list[str]:
+        """Mail written by users: ``to-exchange`` (cc:Mail users) or ``to-ccmail``."""
+        from sim.connector.setup import send_to_ccmail, send_to_exchange
+        from sim.postoffice.postoffice import Postoffice
+
+        send = send_to_exchange if direction == "to-exchange" else send_to_ccmail
+        return send(self.world, n, postoffice=Postoffice(self.po_path))
+
 
 def parse_address_space(text: str) -> AddressSpace:
     """``CCMAIL *`` or ``CCMAIL * 1`` (type, address, cost) as on the Address Space tab."""
@@ -147,9 +155,7 @@ def _host(std: StandardWorld, spec: WorldSpec) -> None:
     if host.kind != "netware" or host.access != "gsnw-gateway":
         return
     access = std.world.access
-    nw = (
-        access.netware[host.server.casefold()] if host.server.casefold() in access.netware else None
-    )
+    nw = access.netware.get(host.server.casefold(), None)
     if nw is None:
         return
     gateway = "GATEWAY"

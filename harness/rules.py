@@ -61,8 +61,9 @@ def _cleared_by_first_dirsync(ev: Evidence) -> bool:
     return all(e.record_number < first for e in seventies)
 
 
-#: Event 70 that has not come back for this long has stopped (20 polls of 15 s; modelled)
-QUIET = timedelta(minutes=5)
+#: Event 70 that has not come back for this long has stopped: longer than the 15-minute
+#: dirsync interval, which logs its own 70 when the page is wrong (modelled)
+QUIET = timedelta(minutes=30)
 
 
 def _stopped_by_itself(ev: Evidence) -> bool:
@@ -98,12 +99,9 @@ def settings_invalid(ev: Evidence) -> Finding | None:
         if admin.code != 0:
             return None
         quotes += [configured.quote(), admin.quote()]
-        if ev.settings is not None and ev.po_name is not None:
-            if ev.settings.po_name.casefold() != ev.po_name.casefold():
-                quotes.append(
-                    f"Post Office page name {ev.settings.po_name!r}, "
-                    f"cc:Mail ADMIN shows {ev.po_name!r}"
-                )
+        page, admin_name = ev.settings, ev.po_name
+        if page and admin_name and page.po_name.casefold() != admin_name.casefold():
+            quotes.append(f"Post Office page name {page.po_name!r}, ADMIN shows {admin_name!r}")
         return _finding(
             "po-settings-invalid", 0.95, quotes, confirmed=True, fix_name="correct-po-settings"
         )

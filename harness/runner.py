@@ -1,0 +1,224 @@
+"""The closed loop: build the world, break it, watch it fail, diagnose, fix, verify.
+
+One :func:`run` per scenario file; everything happens on the world's virtual
+clock, so a run takes milliseconds and the same seed gives the same result.
+Each phase writes transcript lines (``t=00:15:00 fault wrong-po-password ...``)
+that the reports, the pytest plugin and trainer mode show.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from harness.build import Site, build_site
+from harness.diagnosis import Finding, diagnose
+from harness.registry import FAULTS, FIXES
+from sim.eventlog import EventRecord
+
+if TYPE_CHECKING:
+    from harness.model import Scenario, Step
+
+__all__ = ["Line", "RunResult", "Status", "run", "run_file"]
+
+
+class Status(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One transcript line: virtual time, phase, text, verdict, scenario file line."""
+
+    at: float
+    phase: str
+    text: str
+    ok: bool | None = None
+    source_line: int | None = None
+
+    def render(self) -> str:
+        seconds = int(self.at)
+        stamp = f"t={seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        mark = {True: " ok", False: " FAILED", None: ""}[self.ok]
+        where = f"  (line {self.source_line})" if self.source_line else ""
+        return f"{stamp} {self.phase:<8} {self.text}{mark}{where}"
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """The outcome of one scenario run."""
+
+    id: str
+    title: str
+    file: str
+    cause: str
+    seed: int
+    status: Status
+    diagnosis: tuple[Finding, ...]
+    transcript: tuple[Line, ...]
+    failures: tuple[str, ...]
+    fixed: bool
+    verified: bool
+    conserved: bool
+    messages: int
+    virtual_seconds: float
+    events: tuple[EventRecord, ...] = ()
+    expected_diagnosis: tuple[str, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return self.status is Status.PASSED
+
+
+@dataclass
+class _Run:
+    """The mutable state of one run while it goes."""
+
+    scenario: Scenario
+    file: str
+    site: Site
+    lines: dict[tuple[Any, ...], int]
+    transcript: list[Line] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    results: dict[int, int | None] = field(default_factory=dict)
+
+    def line_of(self, *loc: Any) -> int | None:  # noqa: ANN401 - YAML path parts
+        return self.lines.get(tuple(loc))
+
+    def note(self, phase: str, text: str, ok: bool | None = None, *loc: Any) -> None:  # noqa: ANN401
+        line = self.line_of(*loc) if loc else None
+        self.transcript.append(Line(self.site.world.clock.now, phase, text, ok, line))
+        if ok is False:
+            where = f"{self.file}:{line}: " if line else f"{self.file}: "
+            self.failures.append(f"{where}{phase}: {text}")
+
+
+def _source_lines(path: str) -> dict[tuple[Any, ...], int]:
+    """Where each value of the scenario file was written (for pointing at failures)."""
+    from harness.yamlsafe import decode, parse, read_limited
+
+    try:
+        doc = parse(decode(read_limited(Path(path), name=path), name=path), name=path)
+    except Exception:  # noqa: BLE001 - line numbers are a courtesy; the file already loaded
+        return {}
+    return {loc: pos[0] for loc, pos in doc.values.items()}
+
+
+def run_file(path: Path, *, seed: int | None = None, root: Path | None = None) -> RunResult:
+    """Load and run one scenario file."""
+    from harness.loader import load_scenario
+
+    return run(load_scenario(path), file=str(path), seed=seed, root=root)
+
+
+def run(
+    scenario: Scenario,
+    *,
+    file: str = "<scenario>",
+    seed: int | None = None,
+    root: Path | None = None,
+) -> RunResult:
+    """Run a loaded scenario; ``root`` is where its world lives (a temporary dir by default)."""
+    chosen = seed if seed is not None else (scenario.seed if scenario.seed is not None else 0)
+    if root is not None:
+        return _run_in(scenario, file, chosen, root)
+    with tempfile.TemporaryDirectory(prefix="ccsim-") as tmp:
+        return _run_in(scenario, file, chosen, Path(tmp))
+
+
+def _run_in(scenario: Scenario, file: str, seed: int, root: Path) -> RunResult:
+    from harness import steps, verify
+
+    site = build_site(scenario, seed=seed, root=root / "world")
+    state = _Run(scenario, file, site, _source_lines(file) if Path(file).is_file() else {})
+    findings: list[Finding] = []
+    fixed = verified = conserved = False
+    status = Status.PASSED
+    try:
+        state.note("world", _describe_world(site))
+        _apply_faults(state)
+        steps.start_traffic(state)
+        steps.run_steps(state, scenario.steps, ("steps",))
+        steps.check_expect(state)
+        findings = _diagnose(state)
+        fixed = _apply_fixes(state)
+        verified, conserved = verify.verify(state)
+    except Exception as exc:  # noqa: BLE001 - a scenario error is reported, not raised
+        status = Status.ERROR
+        state.note("error", f"{type(exc).__name__}: {exc}", False)
+    if status is not Status.ERROR and state.failures:
+        status = Status.FAILED
+    return RunResult(
+        id=scenario.id,
+        title=scenario.title,
+        file=file,
+        cause=scenario.cause,
+        seed=seed,
+        status=status,
+        diagnosis=tuple(findings),
+        transcript=tuple(state.transcript),
+        failures=tuple(state.failures),
+        fixed=fixed,
+        verified=verified,
+        conserved=conserved,
+        messages=len(site.world.ledger),
+        virtual_seconds=site.world.clock.now,
+        events=tuple(site.world.eventlog.records),
+        expected_diagnosis=tuple(scenario.diagnose),
+    )
+
+
+def _describe_world(site: Site) -> str:
+    settings = site.service.settings.post_office
+    return (
+        f"post office {site.po_name} at {site.po_unc}; Exchange {site.exchange.name} "
+        f"(site {site.site}, {site.exchange.install_path}); connector -> {settings.path}"
+    )
+
+
+def _apply_faults(state: _Run) -> None:
+    for i, use in enumerate(state.scenario.faults):
+        spec = FAULTS.lookup(use.name)
+        spec.function(state.site, use.params)
+        state.note("fault", f"{use.name}: {spec.summary} ({spec.article})", None, "faults", i)
+
+
+def _diagnose(state: _Run) -> list[Finding]:
+    from harness.collect import collect
+
+    findings = diagnose(collect(state.site))
+    got = [f.cause for f in findings]
+    expected = list(state.scenario.diagnose)
+    for f in findings:
+        state.note(
+            "diagnose", f"{f.cause} (score {f.score:.2f}): {f.evidence[0] if f.evidence else ''}"
+        )
+    if expected or got:
+        ok = got[: len(expected)] == expected if expected else not got
+        wanted = ", ".join(expected) or "no findings"
+        text = f"expected {wanted}; diagnosed {', '.join(got) or 'nothing'}"
+        state.note("diagnose", text, ok, "diagnose")
+    return findings
+
+
+def _apply_fixes(state: _Run) -> bool:
+    from harness import steps
+
+    for i, item in enumerate(state.scenario.fix):
+        name = getattr(item, "name", None)
+        if isinstance(name, str) and hasattr(item, "params"):
+            spec = FIXES.lookup(name)
+            spec.function(state.site, item.params)
+            state.note("fix", f"{name}: {spec.summary} ({spec.article})", None, "fix", i)
+        else:
+            steps.run_step(state, item, ("fix", i))  # type: ignore[arg-type]
+    return bool(state.scenario.fix)
+
+
+StepRunner = Callable[["_Run", "Step", Sequence[Any]], None]
