@@ -7,8 +7,9 @@ never overwritten), §2.5 (result codes), §4.5 (``.und`` files, KB Q223772),
 §6 (IMPORT needs write rights, KB Q168670), §1.3 (``NFTERROR.LOG``, KB Q179072),
 §1.4 (addresses, ANR, ``P``/``p``/``r`` entries, ``#`` bulletin boards).
 
-IMPORT reads the whole /@ file first (twice, streaming: validate, then
-deliver), so a malformed file (e.g. no ``Contents:``, KB Q234745, or sizes that
+IMPORT reads the whole /@ file before it delivers anything (``ccmfile.py``;
+the parsed messages are kept within a memory budget, larger files are read
+again to deliver them), so a malformed file (e.g. no ``Contents:``, KB Q234745, or sizes that
 do not add up) changes nothing and ends with code 1, the file left in place.
 Then each message goes to one copy per recipient mailbox: a local ``L`` user
 (``Name at <this PO>``, or a bare name under ANR), a ``#`` bulletin board, or the
@@ -36,7 +37,6 @@ mailbox still holds mail is refused (nothing may be lost); that /FILES,
 from __future__ import annotations
 
 import fnmatch
-import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -45,10 +45,11 @@ from pathlib import Path
 from typing import IO
 
 from sim.fsutil import listdir_sorted
-from sim.message import CODEPAGE, DateStyle, Message, MessageFormatError, iter_messages
+from sim.message import CODEPAGE, DateStyle, Message, MessageFormatError
 from sim.postoffice.check import ProblemKind
 from sim.postoffice.postoffice import NFTERROR, DirectoryEntry, Location, Postoffice
 from sim.programs import common
+from sim.programs.ccmfile import MessageItem, file_kind, iter_items, open_text
 from sim.programs.common import ProgramSpec, Refusal, Refused, Session
 from sim.programs.dirfile import DirBlock, DirFileError, apply_blocks, iter_blocks, render_block
 from sim.programs.results import ImportResult
@@ -130,89 +131,6 @@ def _rules(session: Session, ctx: ProgramContext) -> _Rules:
     )
 
 
-# -- reading a message file ------------------------------------------------------------------
-
-
-def _frames_sized(stream: IO[str]) -> Iterator[tuple[int, str]]:
-    """/ITEMSIZE: ``Message:``, the byte count, then exactly that many bytes."""
-    line = 0
-    while True:
-        head = stream.readline()
-        if not head:
-            return
-        line += 1
-        if not head.strip():
-            continue
-        if head.rstrip("\r\n") != "Message:":
-            raise MessageFormatError(line, f"expected 'Message:', got {head.rstrip()!r}")
-        size_line = stream.readline()
-        if not size_line.strip().isdigit():
-            raise MessageFormatError(line + 1, "expected the message size (a number)")
-        body = stream.read(int(size_line))
-        if len(body) < int(size_line):
-            raise MessageFormatError(line + 1, "file ends before the message does")
-        yield line, head + size_line + body
-        line += 1 + body.count("\n")
-
-
-def _frames_plain(stream: IO[str]) -> Iterator[tuple[int, str]]:
-    """Without /ITEMSIZE: a message runs from ``Message:`` to the next one."""
-    start, parts = 0, list[str]()
-    for number, text in enumerate(stream, start=1):
-        if text.rstrip("\r\n") == "Message:":
-            if parts:
-                yield start, "".join(parts)
-            start, parts = number, [text]
-        elif parts:
-            parts.append(text)
-        elif text.strip():
-            raise MessageFormatError(number, f"expected 'Message:', got {text.rstrip()!r}")
-    if parts:
-        yield start, "".join(parts)
-
-
-@dataclass(frozen=True, slots=True)
-class _Item:
-    """One message of the file: parsed, or undeliverable because of its date."""
-
-    line: int
-    text: str
-    message: Message | None
-    bad_date: str = ""
-
-
-def _items(stream: IO[str], rules: _Rules) -> Iterator[_Item]:
-    frames = _frames_sized(stream) if rules.itemsize else _frames_plain(stream)
-    for start, text in frames:
-        bad: list[tuple[int, str]] = []
-        frame = io.StringIO(text, newline="")
-        try:
-            found = list(
-                iter_messages(
-                    frame, itemsize=rules.itemsize, date_style=rules.date_style, on_bad_date=bad
-                )
-            )
-        except MessageFormatError as exc:
-            raise MessageFormatError(start + exc.line - 1, exc.reason) from None
-        if len(found) + len(bad) != 1:
-            raise MessageFormatError(start, "message size does not match its content")
-        yield _Item(start, text, found[0] if found else None, bad[0][1] if bad else "")
-
-
-def _open_text(path: Path) -> IO[str]:
-    return path.open("r", encoding=CODEPAGE, errors="replace", newline="")
-
-
-def _kind(path: Path) -> str:
-    """ "messages", "directory" or "empty", from the first line that is not blank."""
-    with _open_text(path) as fh:
-        for text in fh:
-            if text.strip():
-                key = text.split(":", 1)[0].strip().casefold()
-                return "directory" if key in {"name", "list", "bb", "action"} else "messages"
-    return "empty"
-
-
 @dataclass(slots=True)
 class _Checked:
     """A validated input file, with what the validation pass may keep for delivery."""
@@ -220,7 +138,7 @@ class _Checked:
     path: Path
     kind: str
     #: the parsed messages, while they fit the memory budget (None: read the file again)
-    items: list[_Item] | None
+    items: list[MessageItem] | None
     blocks: list[DirBlock]
 
 
@@ -230,7 +148,7 @@ class _Budget:
 
     left: int
 
-    def keep(self, kept: list[_Item] | None, item: _Item) -> list[_Item] | None:
+    def keep(self, kept: list[MessageItem] | None, item: MessageItem) -> list[MessageItem] | None:
         self.left -= len(item.text)
         if kept is None or self.left < 0:
             return None
@@ -241,12 +159,12 @@ class _Budget:
 def _validate(path: Path, rules: _Rules, budget: _Budget) -> _Checked | str:
     """Read the whole file once; a description of what is wrong with it, or the file."""
     try:
-        kind = _kind(path)
-        with _open_text(path) as fh:
+        kind = file_kind(path)
+        with open_text(path) as fh:
             if kind == "directory":
                 return _Checked(path, kind, None, list(iter_blocks(fh)))
-            kept: list[_Item] | None = []
-            for item in _items(fh, rules):
+            kept: list[MessageItem] | None = []
+            for item in iter_items(fh, itemsize=rules.itemsize, date_style=rules.date_style):
                 kept = budget.keep(kept, item)
             return _Checked(path, kind, kept, [])
     except (MessageFormatError, DirFileError) as exc:
@@ -374,12 +292,12 @@ class _Delivery:
             self._und.close()
 
 
-def _each_item(checked: _Checked, rules: _Rules) -> Iterator[_Item]:
+def _each_item(checked: _Checked, rules: _Rules) -> Iterator[MessageItem]:
     if checked.items is not None:
         yield from checked.items
         return
-    with _open_text(checked.path) as fh:
-        yield from _items(fh, rules)
+    with open_text(checked.path) as fh:
+        yield from iter_items(fh, itemsize=rules.itemsize, date_style=rules.date_style)
 
 
 def _deliver_messages(checked: _Checked, session: Session, rules: _Rules) -> tuple[int, int]:
