@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from harness.admin import run_as_admin, run_as_service
+from harness.model_types import format_duration
 from sim.postoffice.postoffice import Postoffice
 from sim.programs.runner import ProgramRun
 
@@ -40,7 +41,7 @@ def run_step(state: _Run, step: Step, loc: tuple[Any, ...]) -> None:
     elif kind == "advance":
         seconds = step.advance  # type: ignore[union-attr]
         site.world.clock.advance(seconds)
-        text = f"advance {seconds}s"
+        text = f"advance {format_duration(seconds)}"
     elif kind == "dirsync":
         done = service.dirsync_now()
         text = f"dirsync now: {'completed' if done else 'did not complete'}"

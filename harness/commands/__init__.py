@@ -9,5 +9,6 @@ COMMAND_MODULES = (
     "harness.commands.transfer",
     "harness.commands.postoffice",
     "harness.commands.connector",
+    "harness.commands.catalogue",
     "harness.commands.scenario",
 )

@@ -78,7 +78,7 @@ def _register_validate(app: typer.Typer) -> None:
 
     @app.command("validate")
     def validate(
-        files: list[Path] = typer.Argument(  # noqa: B008 - typer's declaration style
+        files: list[Path] = typer.Argument(
             ..., help="Scenario files, or directories holding *.scenario.yaml files."
         ),
     ) -> None:

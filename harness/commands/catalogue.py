@@ -1,0 +1,306 @@
+"""Running scenarios: ``ccsim run``, ``ccsim list``, ``ccsim plan``, ``ccsim show``.
+
+Exit codes of ``ccsim run`` (harness.cli.ExitCode): 0 every selected scenario
+passed, 1 a scenario failed, 2 usage error or invalid scenario file, 3 internal
+error (a scenario that raised inside the harness).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import typer
+
+    from harness.model import Scenario
+    from harness.runner import RunResult
+
+__all__ = ["load_selection", "register"]
+
+
+def _fail_usage(message: str) -> None:
+    import typer
+
+    typer.echo(f"ccsim: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _words(scenario: Scenario, path: Path) -> set[str]:
+    return {
+        scenario.id,
+        scenario.cause,
+        scenario.title,
+        path.name,
+        *scenario.tags,
+        *scenario.articles,
+    }
+
+
+def load_selection(
+    paths: list[Path], keyword: str | None, shard_text: str | None
+) -> list[tuple[Path, Scenario]]:
+    """Load every selected scenario; ScenarioError/SelectionError on bad input."""
+    from harness.commands.scenario import expand_paths
+    from harness.loader import load_scenario
+    from harness.selection import builtin_dir, matches, parse_shard, shard
+
+    files = expand_paths(paths or [builtin_dir()])
+    missing = [p for p in files if not p.exists()]
+    if missing:
+        from harness.selection import SelectionError
+
+        raise SelectionError(f"no such file or directory: {missing[0]}")
+    loaded = [(p, load_scenario(p)) for p in files]
+    if keyword:
+        loaded = [(p, s) for p, s in loaded if matches(keyword, _words(s, p))]
+    if shard_text:
+        k, n = parse_shard(shard_text)
+        costs = [(s.id, _cost(s)) for _, s in loaded]
+        chosen = set(shard(costs, k, n))
+        loaded = [(p, s) for p, s in loaded if s.id in chosen]
+    return loaded
+
+
+def _cost(scenario: Scenario) -> float:
+    """Recorded cost: virtual seconds simulated (steps + verify), a stand-in for run time."""
+    seconds = float(scenario.verify.duration)
+    for step in scenario.steps:
+        seconds += float(getattr(step, "advance", 0) or 0)
+    return seconds
+
+
+def _run_all(selection: list[tuple[Path, Scenario]], seed: int | None) -> list[RunResult]:
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from harness.runner import run
+    from harness.selection import display_name
+
+    results: list[RunResult] = []
+    console = Console(stderr=True)
+    if console.is_terminal:
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("scenarios", total=len(selection))
+            for path, scenario in selection:
+                progress.update(task, description=scenario.id)
+                results.append(run(scenario, file=display_name(path), seed=seed))
+                progress.advance(task)
+        return results
+    for path, scenario in selection:
+        result = run(scenario, file=display_name(path), seed=seed)
+        print(f"{result.status.value:<6} {result.id}", file=sys.stderr)
+        results.append(result)
+    return results
+
+
+def _print_table(results: list[RunResult]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from harness.report import SUMMARY_COLUMNS, counts, render_summary, summary_rows
+
+    console = Console()
+    if not console.is_terminal:
+        sys.stdout.write(render_summary(results))
+        return
+    table = Table(title="ccsim scenario catalogue")
+    for column in SUMMARY_COLUMNS:
+        table.add_column(column)
+    for row, result in zip(summary_rows(results), results, strict=True):
+        style = "green" if result.passed else "red"
+        table.add_row(*row, style=style)
+    console.print(table)
+    c = counts(results)
+    console.print(f"{c['passed']} passed, {c['failed']} failed, {c['error']} error")
+
+
+def _write_reports(results: list[RunResult], options: dict[str, Path | None]) -> None:
+    from harness.report import render_json, render_junit, render_transcript
+
+    renderers = {"json": render_json, "junit": render_junit}
+    for kind, target in options.items():
+        if target is None:
+            continue
+        if kind == "html":
+            import importlib
+
+            text = importlib.import_module("harness.html").render_html(results)
+        else:
+            text = renderers[kind](results)
+        target.write_text(text, encoding="utf-8")
+    for result in results:
+        if not result.passed:
+            sys.stdout.write("\n" + render_transcript(result))
+
+
+def _register_run(app: typer.Typer) -> None:
+    import typer
+
+    @app.command("run")
+    def run_command(
+        paths: list[Path] = typer.Argument(
+            None, help="Scenario files or folders (default: the built-in catalogue)."
+        ),
+        seed: int | None = typer.Option(
+            None, "--seed", help="Seed for every scenario (default: each file's seed, else 0)."
+        ),
+        keyword: str | None = typer.Option(
+            None, "-k", help="Select by id, cause, tag or title: 'dirsync and not netware'."
+        ),
+        json_file: Path | None = typer.Option(None, "--json", help="Write the JSON report here."),
+        junit_file: Path | None = typer.Option(
+            None, "--junit", help="Write a JUnit XML report here."
+        ),
+        html_file: Path | None = typer.Option(
+            None, "--html", help="Write a self-contained HTML report here."
+        ),
+        shard_text: str | None = typer.Option(
+            None, "--shard", help="Run shard K of N (K/N), balanced by cost."
+        ),
+    ) -> None:
+        """Reproduce, diagnose, fix and verify every selected scenario."""
+        from harness.errors import ScenarioError, ScenarioErrors
+        from harness.selection import SelectionError
+
+        try:
+            selection = load_selection(list(paths or []), keyword, shard_text)
+        except ScenarioErrors as exc:
+            typer.echo("\n".join(exc.lines()), err=True)
+            raise typer.Exit(2) from None
+        except (ScenarioError, SelectionError) as exc:
+            _fail_usage(str(exc))
+            return
+        if not selection:
+            _fail_usage("no scenario selected")
+        results = _run_all(selection, seed)
+        _print_table(results)
+        _write_reports(results, {"json": json_file, "junit": junit_file, "html": html_file})
+        raise typer.Exit(_exit_code(results))
+
+
+def _exit_code(results: list[RunResult]) -> int:
+    from harness.runner import Status
+
+    if any(r.status is Status.ERROR for r in results):
+        return 3
+    return 0 if all(r.passed for r in results) else 1
+
+
+def _register_list(app: typer.Typer) -> None:
+    import typer
+
+    @app.command("list")
+    def list_command(
+        what: str = typer.Argument("scenarios", help="scenarios, causes, faults, fixes or rules."),
+    ) -> None:
+        """List the catalogue, or the causes, faults, fixes and rules it is built from."""
+        rows = _listing(what)
+        if rows is None:
+            _fail_usage(f"cannot list {what!r}: choose scenarios, causes, faults, fixes or rules")
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"ccsim {what}")
+        for column in rows[0]:
+            table.add_column(column)
+        for row in rows[1:]:
+            table.add_row(*row)
+        Console().print(table)
+
+
+def _listing(what: str) -> list[tuple[str, ...]] | None:
+    from harness.loader import import_registries
+    from harness.registry import FAULTS, FIXES, RULES
+
+    import_registries()
+    import harness.rules  # noqa: F401 - registers the rules
+
+    if what == "scenarios":
+        selection = load_selection([], None, None)
+        rows: list[tuple[str, ...]] = [("id", "cause", "articles", "title")]
+        rows += [(s.id, s.cause, ", ".join(s.articles), s.title) for _, s in selection]
+        return rows
+    if what == "causes":
+        from harness.causes import CAUSES
+
+        rows = [("#", "cause", "articles", "title")]
+        rows += [(str(c.number), c.id, ", ".join(c.articles), c.title) for c in CAUSES.values()]
+        return rows
+    tables: dict[str, Any] = {
+        "faults": (
+            FAULTS,
+            ("fault", "article", "summary"),
+            lambda s: (s.name, s.article, s.summary),
+        ),
+        "fixes": (
+            FIXES,
+            ("fix", "cures", "summary"),
+            lambda s: (s.name, ", ".join(s.cures), s.summary),
+        ),
+        "rules": (
+            RULES,
+            ("cause", "article", "explains events"),
+            lambda s: (s.cause, s.article, ", ".join(map(str, s.explains))),
+        ),
+    }
+    if what not in tables:
+        return None
+    registry, head, row = tables[what]
+    return [head, *(row(spec) for spec in registry.specs())]
+
+
+def _register_plan(app: typer.Typer) -> None:
+    import typer
+
+    @app.command("plan")
+    def plan_command(path: Path = typer.Argument(..., help="A scenario file.")) -> None:
+        """What the scenario would do, without running it."""
+        from harness.plan import render_plan
+
+        scenario = _load_or_exit(path)
+        sys.stdout.write(render_plan(scenario))
+
+
+def _register_show(app: typer.Typer) -> None:
+    import typer
+
+    @app.command("show")
+    def show_command(
+        path: Path = typer.Argument(..., help="A scenario file."),
+        seed: int | None = typer.Option(None, "--seed"),
+    ) -> None:
+        """The scenario, then the transcript of running it."""
+        from harness.plan import render_plan
+        from harness.report import render_transcript
+        from harness.runner import run
+        from harness.selection import display_name
+
+        scenario = _load_or_exit(path)
+        sys.stdout.write(render_plan(scenario) + "\n")
+        result = run(scenario, file=display_name(path), seed=seed)
+        sys.stdout.write(render_transcript(result))
+        raise typer.Exit(_exit_code([result]))
+
+
+def _load_or_exit(path: Path) -> Scenario:
+    import typer
+
+    from harness.errors import ScenarioError, ScenarioErrors
+    from harness.loader import load_scenario
+
+    try:
+        return load_scenario(path)
+    except ScenarioErrors as exc:
+        typer.echo("\n".join(exc.lines()), err=True)
+        raise typer.Exit(2) from None
+    except ScenarioError as exc:
+        typer.echo(f"ccsim: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def register(app: typer.Typer) -> None:
+    for registrar in (_register_run, _register_list, _register_plan, _register_show):
+        registrar(app)
