@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from harness import damage
 from sim.postoffice import Postoffice
 from sim.postoffice.check import (
     FRAGMENTATION_MIN_FREE,
@@ -18,7 +19,7 @@ from sim.postoffice.check import (
     quick_check,
 )
 from sim.world import World
-from tests.sim.postoffice import damage, sample
+from tests.sim.postoffice import sample
 
 Damage = Callable[[Postoffice], None]
 

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from harness import damage
 from sim.postoffice import Postoffice
 from sim.postoffice import records as rf
 from sim.postoffice.check import Action, analyze, quick_check
@@ -19,7 +20,7 @@ from sim.postoffice.repair import (
     salvage,
 )
 from sim.world import World
-from tests.sim.postoffice import damage, sample
+from tests.sim.postoffice import sample
 from tests.sim.postoffice.test_check import CASES
 
 #: the GSS-DB6 sequence (§3): CHKSTAT NFT/C, DIAGNOSTICS/M, DIAGNOSTICS/R,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from harness import damage
 from sim.access import Share, SharePermission
 from sim.postoffice import Postoffice
 from sim.programs.results import AdminResult
 from sim.world import World
-from tests.sim.postoffice import damage, sample
+from tests.sim.postoffice import sample
 from tests.sim.postoffice.sample import LOGIN, run_tool
 
 

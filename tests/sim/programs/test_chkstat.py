@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 
+from harness import damage
 from sim.access import Share, SharePermission
 from sim.message import Message
 from sim.postoffice import Postoffice
@@ -13,7 +14,7 @@ from sim.postoffice.check import analyze
 from sim.programs import chkstat
 from sim.programs.results import AdminResult
 from sim.world import World
-from tests.sim.postoffice import damage, sample
+from tests.sim.postoffice import sample
 from tests.sim.postoffice.sample import LOGIN, run_tool
 from tests.sim.postoffice.test_check import CASES
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from harness import damage
 from sim.postoffice import Postoffice
 from sim.postoffice import records as rf
 from sim.postoffice.check import ProblemKind, analyze, quick_check
 from sim.programs.results import AdminResult
 from sim.world import World
-from tests.sim.postoffice import damage, sample
+from tests.sim.postoffice import sample
 from tests.sim.postoffice.sample import LOGIN, run_tool
 
 
