@@ -188,9 +188,10 @@ def export_messages(
     leaving the mailbox as it was. Nothing is written for an empty mailbox.
 
     ``opener`` is the seam for simulating a program killed mid-file: pass one
-    whose stream raises something other than OSError (e.g. after N bytes). The
-    exception propagates past this function untouched, so what is left is what a
-    killed EXPORT leaves: a partial temporary file and the full queue.
+    whose stream raises, after N bytes, an exception that is none of OSError,
+    PostofficeError or ValueError (the harness's own "killed" exception). It
+    propagates past this function untouched, so what is left is what a killed
+    EXPORT leaves: a partial temporary file and the full queue.
     """
     chosen = list(po.refs(entry) if refs is None else refs)
     chosen = chosen if limit is None else chosen[:limit]
