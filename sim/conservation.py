@@ -5,9 +5,9 @@ message. Each message the simulation creates carries an identity (the last
 body line ``ccsim-id: <id>``, ``sim.message``) recorded in ``world.ledger``.
 :func:`check` looks in every place a message can be:
 
-* the post office: every mailbox (``USRnnnnn`` references into ``MLANDATA``,
-  user mailboxes and the ``P`` queues), and live message records no mailbox
-  references;
+* every post office on the world's shares and NetWare volumes: every mailbox
+  (``USRnnnnn`` references into ``MLANDATA``, user mailboxes and the ``P``
+  queues), and live message records no mailbox references;
 * the connector store: ``.ccm`` and ``.und`` files in ``Export``, ``Import``,
   ``Submit`` and ``Bad`` (``.$$$`` partial files and the ``.bak`` copies,
   kept by design when "Save a copy" is set, KB Q192516, do not count);
@@ -38,7 +38,7 @@ from sim.postoffice.postoffice import MLANDATA, T_MESSAGE, T_OWNER, T_REF, Ref
 if TYPE_CHECKING:
     from sim.world import World
 
-__all__ = ["ConservationReport", "check", "scan_text"]
+__all__ = ["ConservationReport", "check", "postoffices", "scan_text"]
 
 #: store folders that hold messages in transit (§4.4); the .bak copies are not places
 STORE_FOLDERS = ("Export", "Import", "Submit", "Bad")
@@ -180,20 +180,41 @@ def _scan_parked(found: _Found, folders: Sequence[Path]) -> None:
                 _scan_file(found, path, f"parked:{path}")
 
 
-def _postoffice_path(world: World) -> Path | None:
-    connector = world.connector
-    if connector is None:
-        return None
-    return connector.po_host()
+def _is_postoffice(path: Path) -> bool:
+    try:
+        return any(p.name.upper().startswith("CCPOMBOX.") for p in path.iterdir())
+    except OSError:
+        return False
+
+
+def postoffices(world: World) -> list[Path]:
+    """Every post office the world holds: share and volume roots and their subdirectories.
+
+    Found from world state, not from the connector's Post Office page, which a
+    wrong path can point elsewhere.
+    """
+    roots = [s.path for s in world.access.shares.values()]
+    roots += [v for nw in world.access.netware.values() for v in nw.volumes.values()]
+    if world.connector is not None and (host := world.connector.po_host()) is not None:
+        roots.append(host)
+    found: dict[str, Path] = {}
+    for root in roots:
+        try:
+            candidates = [root, *(p for p in listdir_sorted(root) if p.is_dir())]
+        except OSError:
+            continue
+        for path in candidates:
+            if str(path) not in found and _is_postoffice(path):
+                found[str(path)] = path
+    return [found[k] for k in sorted(found)]
 
 
 def check(
     world: World, *, postoffice: Path | None = None, elsewhere: Sequence[Path] = ()
 ) -> ConservationReport:
-    """Find every tracked message; ``postoffice`` defaults to the connector's."""
+    """Find every tracked message; ``postoffice`` defaults to every one in the world."""
     found = _Found()
-    po = postoffice or _postoffice_path(world)
-    if po is not None:
+    for po in [postoffice] if postoffice is not None else postoffices(world):
         _scan_postoffice(found, po)
     if world.connector is not None:
         _scan_store(found, world.connector.store.root)

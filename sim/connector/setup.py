@@ -57,6 +57,7 @@ __all__ = [
     "PROGRAM_DIR",
     "SERVICE_ACCOUNT",
     "StandardWorld",
+    "add_exchange_users",
     "install_programs",
     "send_to_ccmail",
     "send_to_exchange",
@@ -110,7 +111,8 @@ def _place_postoffice(world: World, account: Account, netware: bool) -> tuple[Pa
     return volume / "CCDATA", "\\\\NW1\\SYS\\CCDATA"
 
 
-def _exchange_users(exchange: ExchangeServer, world: World, count: int) -> None:
+def add_exchange_users(exchange: ExchangeServer, world: World, count: int) -> None:
+    """``count`` mailboxes "First Last" with alias first name + initial (seeded Faker names)."""
     taken = {b.display_name.casefold() for b in exchange.mailboxes.values()}
     while count > 0:
         first, last = world.faker.first_name(), world.faker.last_name()
@@ -168,7 +170,7 @@ def standard_world(
         service_pack=service_pack,
         service_account=account,
     )
-    _exchange_users(exchange, world, exchange_users)
+    add_exchange_users(exchange, world, exchange_users)
     install_programs(world, db)
     settings = Settings(
         PostOfficeSettings(
@@ -238,9 +240,7 @@ def send_to_exchange(
     return [m.ident for m in batch if m.ident is not None]
 
 
-def send_to_ccmail(
-    world: World, n: int = 1, *, postoffice: Postoffice | None = None
-) -> list[str]:
+def send_to_ccmail(world: World, n: int = 1, *, postoffice: Postoffice | None = None) -> list[str]:
     """``n`` messages from Exchange users to cc:Mail users; returns their identities."""
     po, exchange, po_name = _postoffice(world, postoffice)
     people = [e.name for e in po.entries() if e.location is Location.LOCAL]

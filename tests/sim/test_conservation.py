@@ -91,3 +91,19 @@ def test_parked_files_count_as_a_place(real_world: World, tmp_path) -> None:
     report = check(real_world, elsewhere=[parked])
     assert report.ok
     assert all(report.places[i][0].startswith("parked:") for i in idents)
+
+
+def test_a_wrong_post_office_path_does_not_hide_the_mail(real_world: World) -> None:
+    """Cause 1 (KB Q166045): the Post Office page points elsewhere; the mail is still found."""
+    import dataclasses
+
+    site = standard_world(real_world, dirsync_done=True, start=False)
+    idents = send_to_exchange(real_world, 2)
+    settings = site.service.settings
+    wrong = dataclasses.replace(settings.post_office, path="\\\\POSRV\\CCDATA\\OLD")
+    site.service.configure(dataclasses.replace(settings, post_office=wrong))
+    site.service.start()
+    real_world.clock.advance(30)
+    report = check(real_world)
+    assert report.ok, report.summary()
+    assert all(report.places[i] == ("po:EX1",) for i in idents)

@@ -1,0 +1,261 @@
+"""``ccsim connector run``: the simulated connector and Exchange server against a real post office.
+
+Source: ccmail-reference.md §4 (the connector: transfer cycle every 15 s,
+dirsync on its schedule, the event catalogue), §4.3 (the Post Office tab needs a
+UNC path: the directory is shared as ``\\\\POSRV\\CCDATA``), §2.1 (the programs
+matching the post office's DB version are put on the system PATH).
+
+The run is virtual time: ``--for 1d`` simulates a day in seconds. The Exchange
+server's drives (and so the connector store ``C:\\EXCHSRVR\\CCMCDATA``) live in
+a temporary directory, or in ``--exchange DIR`` together with ``exchange.json``
+(the private store) so that mail in transit survives between runs. Exit codes:
+0 it ran, 2 bad arguments (one line on stderr).
+
+Typer reads the command's annotations at run time, so this module does not use
+``from __future__ import annotations``.
+"""
+
+import re
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import typer
+
+    from sim.connector.service import ConnectorService
+    from sim.eventlog import EventRecord
+    from sim.world import World
+
+__all__ = ["ConnectorRun", "RunOptions", "UsageError", "register", "run_connector"]
+
+EXCHANGE_FILE = "exchange.json"
+LEVELS = ("none", "minimum", "medium", "maximum")
+
+
+class UsageError(ValueError):
+    """A bad argument: printed as one line, exit code 2."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    postoffice: Path
+    po_name: str
+    po_password: str
+    duration: str = "1h"
+    eventlog: Path | None = None
+    format: str | None = None
+    server: str = "EXSRV1"
+    install_path: str = "C:\\EXCHSRVR"
+    exchange: Path | None = None
+    seed: int = 0
+    logging: str = "maximum"
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectorRun:
+    """What a run did, for the summary table."""
+
+    seconds: int
+    to_exchange: int
+    to_ccmail: int
+    ndrs: int
+    events: tuple[tuple[int, int], ...]
+    dirsync_completed: bool
+    service_state: str
+
+
+def _check(options: RunOptions) -> tuple[int, str]:
+    """Validate the arguments: (seconds, event-log format)."""
+    from harness.model_types import parse_duration
+
+    try:
+        seconds = parse_duration(options.duration)
+    except ValueError as exc:
+        raise UsageError(f"--for: {exc}") from None
+    if not options.postoffice.is_dir():
+        raise UsageError(f"--postoffice: {options.postoffice} is not a directory")
+    if not re.match(r"^[A-Za-z]:\\", options.install_path):
+        raise UsageError("--install-path must be a drive path such as C:\\EXCHSRVR")
+    if options.logging not in LEVELS:
+        raise UsageError(f"--logging must be one of {', '.join(LEVELS)}")
+    fmt = options.format
+    if fmt is None:
+        is_evt = options.eventlog is not None and options.eventlog.suffix.lower() == ".evt"
+        fmt = "evt" if is_evt else "text"
+    if fmt not in ("text", "evt"):
+        raise UsageError("--format must be text or evt")
+    if options.exchange is not None and options.exchange.exists() and not options.exchange.is_dir():
+        raise UsageError(f"--exchange: {options.exchange} is not a directory")
+    return seconds, fmt
+
+
+def _build(options: RunOptions, root: Path) -> "tuple[World, ConnectorService]":
+    """World, Exchange server and connector service for the run."""
+    from sim.access import Share, SharePermission
+    from sim.connector.events import LoggingLevel
+    from sim.connector.service import ConnectorService
+    from sim.connector.settings import (
+        DiagnosticsLogging,
+        ExportContainers,
+        IEVersion,
+        PostOfficeSettings,
+        Settings,
+    )
+    from sim.connector.setup import SERVICE_ACCOUNT, add_exchange_users, install_programs
+    from sim.errors import SimError
+    from sim.exchange import AddressSpace, ExchangeServer
+    from sim.postoffice import Postoffice
+    from sim.world import World
+
+    world = World(seed=options.seed, root=root)
+    account = world.access.add_account(SERVICE_ACCOUNT, "Exch4nge")
+    share = world.access.add_share(Share("POSRV", "CCDATA", options.postoffice.resolve()))
+    world.access.grant(account.name, share, SharePermission.CHANGE)
+    try:
+        db = Postoffice(options.postoffice.resolve()).identity().db_version
+    except (SimError, ValueError, OSError):
+        db = 6  # not (yet) a post office: the connector will say so (event 70)
+    try:
+        exchange = ExchangeServer(
+            world, name=options.server, install_path=options.install_path, service_account=account
+        )
+        stored = root / EXCHANGE_FILE
+        if options.exchange is not None and stored.exists():
+            exchange.load(stored)
+        else:
+            add_exchange_users(exchange, world, 5)
+        install_programs(world, db)
+        post_office = PostOfficeSettings(
+            options.po_name,
+            options.po_password,
+            "\\\\POSRV\\CCDATA",
+            version=IEVersion.DB6 if db == 6 else IEVersion.DB8,
+        )
+        level = LoggingLevel[options.logging.upper()]
+        settings = Settings(
+            post_office,
+            export_containers=ExportContainers(("Recipients",)),
+            address_spaces=(AddressSpace("CCMAIL", "*", 1),),
+            logging=DiagnosticsLogging.all_at(level),
+        )
+        return world, ConnectorService(world, exchange, settings)
+    except (SimError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+
+
+def run_connector(options: RunOptions) -> ConnectorRun:
+    """Run the connector for the virtual duration; write the event log; UsageError if refused."""
+    seconds, fmt = _check(options)
+    with tempfile.TemporaryDirectory(prefix="ccsim-exchange-") as scratch:
+        root = options.exchange if options.exchange is not None else Path(scratch)
+        root.mkdir(parents=True, exist_ok=True)
+        world, service = _build(options, root.resolve())
+        service.start()
+        world.clock.run_until(float(seconds))
+        state = service.state.value
+        service.stop()
+        if options.exchange is not None:
+            service.exchange.save(root / EXCHANGE_FILE)
+        records = world.eventlog.records
+        if options.eventlog is not None:
+            _write_log(records, options.eventlog, fmt)
+    counters = service.counters
+    return ConnectorRun(
+        seconds=seconds,
+        to_exchange=counters.messages_in,
+        to_ccmail=counters.messages_out,
+        ndrs=counters.ndrs,
+        events=tuple(sorted(Counter(r.event_id for r in records).items())),
+        dirsync_completed=counters.dirsync_completed > 0,
+        service_state=state,
+    )
+
+
+def _write_log(records: "Sequence[EventRecord]", path: Path, fmt: str) -> None:
+    from sim.evtformat import write_evt, write_nt_text
+
+    try:
+        if fmt == "evt":
+            write_evt(records, path)
+        else:
+            write_nt_text(records, path)
+    except OSError as exc:
+        raise UsageError(f"--eventlog: cannot write {path}: {exc.strerror}") from None
+
+
+def _print_summary(result: ConnectorRun, options: RunOptions) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from harness.model_types import format_duration
+    from sim.connector.events import CATALOGUE
+
+    console = Console()
+    console.print(
+        f"MSExchangeCCMC ran {format_duration(result.seconds)} (virtual) on {options.server} "
+        f"against {options.po_name} at {options.postoffice}: service {result.service_state} "
+        "at the end."
+    )
+    moved = Table(title="Messages")
+    moved.add_column("direction")
+    moved.add_column("messages", justify="right")
+    moved.add_row("cc:Mail -> Exchange", str(result.to_exchange))
+    moved.add_row("Exchange -> cc:Mail", str(result.to_ccmail))
+    moved.add_row("NDRs returned", str(result.ndrs))
+    console.print(moved)
+    events = Table(title="Events")
+    for column in ("ID", "source", "count", "text"):
+        events.add_column(column, justify="right" if column in ("ID", "count") else "left")
+    for event_id, count in result.events:
+        spec = CATALOGUE.get(event_id)
+        text = spec.template[:60] if spec else ""
+        events.add_row(str(event_id), spec.source if spec else "", str(count), text)
+    console.print(events)
+    done = "completed" if result.dirsync_completed else "did not complete"
+    console.print(f"Directory synchronization {done}.")
+
+
+def register(app: "typer.Typer") -> None:
+    import typer
+
+    group = typer.Typer(help="Run the simulated Exchange Connector for Lotus cc:Mail.")
+    app.add_typer(group, name="connector")
+
+    @group.command("run")
+    def run(
+        postoffice: Annotated[Path, typer.Option(help="Post office directory (CCDATA).")],
+        po_name: Annotated[str, typer.Option(help="Post office name (Post Office tab).")],
+        po_password: Annotated[str, typer.Option(help="Post office password (<= 10).")],
+        duration: Annotated[str, typer.Option("--for", help="Virtual time: 30m, 2h, 1d.")] = "1h",
+        eventlog: Annotated[
+            Path | None, typer.Option(help="Write the event log (.evt binary, else NT text).")
+        ] = None,
+        fmt: Annotated[str | None, typer.Option("--format", help="text or evt.")] = None,
+        server: Annotated[str, typer.Option(help="Exchange server name.")] = "EXSRV1",
+        install_path: Annotated[str, typer.Option(help="Exchange install path.")] = (
+            "C:\\EXCHSRVR"
+        ),
+        exchange: Annotated[
+            Path | None, typer.Option(help="Keep the Exchange store and drives here.")
+        ] = None,
+        seed: Annotated[int, typer.Option(help="Seed for names and ids.")] = 0,
+        logging: Annotated[
+            str, typer.Option(help="Diagnostics Logging level: none..maximum.")
+        ] = "maximum",
+    ) -> None:
+        """Run the connector and Exchange server against a post office for a virtual duration."""
+        options = RunOptions(
+            postoffice, po_name, po_password, duration, eventlog, fmt, server, install_path,
+            exchange, seed, logging,
+        )  # fmt: skip
+        try:
+            result = run_connector(options)
+        except UsageError as exc:
+            typer.echo(f"ccsim: {exc}", err=True)
+            raise typer.Exit(2) from None
+        _print_summary(result, options)
