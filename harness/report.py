@@ -25,6 +25,7 @@ from harness.runner import RunResult, Status
 __all__ = [
     "SUMMARY_COLUMNS",
     "format_virtual",
+    "plain_table",
     "render_json",
     "render_junit",
     "render_summary",
@@ -84,15 +85,20 @@ def counts(results: Sequence[RunResult]) -> dict[str, int]:
     }
 
 
-def render_summary(results: Sequence[RunResult]) -> str:
-    """A plain-text table (for logs and pipes) and a closing count line."""
-    rows = [SUMMARY_COLUMNS, *summary_rows(results)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(SUMMARY_COLUMNS))]
+def plain_table(rows: Sequence[Sequence[str]]) -> str:
+    """Columns padded with spaces, a rule under the first row (for logs and pipes)."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = [
         "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
         for row in rows
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines) + "\n"
+
+
+def render_summary(results: Sequence[RunResult]) -> str:
+    """A plain-text table (for logs and pipes) and a closing count line."""
+    lines = plain_table([SUMMARY_COLUMNS, *summary_rows(results)]).splitlines()
     c = counts(results)
     lines.append(f"{c['passed']} passed, {c['failed']} failed, {c['error']} error")
     return "\n".join(lines) + "\n"

@@ -203,12 +203,18 @@ def _register_list(app: typer.Typer) -> None:
         from rich.console import Console
         from rich.table import Table
 
+        console = Console()
+        if not console.is_terminal:
+            from harness.report import plain_table
+
+            sys.stdout.write(plain_table(rows))
+            return
         table = Table(title=f"ccsim {what}")
         for column in rows[0]:
             table.add_column(column)
         for row in rows[1:]:
             table.add_row(*row)
-        Console().print(table)
+        console.print(table)
 
 
 def _listing(what: str) -> list[tuple[str, ...]] | None:
