@@ -11,4 +11,5 @@ COMMAND_MODULES = (
     "harness.commands.connector",
     "harness.commands.catalogue",
     "harness.commands.scenario",
+    "harness.commands.reports",
 )
