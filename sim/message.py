@@ -317,11 +317,10 @@ def _finish(draft: _Draft, date_style: DateStyle) -> Message:
     if items and items[0][0] == "Text":
         body = items.pop(0)[2]
     ident = None
-    head, sep, last = body.rpartition("\n")
-    candidate = last if sep else head
-    if candidate.startswith(TRACE):
-        ident = candidate[len(TRACE) :]
-        body = head if sep else ""
+    head, _, last = body.rpartition("\n")  # no newline: head "" and last the whole body
+    if last.startswith(TRACE):
+        ident = last[len(TRACE) :]
+        body = head
     return Message(
         sender=draft.sender,
         date=date,

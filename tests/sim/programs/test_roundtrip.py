@@ -12,7 +12,6 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -97,11 +96,6 @@ def test_import_of_export_reproduces_every_message(sent: list[Message]) -> None:
             assert list(iter_messages(fh, itemsize=True)) == sent
 
 
-@pytest.mark.xfail(
-    reason="sim/message.py _finish: an empty body's ccsim-id line is not recognised "
-    "(rpartition without a newline puts the line in `last`, the code reads `head`)",
-    strict=True,
-)
 def test_empty_body_keeps_its_identity() -> None:
     message = Message("A at PO1", datetime(1998, 6, 2, 8, 39), ("B at EX1",), "s", "", ident="C1")
     text = render_message(message)
