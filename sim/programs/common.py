@@ -195,7 +195,14 @@ def _version_ok(db_version: int, ctx: ProgramContext) -> bool:
 
 
 def _state(po: Postoffice, ctx: ProgramContext, switches: Switches) -> PoIdentity | Refused:
-    """Steps 4-9, from one directory listing and the files they need."""
+    """Steps 4-9, from one directory listing and the files they need.
+
+    Modelled, not documented (§7 item 4: the keys of Export.ini/Import.ini are
+    unknown): when the caller passes the post office name in the ini values
+    (``PostOffice``, as the connector does), the name must match too, so a wrong
+    name on the Post Office page fails every run with 3 (§8 cause 1, KB Q166045)
+    even where ``/N`` names the site's P entry.
+    """
     names = po.names()
     if not po.is_postoffice(names):
         return Refused(Refusal.NOT_A_POSTOFFICE, "The directory is not a cc:Mail post office.")
@@ -212,6 +219,9 @@ def _state(po: Postoffice, ctx: ProgramContext, switches: Switches) -> PoIdentit
         return Refused(Refusal.WRONG_VERSION, text, po)
     if not identity.password_matches(switches.password or ""):
         return Refused(Refusal.BAD_LOGIN, "Invalid post office password.", po)
+    named = ctx.options.get("PostOffice")
+    if named is not None and named.casefold() != identity.name.casefold():
+        return Refused(Refusal.BAD_LOGIN, f"Post office name {named} does not match.", po)
     problem = quick_check(po)
     if problem is not None:
         return Refused(Refusal.DAMAGED, f"Post office damaged: {problem}.", po)
