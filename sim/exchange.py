@@ -30,7 +30,7 @@ from __future__ import annotations
 import fnmatch
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,8 +54,6 @@ __all__ = [
     "ExchangeServer",
     "Mailbox",
     "default_registry",
-    "message_from_json",
-    "message_to_json",
     "proxy_name",
 ]
 
@@ -142,30 +140,28 @@ class CustomRecipient:
     notes: str = ""
 
 
-def message_to_json(message: Message) -> dict[str, Any]:
-    return {
-        "sender": message.sender,
-        "date": message.date.isoformat(),
-        "to": list(message.to),
-        "cc": list(message.cc),
-        "subject": message.subject,
-        "body": message.body,
-        "ident": message.ident,
-        "items": [list(i) for i in message.items],
-    }
+def _json_default(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not stored")
 
 
-def message_from_json(data: dict[str, Any]) -> Message:
+def _message(data: dict[str, Any]) -> Message:
+    """A message read back from the JSON store."""
     return Message(
-        sender=data["sender"],
-        date=datetime.fromisoformat(data["date"]),
-        to=tuple(data["to"]),
-        cc=tuple(data["cc"]),
-        subject=data["subject"],
-        body=data["body"],
-        ident=data["ident"],
-        items=tuple((k, t, x) for k, t, x in data["items"]),
+        **{
+            **data,
+            "date": datetime.fromisoformat(data["date"]),
+            "to": tuple(data["to"]),
+            "cc": tuple(data["cc"]),
+            "items": tuple(tuple(item) for item in data["items"]),
+        }
     )
+
+
+def _check_version(version: str, service_pack: int) -> None:
+    if version not in ("5.0", "5.5") or not 0 <= service_pack <= 4:
+        raise ExchangeError(f"Exchange {version} SP{service_pack} is not modelled (5.0/5.5, SP0-4)")
 
 
 class ExchangeServer:
@@ -185,10 +181,7 @@ class ExchangeServer:
         date_style: DateStyle = DateStyle.US,
         system_path: Sequence[str] = DEFAULT_PATH,
     ) -> None:
-        if version not in ("5.0", "5.5") or not 0 <= service_pack <= 4:
-            raise ExchangeError(
-                f"Exchange {version} SP{service_pack} is not modelled (5.0/5.5, SP0-SP4)"
-            )
+        _check_version(version, service_pack)
         self.world = world
         self.name = name
         self.org = org
@@ -373,29 +366,17 @@ class ExchangeServer:
     def save(self, path: Path) -> None:
         """Write the directory, mailboxes, queues and registry to one JSON file."""
         data = {
-            "server": self.name,
             "registry": self.registry,
             "date_style": self.date_style.name,
             "system_path": self.system_path,
             "containers": sorted(self.containers),
-            "mailboxes": [
-                {
-                    "alias": b.alias,
-                    "display_name": b.display_name,
-                    "container": b.container,
-                    "trust_level": b.trust_level,
-                    "items": [message_to_json(m) for m in b.items],
-                }
-                for b in self.mailboxes.values()
-            ],
-            "custom_recipients": [
-                [c.alias, c.display_name, c.address, c.container, c.notes]
-                for c in self.custom_recipients.values()
-            ],
-            "mts_in": [message_to_json(m) for m in self.mts_in],
-            "mts_out": [message_to_json(m) for m in self.mts_out],
+            "mailboxes": [asdict(b) for b in self.mailboxes.values()],
+            "custom_recipients": [asdict(c) for c in self.custom_recipients.values()],
+            "mts_in": [asdict(m) for m in self.mts_in],
+            "mts_out": [asdict(m) for m in self.mts_out],
         }
-        atomic_write_text(path, json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+        text = json.dumps(data, indent=1, sort_keys=True, default=_json_default)
+        atomic_write_text(path, text, encoding="utf-8")
 
     def load(self, path: Path) -> None:
         """Replace the in-memory store with the content of a file written by :meth:`save`."""
@@ -405,15 +386,11 @@ class ExchangeServer:
             self.date_style = DateStyle[data["date_style"]]
             self.system_path = list(data["system_path"])
             self.containers = set(data["containers"])
-            self.mailboxes = {}
-            for b in data["mailboxes"]:
-                box = Mailbox(b["alias"], b["display_name"], b["container"], b["trust_level"])
-                box.items = [message_from_json(m) for m in b["items"]]
-                self.mailboxes[box.alias.casefold()] = box
-            self.custom_recipients = {
-                c[0].casefold(): CustomRecipient(*c) for c in data["custom_recipients"]
-            }
-            self.mts_in = [message_from_json(m) for m in data["mts_in"]]
-            self.mts_out = [message_from_json(m) for m in data["mts_out"]]
+            boxes = [{**b, "items": [_message(m) for m in b["items"]]} for b in data["mailboxes"]]
+            self.mailboxes = {b["alias"].casefold(): Mailbox(**b) for b in boxes}
+            crs = [CustomRecipient(**c) for c in data["custom_recipients"]]
+            self.custom_recipients = {c.alias.casefold(): c for c in crs}
+            self.mts_in = [_message(m) for m in data["mts_in"]]
+            self.mts_out = [_message(m) for m in data["mts_out"]]
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ExchangeError(f"cannot load the Exchange store from {path}: {exc}") from None

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from sim.connector.service import ConnectorService
     from sim.eventlog import EventRecord
+    from sim.exchange import ExchangeServer
     from sim.world import World
 
 __all__ = ["ConnectorRun", "RunOptions", "UsageError", "register", "run_connector"]
@@ -94,21 +95,30 @@ def _check(options: RunOptions) -> tuple[int, str]:
     return seconds, fmt
 
 
+def _exchange(options: RunOptions, world: "World", root: Path) -> "ExchangeServer":
+    """The Exchange server: loaded from ``--exchange`` if saved there, else a few mailboxes."""
+    from sim.connector.setup import SERVICE_ACCOUNT, add_exchange_users
+    from sim.exchange import ExchangeServer
+
+    account = world.access.accounts[SERVICE_ACCOUNT.casefold()]
+    exchange = ExchangeServer(
+        world, name=options.server, install_path=options.install_path, service_account=account
+    )
+    stored = root / EXCHANGE_FILE
+    if options.exchange is not None and stored.exists():
+        exchange.load(stored)
+    else:
+        add_exchange_users(exchange, world, 5)
+    return exchange
+
+
 def _build(options: RunOptions, root: Path) -> "tuple[World, ConnectorService]":
     """World, Exchange server and connector service for the run."""
     from sim.access import Share, SharePermission
     from sim.connector.events import LoggingLevel
     from sim.connector.service import ConnectorService
-    from sim.connector.settings import (
-        DiagnosticsLogging,
-        ExportContainers,
-        IEVersion,
-        PostOfficeSettings,
-        Settings,
-    )
-    from sim.connector.setup import SERVICE_ACCOUNT, add_exchange_users, install_programs
+    from sim.connector.setup import SERVICE_ACCOUNT, install_programs, standard_settings
     from sim.errors import SimError
-    from sim.exchange import AddressSpace, ExchangeServer
     from sim.postoffice import Postoffice
     from sim.world import World
 
@@ -121,27 +131,12 @@ def _build(options: RunOptions, root: Path) -> "tuple[World, ConnectorService]":
     except (SimError, ValueError, OSError):
         db = 6  # not (yet) a post office: the connector will say so (event 70)
     try:
-        exchange = ExchangeServer(
-            world, name=options.server, install_path=options.install_path, service_account=account
-        )
-        stored = root / EXCHANGE_FILE
-        if options.exchange is not None and stored.exists():
-            exchange.load(stored)
-        else:
-            add_exchange_users(exchange, world, 5)
+        exchange = _exchange(options, world, root)
         install_programs(world, db)
-        post_office = PostOfficeSettings(
-            options.po_name,
-            options.po_password,
-            "\\\\POSRV\\CCDATA",
-            version=IEVersion.DB6 if db == 6 else IEVersion.DB8,
-        )
         level = LoggingLevel[options.logging.upper()]
-        settings = Settings(
-            post_office,
-            export_containers=ExportContainers(("Recipients",)),
-            address_spaces=(AddressSpace("CCMAIL", "*", 1),),
-            logging=DiagnosticsLogging.all_at(level),
+        unc = "\\\\POSRV\\CCDATA"
+        settings = standard_settings(
+            options.po_name, options.po_password, unc, db=db, logging=level
         )
         return world, ConnectorService(world, exchange, settings)
     except (SimError, ValueError) as exc:

@@ -61,6 +61,7 @@ __all__ = [
     "install_programs",
     "send_to_ccmail",
     "send_to_exchange",
+    "standard_settings",
     "standard_world",
 ]
 
@@ -151,46 +152,38 @@ def standard_world(
     path, unc = _place_postoffice(world, account, netware)
     po = Postoffice.create(path, name=po_name, password=po_password, db_version=db)
     populate(
-        po,
-        world.faker,
-        world.rng,
-        users=users,
-        messages=messages,
-        lists=1,
-        bulletin_boards=1,
+        po, world.faker, world.rng, users=users, messages=messages, lists=1, bulletin_boards=1,
         new_ident=lambda sender, subject: world.new_ident("ccmail", sender, subject),
         now=world.clock.datetime,
-    )
+    )  # fmt: skip
     exchange = ExchangeServer(
-        world,
-        name=server,
-        site=site,
-        install_path=install_path,
-        version=version,
-        service_pack=service_pack,
-        service_account=account,
-    )
+        world, name=server, site=site, install_path=install_path, version=version,
+        service_pack=service_pack, service_account=account,
+    )  # fmt: skip
     add_exchange_users(exchange, world, exchange_users)
     install_programs(world, db)
-    settings = Settings(
-        PostOfficeSettings(
-            po_name, po_password, unc, version=IEVersion.DB6 if db == 6 else IEVersion.DB8
-        ),
+    settings = standard_settings(po_name, po_password, unc, db=db, logging=logging)
+    service = ConnectorService(world, exchange, settings)
+    setup_log = EventLog(world.clock)
+    if dirsync_done and not service.dirsync_now(eventlog=setup_log):
+        done = "; ".join(r.description for r in setup_log.records)
+        raise SimError(f"the set-up dirsync did not complete: {done}")
+    if start:
+        service.start()
+    return StandardWorld(world, po, unc, exchange, service, account, setup_log)
+
+
+def standard_settings(
+    po_name: str, po_password: str, unc: str, *, db: int = 6, logging: LoggingLevel
+) -> Settings:
+    """Property pages set up correctly: version choice for the DB, ``CCMAIL *``, dirsync Always."""
+    return Settings(
+        PostOfficeSettings(po_name, po_password, unc, version=_IE_CHOICE.get(db, IEVersion.DB6)),
         dirsync=DirsyncSchedule(),
         export_containers=ExportContainers(("Recipients",)),
         address_spaces=(AddressSpace("CCMAIL", "*", 1),),
         logging=DiagnosticsLogging.all_at(logging),
     )
-    service = ConnectorService(world, exchange, settings)
-    setup_log = EventLog(world.clock)
-    if dirsync_done and not service.dirsync_now(eventlog=setup_log):
-        raise SimError(
-            "the set-up dirsync did not complete: "
-            + "; ".join(r.description for r in setup_log.records)
-        )
-    if start:
-        service.start()
-    return StandardWorld(world, po, unc, exchange, service, account, setup_log)
 
 
 def _postoffice(
