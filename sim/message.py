@@ -52,6 +52,8 @@ __all__ = [
     "render_messages",
 ]
 
+#: a single-byte code page: a character (or its "?" replacement) is one byte, so the
+#: /ITEMSIZE byte counts are string lengths
 CODEPAGE = "cp850"
 EOL = "\r\n"
 TRACE = "ccsim-id: "
@@ -152,7 +154,7 @@ def _item(kind: str, title: str, text: str, itemsize: bool) -> str:
     block = _text_block(text)
     head = f"{kind} item:{(' ' + title) if title else ''}{EOL}"
     if itemsize:
-        return f"{head}{len(block.encode(CODEPAGE, 'replace'))}{EOL}{block}"
+        return f"{head}{len(block)}{EOL}{block}"
     return head + block
 
 
@@ -169,9 +171,9 @@ def render_message(
     contents = "".join(items)
     rest = "".join(line + EOL for line in head) + "Contents:" + EOL
     if itemsize:
-        size = len(contents.encode(CODEPAGE, "replace"))
+        size = len(contents)
         rest += f"{size}{EOL}{contents}"
-        total = len(rest.encode(CODEPAGE, "replace"))
+        total = len(rest)
         return f"Message:{EOL}{total}{EOL}{rest}"
     return f"Message:{EOL}{rest}{contents}"
 
