@@ -41,11 +41,11 @@ from typing import TYPE_CHECKING
 from sim.access import AccessCheck
 from sim.connector import events
 from sim.connector.settings import Settings
-from sim.connector.store import EXPORT_INI, IMPORT_INI, Store
+from sim.connector.store import EXPORT_INI, IMPORT_INI, Folder, Store, short_path
 from sim.errors import PathError
 from sim.eventlog import EventLog
 from sim.exchange import ExchangeServer
-from sim.programs.runner import run_program
+from sim.programs.runner import ProgramRun, run_program
 
 if TYPE_CHECKING:
     from sim.clock import Timer
@@ -206,6 +206,43 @@ class ConnectorService:
             return False
         finally:
             self.eventlog = saved
+
+    # -- support tools (KB Q233164, Q294947) ----------------------------------------------
+
+    def ccdir(self) -> ProgramRun:
+        """``ccmc ccdir`` as the service account: the directory EXPORT, no events (Q233164)."""
+        if not self.running:
+            self.prepare()
+        target = self.store.win(Folder.EXPORT, "Ccmdir.exp")
+        line = f"{self.po_switches()} /DIRECTORY /@{target} /FORMAT/FAN /BATCH"
+        account = self.exchange.service_account
+        return run_program(
+            self.world,
+            str(self.exchange.registry.get("Export", "EXPORT.EXE")),
+            line,
+            account=account.name if account is not None else None,
+            search_path=self.search_path(),
+            date_style=self.exchange.date_style,
+            options=self._ini()[EXPORT_INI]["Export"],
+        )
+
+    def debug_output(self) -> list[str]:
+        """The configuration lines of ``ccmc >output.txt`` (Q294947). Layout modelled."""
+        po = self.settings.post_office
+        store = str(self.exchange.registry["Connector Store Path"])
+        export = f"{self.po_switches(self.exchange.site_address)} {EXPORT_SWITCHES}"
+        return [
+            f"CONFIG_CONNECTOR_STORE: {store}",
+            f"CONFIG_CCMAIL_PO_PATH: {po.path}",
+            f"CONFIG_CCMAIL_PO_NAME: {po.name}",
+            f"CONFIG_DSA_COMPUTER: {self.exchange.name}",
+            f"CONFIG_EXPORT_CMD_LINE: {export}",
+            f"CONFIG_IMPORT_CMD_LINE: {self.po_switches()} {IMPORT_SWITCHES}",
+            f"CONFIG_EXPORT_EXE: {self.exchange.registry.get('Export', 'EXPORT.EXE')}",
+            f"CONFIG_IMPORT_EXE: {self.exchange.registry.get('Import', 'IMPORT.EXE')}",
+            f"CONFIG_GATEWAY_DN: {self.exchange.gateway_dn}",
+            f"CONFIG_CONNECTOR_STORE(shortened): {short_path(store)}",
+        ]
 
     # -- the PO as the service account sees it --------------------------------------------
 

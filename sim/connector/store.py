@@ -31,7 +31,7 @@ from sim.winpath import has_space, is_83_name
 if TYPE_CHECKING:
     from sim.world import World
 
-__all__ = ["Folder", "Store"]
+__all__ = ["Folder", "Store", "render_ini", "short_path"]
 
 EXPORT_INI = "Export.ini"
 IMPORT_INI = "Import.ini"
@@ -116,6 +116,24 @@ class Store:
             return [p.name for p in listdir_sorted(self.path(folder))]
         except OSError:
             return []
+
+
+def short_path(path: str) -> str:
+    """A Windows path with 8.3 short names (``EXCHAN~1``), as 5.5 SP1 passes it (Q181186).
+
+    Modelled: every long name becomes its first six characters (spaces removed,
+    upper case) plus ``~1``.
+    """
+    parts = path.split("\\")
+    short = [p if not p or p.endswith(":") or is_83_name(p) else _short(p) for p in parts]
+    return "\\".join(short)
+
+
+def _short(name: str) -> str:
+    stem, dot, ext = name.replace(" ", "").upper().rpartition(".")
+    if not dot:
+        stem, ext = ext, ""
+    return f"{stem[:6]}~1" + (f".{ext[:3]}" if ext else "")
 
 
 def render_ini(sections: Mapping[str, Mapping[str, str]]) -> str:

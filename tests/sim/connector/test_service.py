@@ -349,3 +349,27 @@ def test_same_seed_same_events_and_bytes(tmp_path, seed: int) -> None:
         }
         outputs.append(([r.line() for r in world.eventlog.records], files))
     assert outputs[0] == outputs[1]
+
+
+def test_ccmc_ccdir_reports_the_export_code_without_events(real_world: World) -> None:
+    """KB Q233164: ``ccmc ccdir`` as the service account shows the Export result code."""
+    site = standard_world(real_world, start=False)
+    assert site.service.ccdir().code == 0
+    service = site.service
+    po = service.settings.post_office
+    service.configure(
+        dataclasses.replace(service.settings, post_office=dataclasses.replace(po, password="WRONG"))
+    )
+    assert service.ccdir().code == 3
+    assert real_world.eventlog.records == []
+
+
+def test_debug_output_shows_the_configuration(real_world: World) -> None:
+    """KB Q294947: ``ccmc >output.txt`` prints CONFIG_* lines, incl. the shortened store."""
+    site = standard_world(real_world, start=False)
+    site.exchange.registry["Connector Store Path"] = "C:\\Exchange Server\\CCMCDATA"
+    lines = site.service.debug_output()
+    assert lines[0] == "CONFIG_CONNECTOR_STORE: C:\\Exchange Server\\CCMCDATA"
+    assert "CONFIG_CCMAIL_PO_NAME: PO1" in lines
+    assert lines[-1] == "CONFIG_CONNECTOR_STORE(shortened): C:\\EXCHAN~1\\CCMCDATA"
+    assert any(line.startswith("CONFIG_GATEWAY_DN: /o=CORP/ou=EX1/") for line in lines)

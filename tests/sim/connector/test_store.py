@@ -65,3 +65,11 @@ def test_path_facts(real_world: World) -> None:
     assert Store(real_world, "C:\\EXCHSRVR\\CCMCDATA").win(Folder.EXPORT, "a.ccm") == (
         "C:\\EXCHSRVR\\CCMCDATA\\Export\\a.ccm"
     )
+
+
+def test_short_path_uses_8_3_names() -> None:
+    from sim.connector.store import short_path
+
+    assert short_path("C:\\EXCHSRVR\\CCMCDATA") == "C:\\EXCHSRVR\\CCMCDATA"
+    assert short_path("C:\\Exchange Server\\CCMCDATA") == "C:\\EXCHAN~1\\CCMCDATA"
+    assert short_path("D:\\Long Name.text\\x") == "D:\\LONGNA~1.TEX\\x"
