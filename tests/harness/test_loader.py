@@ -327,7 +327,7 @@ def test_scenario_type_is_what_load_returns(tmp_path: Path) -> None:
 
 def test_worked_example_of_the_docs_loads() -> None:
     """docs/scenarios.md's first example is a valid file (with its stand-in fault and fix)."""
-    docs = Path(harness.__file__).parent.parent / "docs" / "scenarios.md"
+    docs = Path(__file__).resolve().parents[2] / "docs" / "scenarios.md"
     text = docs.read_text().split("```yaml\n", 1)[1].split("```", 1)[0]
     faults: Registry[FaultSpec] = Registry("fault", listing="ccsim list faults")
     fixes: Registry[FixSpec] = Registry("fix", listing="ccsim list fixes")
