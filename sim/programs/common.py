@@ -16,7 +16,8 @@ The checks run in this order; the first that fails decides the outcome
 4. the directory holds ``CCPOMBOX.*`` (KB Q170011);
 5. no ``CCPODOWN`` file (KB Q282172);
 6. no exclusive holder in ``world.locks`` (KB Q179072);
-7. the program's major version suits the DB version (KB Q168465);
+7. the program's major version suits the DB version, and so does the connector's
+   Import/Export version choice when it is passed as ``DBVersion`` (KB Q168465);
 8. the /P password is the post office password (case-insensitive);
 9. :func:`sim.postoffice.check.quick_check` finds no damage (KB Q166045, Q179072).
 
@@ -24,7 +25,11 @@ Modelled, not documented: every console text except "Post office is temporarily
 shut down." and the "... process ended with error: N." line (KB Q282172); that a
 missing /N, /P or /D is refused like a bad one (a batch program cannot prompt);
 that ``/?`` prints the usage text and ends with 0 (KB Q152500 only says it shows
-the version); and how the KB Q248195 corruption looks: a 16-bit program that
+the version); that the connector's version choice ("Import 5.15/Export 5.14" or
+"Import 6.0/Export 6.0", §4.3) reaches the program as ``DBVersion`` in its
+parameter file and a choice that does not match the post office is refused like
+a wrong program version (KB Q168465: "wrong version selected" gives code 1); and
+how the KB Q248195 corruption looks: a 16-bit program that
 opens an 8.5 post office (``CCVER.TB`` second line ``8.5``) leaves MLANDATA's
 header counting more records and bytes than the file holds. The run itself
 succeeds; the next program's damage check finds the short file.
@@ -216,6 +221,13 @@ def _state(po: Postoffice, ctx: ProgramContext, switches: Switches) -> PoIdentit
         return Refused(Refusal.DAMAGED, "Post office damaged: CCPOMBOX cannot be read.", po)
     if not _version_ok(identity.db_version, ctx):
         text = f"Could not access the Lotus cc:Mail Post Office (DB{identity.db_version})."
+        return Refused(Refusal.WRONG_VERSION, text, po)
+    chosen = ctx.options.get("DBVersion", "").strip()
+    if chosen and chosen != str(identity.db_version):
+        text = (
+            f"Could not access the Lotus cc:Mail Post Office "
+            f"(DB{identity.db_version}; DB{chosen} selected)."
+        )
         return Refused(Refusal.WRONG_VERSION, text, po)
     if not identity.password_matches(switches.password or ""):
         return Refused(Refusal.BAD_LOGIN, "Invalid post office password.", po)
