@@ -11,5 +11,6 @@ COMMAND_MODULES = (
     "harness.commands.connector",
     "harness.commands.catalogue",
     "harness.commands.scenario",
+    "harness.commands.diagnose",
     "harness.commands.reports",
 )

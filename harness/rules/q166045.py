@@ -9,11 +9,29 @@ names its cause at a modest score and says which check would tell
 
 Scores (modelled): 0.9-1.0 confirmed by a check; 0.5-0.8 a symptom pattern
 specific to the cause; 0.2-0.5 consistent with the events but not specific.
+
+The rules read time patterns, not only event IDs, so that they work on a
+customer's log as well as on a simulated one. "Now" is the time the evidence
+was collected or, for a customer's log (no ``collected_at``), its newest record:
+
+* Event 70 that stops after the first 14031 is a first dirsync (cause 5, KB
+  Q166045), not a misconfiguration: a wrong Post Office page never lets dirsync
+  finish (§8 row 1). When the log ends at that 14031 nothing shows the 70 has
+  stopped, and the finding says to check the next polls.
+* Event 59 with Event 67 still logged after the first 59 is outbound-only
+  failure: EXPORT works, IMPORT cannot write (§8 row 2, §6, KB Q168670).
+* Plain Event 70 names all five Q166045 causes, ranked, each with the check
+  that tells it (``Finding.confirm``).
+
+Without the Exchange site's name the site's P entry is the one whose comment
+is ``MSExchangeCCMC <server>`` for the server that logged the events (§1.4,
+§4.6, KB Q167830).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from harness.causes import CAUSES
 from harness.diagnosis import Finding
@@ -51,6 +69,13 @@ def _quotes(records: list[EventRecord], most: int = 2) -> list[str]:
     return quotes
 
 
+def _now(ev: Evidence) -> datetime | None:
+    """When the evidence was collected; for a customer's log, its newest record."""
+    if ev.collected_at is not None:
+        return ev.collected_at
+    return max((e.when for e in ev.events), default=None)
+
+
 def _cleared_by_first_dirsync(ev: Evidence) -> bool:
     """Event 70 before the first 14031 and never after it: a first dirsync (Q166045)."""
     seventies = ev.ccmc(70)
@@ -64,15 +89,19 @@ def _cleared_by_first_dirsync(ev: Evidence) -> bool:
 #: Event 70 that has not come back for this long has stopped: longer than the 15-minute
 #: dirsync interval, which logs its own 70 when the page is wrong (modelled)
 QUIET = timedelta(minutes=30)
+#: one export poll (§4.5): a log that runs on this long after the 14031 shows the poll
+#: that would have logged Event 70 again
+POLL = timedelta(seconds=15)
 
 
 def _stopped_by_itself(ev: Evidence) -> bool:
     """Event 70 came and went while the P entry dirsync creates is now there."""
     seventies = ev.ccmc(70)
-    if not seventies or ev.collected_at is None or _site_entry(ev) is None:
+    now = _now(ev)
+    entry = _site_entry(ev)
+    if not seventies or now is None or entry is None:
         return False
-    quiet = ev.collected_at - seventies[-1].when >= QUIET
-    return quiet and MADE_BY_CONNECTOR in _site_entry(ev)[2]  # type: ignore[index]
+    return now - seventies[-1].when >= QUIET and MADE_BY_CONNECTOR in entry[2]
 
 
 def _persisting_70(ev: Evidence) -> list[EventRecord]:
@@ -131,8 +160,9 @@ def access_denied(ev: Evidence) -> Finding | None:
                 "po-access-denied", 0.9, quotes, confirmed=True, fix_name="grant-access"
             )
         return None
-    if outbound and not failures and ev.ccmc(67):
-        quotes = [*_quotes(outbound), _q(ev.ccmc(67)[-1])]
+    inbound = [e for e in ev.ccmc(67) if outbound and e.record_number > outbound[0].record_number]
+    if outbound and not failures and inbound:
+        quotes = [*_quotes(outbound), _q(inbound[-1]), "EXPORT still succeeds: outbound only"]
         return _finding("po-access-denied", 0.6, quotes, confirmed=False)
     if failures:
         return _finding("po-access-denied", 0.4, _quotes(failures), confirmed=False)
@@ -201,23 +231,51 @@ def install_path_space(ev: Evidence) -> Finding | None:
 # -- 5 ---------------------------------------------------------------------------------------
 
 
+def _servers(ev: Evidence) -> list[str]:
+    """The Exchange server: from the evidence, else the computer that logged CCMC events."""
+    if ev.exchange is not None:
+        return [ev.exchange.server]
+    return sorted({e.computer for e in ev.ccmc() if e.computer})
+
+
 def _site_entry(ev: Evidence) -> tuple[str, str, str] | None:
-    if ev.po_entries is None or ev.site is None:
+    """The site's P entry: by the site's name, else by the connector's comment."""
+    if ev.po_entries is None:
         return None
-    for entry in ev.po_entries:
-        if entry[0].casefold() == ev.site.casefold() and entry[1] == "P":
-            return entry
-    return None
+    if ev.site is not None:
+        named = [e for e in ev.po_entries if e[0].casefold() == ev.site.casefold()]
+    else:
+        comments = {f"{MADE_BY_CONNECTOR} {s}".casefold() for s in _servers(ev)}
+        named = [e for e in ev.po_entries if e[2].strip().casefold() in comments]
+    return next((e for e in named if e[1] == "P"), None)
+
+
+def _no_site_entry(ev: Evidence) -> str:
+    if ev.site is not None:
+        return f"cc:Mail ADMIN: no P entry named {ev.site}"
+    wanted = " or ".join(f"'{MADE_BY_CONNECTOR} {s}'" for s in _servers(ev)) or MADE_BY_CONNECTOR
+    return f"cc:Mail ADMIN: no P entry with the comment {wanted}"
+
+
+def _first_dirsync(ev: Evidence) -> Finding:
+    """70 until the first 14031; confirmed when the log runs on past a poll after it."""
+    finished = ev.ccmc(14031)[0]
+    quotes = [*_quotes(ev.ccmc(70)), _q(finished), "no Event 70 after the first 14031"]
+    now = _now(ev)
+    if now is not None and now - finished.when >= POLL:
+        return _finding(
+            "dirsync-not-completed", 0.9, quotes, confirmed=True, fix_name="run-dirsync"
+        )
+    found = _finding("dirsync-not-completed", 0.6, quotes, confirmed=False)
+    check = "The log ends at the first 14031: check that no Event 70 follows at the next polls"
+    return replace(found, confirm=f"{check}; {found.confirm}")
 
 
 @rule("dirsync-not-completed", article="Q166045", explains=70)
 def dirsync_not_completed(ev: Evidence) -> Finding | None:
     """No P entry for the site yet: 70 until the first dirsync finishes (14031)."""
     if _cleared_by_first_dirsync(ev):
-        quotes = [*_quotes(ev.ccmc(70)), _q(ev.ccmc(14031)[0]), "no Event 70 after the first 14031"]
-        return _finding(
-            "dirsync-not-completed", 0.9, quotes, confirmed=True, fix_name="run-dirsync"
-        )
+        return _first_dirsync(ev)
     failures = ev.ccmc(70)
     if _stopped_by_itself(ev):
         entry = _site_entry(ev)
@@ -228,10 +286,10 @@ def dirsync_not_completed(ev: Evidence) -> Finding | None:
         )
     if not failures or ev.ccmc(14031):
         return None
-    if ev.po_entries is not None and ev.site is not None:
+    if ev.po_entries is not None and (ev.site is not None or _servers(ev)):
         if _site_entry(ev) is not None:
             return None
-        quotes = [*_quotes(failures), f"cc:Mail ADMIN: no P entry named {ev.site}"]
+        quotes = [*_quotes(failures), _no_site_entry(ev)]
         return _finding(
             "dirsync-not-completed", 0.9, quotes, confirmed=True, fix_name="run-dirsync"
         )

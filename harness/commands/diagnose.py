@@ -1,0 +1,211 @@
+"""``ccsim diagnose`` and ``ccsim reproduce``: a customer's files in, findings or a scenario out.
+
+``ccsim diagnose --eventlog FILE [--postoffice DIR] [--ccmcdata DIR]
+[--po-password PW] [--site NAME] [--format text|json]`` reads the files
+(:func:`harness.customer.evidence_from_files`), runs every rule
+(:func:`harness.diagnosis.diagnose`) and prints the findings best first: the
+quoted event lines, the article, the fix and, where the files cannot tell, the
+check that would (reference §8 "How a support engineer confirms it"). JSON is
+``{"findings": [{"cause", "score", "evidence", "article", "fix", "confirm"}]}``.
+
+``ccsim reproduce ... -o case.scenario.yaml [--force]`` writes a scenario that
+reproduces the top finding (:mod:`harness.reproduce`).
+
+Exit codes (``harness.cli.ExitCode``): 0 it ran (findings or none); 2 a file
+that cannot be read or is malformed, one line ``file:line: message``, or a case
+that cannot be reproduced; 3 a bug in ccsim, one line. Never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO, TypeVar
+
+if TYPE_CHECKING:
+    import typer
+
+    from harness.diagnosis import Finding
+    from harness.evidence import Evidence
+
+__all__ = ["OutputFormat", "register", "render_text"]
+
+T = TypeVar("T")
+
+
+class OutputFormat(StrEnum):
+    """How ``ccsim diagnose`` prints its findings."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+def _title(cause: str) -> str:
+    from harness.causes import CAUSES
+
+    row = CAUSES.get(cause)
+    return row.title if row is not None else cause
+
+
+def render_text(findings: list[Finding], notes: tuple[str, ...]) -> str:
+    """Plain text: what was read, then each finding with evidence, article, fix, next check."""
+    lines = ["Read:", *(f"  {note}" for note in notes), ""]
+    if not findings:
+        lines.append("No findings: the files show no failure pattern of the catalogue (§8).")
+    for rank, f in enumerate(findings, 1):
+        lines.append(f"{rank}. {f.cause}: {_title(f.cause)}")
+        lines.append(f"   score {f.score:.2f}, article {f.article}")
+        lines.append("   Evidence:")
+        lines += [f"     > {quote}" for quote in f.evidence]
+        lines.append(f"   Fix: {f.fix}")
+        if f.confirm:
+            lines.append(f"   Next check: {f.confirm}")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _print_rich(findings: list[Finding], notes: tuple[str, ...]) -> None:
+    from rich.console import Console, Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    console = Console()
+    console.print(Panel(Text("\n".join(notes)), title="Read", expand=True))
+    if not findings:
+        console.print("No findings: the files show no failure pattern of the catalogue (§8).")
+    for rank, f in enumerate(findings, 1):
+        parts = [Text(f"{_title(f.cause)}  (article {f.article})", style="bold")]
+        parts += [Text(f"> {quote}", style="cyan") for quote in f.evidence]
+        parts.append(Text.assemble(("Fix: ", "bold green"), f.fix))
+        if f.confirm:
+            parts.append(Text.assemble(("Next check: ", "bold yellow"), f.confirm))
+        style = "green" if f.score >= 0.9 else "yellow"
+        title = Text(f"{rank}. {f.cause}  score {f.score:.2f}", style=style)
+        console.print(Panel(Group(*parts), title=title, title_align="left"))
+
+
+def _fail(message: str, code: int) -> None:
+    import typer
+
+    typer.echo(f"ccsim: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _guarded(work: Callable[[], T]) -> T:
+    """Run ``work``; bad input exits 2 with one line, a bug exits 3 with one line."""
+    from harness.customer import CustomerFilesError
+    from harness.customerlog import EventLogError
+    from harness.reproduce import ReproduceError
+
+    try:
+        return work()
+    except (EventLogError, CustomerFilesError, ReproduceError) as exc:
+        _fail(str(exc), 2)
+    except Exception as exc:  # noqa: BLE001 - last boundary: one line, never a traceback
+        _fail(f"internal error: {type(exc).__name__}: {exc}", 3)
+    raise AssertionError("unreachable")  # pragma: no cover - _fail always raises
+
+
+def _evidence(
+    eventlog: Path,
+    postoffice: Path | None,
+    ccmcdata: Path | None,
+    po_password: str | None,
+    site: str | None,
+) -> tuple[Evidence, list[Finding]]:
+    from harness.customer import evidence_from_files
+    from harness.diagnosis import diagnose
+
+    evidence = evidence_from_files(
+        eventlog, postoffice, ccmcdata, po_password=po_password, site=site
+    )
+    return evidence, diagnose(evidence)
+
+
+def write_findings(
+    findings: list[Finding], notes: tuple[str, ...], form: OutputFormat, out: TextIO, err: TextIO
+) -> None:
+    """JSON (notes to ``err``), or text: rich on a terminal, plain otherwise."""
+    from harness.diagnosis import findings_json
+
+    if form is OutputFormat.JSON:
+        out.write(json.dumps(findings_json(findings), indent=2, ensure_ascii=False) + "\n")
+        err.writelines(f"ccsim diagnose: {note}\n" for note in notes)
+    elif out.isatty():
+        _print_rich(findings, notes)
+    else:
+        out.write(render_text(findings, notes))
+
+
+def _register_diagnose(app: typer.Typer) -> None:
+    import typer
+
+    @app.command("diagnose")
+    def diagnose_command(
+        eventlog: Path = typer.Option(
+            ..., "--eventlog", help="The customer's Application log (.evt, text or CSV)."
+        ),
+        postoffice: Path | None = typer.Option(
+            None, "--postoffice", help="A copy of the post office directory (never modified)."
+        ),
+        ccmcdata: Path | None = typer.Option(
+            None, "--ccmcdata", help="A copy of Exchsrvr\\Ccmcdata (its folders are listed)."
+        ),
+        po_password: str | None = typer.Option(
+            None, "--po-password", help="The post office password: lets ANALYZE run on a copy."
+        ),
+        site: str | None = typer.Option(
+            None, "--site", help="The Exchange site (default: inferred from the files)."
+        ),
+        form: OutputFormat = typer.Option(OutputFormat.TEXT, "--format", help="text or json."),
+    ) -> None:
+        """Diagnose a customer's case from the files they sent: ranked findings."""
+        evidence, findings = _guarded(
+            lambda: _evidence(eventlog, postoffice, ccmcdata, po_password, site)
+        )
+        write_findings(findings, evidence.notes, form, sys.stdout, sys.stderr)
+        raise typer.Exit(0)
+
+
+def _register_reproduce(app: typer.Typer) -> None:
+    import typer
+
+    @app.command("reproduce")
+    def reproduce_command(
+        eventlog: Path = typer.Option(..., "--eventlog", help="The customer's Application log."),
+        output: Path = typer.Option(
+            ..., "-o", "--output", help="The scenario file to write (*.scenario.yaml)."
+        ),
+        postoffice: Path | None = typer.Option(
+            None, "--postoffice", help="A copy of the post office directory (never modified)."
+        ),
+        ccmcdata: Path | None = typer.Option(
+            None, "--ccmcdata", help="A copy of Exchsrvr\\Ccmcdata."
+        ),
+        po_password: str | None = typer.Option(
+            None, "--po-password", help="The post office password: lets ANALYZE run on a copy."
+        ),
+        site: str | None = typer.Option(None, "--site", help="The Exchange site."),
+        force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+    ) -> None:
+        """Write a scenario reproducing the top finding: a customer case as a regression test."""
+
+        def work() -> str:
+            from harness.reproduce import build_scenario, write_scenario
+
+            evidence, findings = _evidence(eventlog, postoffice, ccmcdata, po_password, site)
+            write_scenario(output, build_scenario(evidence, findings, eventlog), force=force)
+            return findings[0].cause
+
+        cause = _guarded(work)
+        typer.echo(f"wrote {output}: reproduces {cause} (check it: ccsim run {output})")
+        raise typer.Exit(0)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``ccsim diagnose`` and ``ccsim reproduce`` to the application."""
+    _register_diagnose(app)
+    _register_reproduce(app)
