@@ -319,6 +319,22 @@ class Postoffice:
         name, check, language = _dec(live[0].payload).split("\x00")
         return PoIdentity(name, int(check), scan.header.db_version, language)
 
+    def rename(self, name: str) -> None:
+        """cc:Mail ADMIN renames the post office: a new name in the identity record.
+
+        KB Q197258's fix for extended characters in a PO name is "rename PO"; the
+        password, language and DB version stay. Modelled: nothing else changes.
+        """
+        names = self.names()
+        pombox = next((names[n] for n in sorted(names) if n.startswith("ccpombox.")), None)
+        if pombox is None or not name:
+            raise PostofficeError(f"cannot rename {self.path} to {name!r}")
+        scan = rf.read_record_file(self.path / pombox)
+        _, check, language = _dec(scan.live[0].payload).split("\x00")
+        ident = _enc("\x00".join((name, check, language)))
+        data = build_file(b"POMB", scan.header.db_version, [(T_IDENTITY, ident)], 1)
+        atomic_write_bytes(self.path / pombox, data)
+
     # -- directory --------------------------------------------------------------------------
 
     def _clan(self) -> rf.FileScan:
