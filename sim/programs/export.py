@@ -23,7 +23,9 @@ Japanese) and otherwise the post office language's order is used; that a user
 export takes the Inbox unless /MSGS/ALL; that /FOLDER, /FILES/MACBIN2 and
 /FILES/HEX change nothing (the format of §2.3 has no folder line and file items
 are text here); that an empty queue writes no file; the /MSG# listing layout;
-that an unknown /DELETE number is code 3; and that the mailing lists and
+that an unknown /DELETE number is code 3; that a queued message without a
+``Contents:`` line is exported alone and stays queued (``_up_to_unreadable``, KB
+Q212759: the same message goes to ``Bad`` every 15 s); and that the mailing lists and
 bulletin boards of a /DIRECTORY export go to ``CCMLIST.EXP`` and ``CCMBB.EXP``
 beside the /@ file (§2.4 and §4.6 name the files, not how they are produced).
 The option ``MaxMessages`` (``ctx.options``) caps a message export.
@@ -66,6 +68,8 @@ BB_FILE = "CCMBB.EXP"
 #: bytes gathered before each write of a message export
 CHUNK = 1 << 16
 _U32 = struct.Struct("<I")
+#: the line every readable message has (§2.3, KB Q234745)
+CONTENTS = b"\r\nContents:\r\n"
 
 USAGE = """\
 Usage: EXPORT /N<name> /P<password> /D<post office directory> [/@<file>] [options]
@@ -301,6 +305,24 @@ def _date_style(session: Session) -> DateStyle:
     return common.postoffice_date_style(session.po, session.identity)
 
 
+def _up_to_unreadable(po: Postoffice, refs: Sequence[Ref]) -> tuple[list[Ref], set[int]]:
+    """The queued messages one run takes, and those it must leave queued (KB Q212759).
+
+    A message whose stored text has no ``Contents:`` line (the damage of KB Q234745)
+    cannot be read back: EXPORT takes the messages before it; when it is the first,
+    EXPORT writes it alone, as stored, and cannot mark it exported, so it stays queued
+    and every run exports it again. Modelled, not documented.
+    """
+    with (po.path / MLANDATA).open("rb") as fh:
+        for i, ref in enumerate(refs):
+            fh.seek(ref.offset)
+            head = fh.read(rf.RECORD_SIZE)
+            payload = fh.read(rf.RECORD.unpack(head)[0]) if len(head) == rf.RECORD_SIZE else b""
+            if CONTENTS not in payload:
+                return ([ref], {ref.number}) if i == 0 else (list(refs[:i]), set())
+    return list(refs), set()
+
+
 def _may_modify(session: Session, ctx: ProgramContext) -> bool:
     if session.access is None or session.access.can_export:
         return True
@@ -329,6 +351,9 @@ def _export_mail(session: Session, entry: DirectoryEntry, ctx: ProgramContext) -
     refs = session.po.refs(entry)
     if not queue and not switches.has("MSGS"):
         refs = [r for r in refs if r.folder.casefold() == "inbox"]
+    keep: set[int] = set()
+    if queue:
+        refs, keep = _up_to_unreadable(session.po, refs[:limit] if limit is not None else refs)
     try:
         if target is None:
             raise OSError(0, "the path cannot be placed")
@@ -340,7 +365,7 @@ def _export_mail(session: Session, entry: DirectoryEntry, ctx: ProgramContext) -
             limit=limit,
             itemsize=switches.has("ITEMSIZE"),
             date_style=_date_style(session),
-            remove=queue,
+            remove=queue and not keep,
         )
     except (OSError, PostofficeError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else str(exc)
