@@ -18,8 +18,7 @@ from harness.cli import _build_app
 from harness.commands.catalogue import load_selection
 from harness.commands.reports import MergeError, merge_reports, parse_report
 from harness.report import render_json
-from harness.runner import RunResult, run
-from harness.selection import display_name
+from harness.runner import RunResult
 
 SHARD_COUNTS = (1, 2, 3, 4, 5)
 
@@ -29,10 +28,10 @@ def ccsim(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-@pytest.fixture(scope="module")
-def catalogue() -> list[RunResult]:
-    """Every built-in scenario run once, as ``ccsim run`` runs them (each file's seed)."""
-    return [run(s, file=display_name(p)) for p, s in load_selection([], None, None)]
+@pytest.fixture
+def catalogue(catalogue_results: list[RunResult]) -> list[RunResult]:
+    """Every built-in scenario run once (``tests/harness/conftest.py``)."""
+    return catalogue_results
 
 
 def _shard_ids(k: int, n: int) -> list[str]:
