@@ -36,6 +36,7 @@ __all__ = [
 
 SUMMARY_COLUMNS = (
     "scenario",
+    "status",
     "cause",
     "diagnosis",
     "fix",
@@ -60,10 +61,11 @@ def summary_rows(results: Sequence[RunResult]) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
     for r in results:
         top = r.diagnosis[0].cause if r.diagnosis else "-"
-        fix = "applied" if r.fixed else "-"
+        fix = ", ".join(r.fixes) or "-"
         rows.append(
             (
-                f"{r.id} [{r.status.value}]",
+                r.id,
+                r.status.value,
                 r.cause,
                 top,
                 fix,

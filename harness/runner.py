@@ -70,6 +70,8 @@ class RunResult:
     virtual_seconds: float
     events: tuple[EventRecord, ...] = ()
     expected_diagnosis: tuple[str, ...] = ()
+    #: the named fixes (or "steps") the scenario applied, in order
+    fixes: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -171,7 +173,13 @@ def _run_in(scenario: Scenario, file: str, seed: int, root: Path) -> RunResult:
         virtual_seconds=site.world.clock.now,
         events=tuple(site.world.eventlog.records),
         expected_diagnosis=tuple(scenario.diagnose),
+        fixes=tuple(_fix_label(item) for item in scenario.fix) if fixed else (),
     )
+
+
+def _fix_label(item: object) -> str:
+    name = getattr(item, "name", None)
+    return name if isinstance(name, str) else next(iter(type(item).model_fields))  # type: ignore[attr-defined]
 
 
 def _describe_world(site: Site) -> str:
