@@ -6,7 +6,10 @@ property pages; ``dir`` of the post office and of ``Ccmcdata``; ANALYZE run by
 the cc:Mail administrator; ``export ... /directory`` run as the service account
 with the page's values and with the administrator's (KB Q282172, Q233164); an
 access check of the service account (§6); cc:Mail ADMIN's list of post office
-entries; the Exchange server's install path, registry and system PATH.
+entries; the Exchange server's install path, registry and system PATH; who has the
+post office's files open and its release (``CCVER.TB``, KB Q248195); the Exchange
+queues and the NDRs users received (§4.5); ``dir`` of ``Ccmcdata`` itself (KB
+Q202178); and ``EXPORT /MSG#`` of the queue for Exchange (KB Q212759).
 
 The programs run here write only into a scratch folder on the Exchange server's
 C: drive, removed afterwards: collecting evidence changes no mail.
@@ -29,7 +32,7 @@ from harness.evidence import (
 )
 from sim.errors import PathError, PostofficeError
 from sim.fsutil import listdir_sorted
-from sim.postoffice.postoffice import Location, Postoffice
+from sim.postoffice.postoffice import CCVER, Location, Postoffice
 from sim.programs.runner import find_program, program_version
 from sim.winpath import split_unc
 
@@ -48,9 +51,7 @@ def _settings(site: Site) -> SettingsView:
         po_path=po.path,
         version_choice=po.version.value,
         language=po.language,
-        address_space=tuple(f"{a.kind} {a.address}" for a in s.address_spaces)
-        if s.address_spaces and hasattr(s.address_spaces[0], "kind")
-        else tuple(str(a) for a in s.address_spaces),
+        address_space=tuple(f"{a.type} {a.address} {a.cost}" for a in s.address_spaces),
         export_containers=tuple(s.export_containers.containers),
         dirsync_schedule=s.dirsync.mode.value,
     )
@@ -168,11 +169,88 @@ def _analyze(site: Site) -> ProgramOutput:
     return _output(f"ANALYZE {args}", "cc:Mail administrator", run_as_admin(site, "ANALYZE", args))
 
 
+def _po_state(site: Site) -> tuple[int | None, str | None, tuple[tuple[str, bool], ...]]:
+    """DB version and release as cc:Mail ADMIN shows them; who has the files open."""
+    holders = tuple(sorted(site.world.locks.holders(site.po_path).items()))
+    try:
+        po = Postoffice(site.po_path)
+        db = po.identity().db_version
+        lines = (po.path / CCVER).read_bytes().decode("cp850", "replace").splitlines()
+    except (OSError, PostofficeError, ValueError, PathError):
+        return None, None, holders
+    release = lines[1].strip() if len(lines) > 1 else ""
+    return db, release, holders
+
+
+def _queues(site: Site) -> tuple[tuple[str, int], ...]:
+    """MTS-IN and MTS-OUT (Exchange Administrator, §4.1) and the site's P-entry queue."""
+    exchange = site.exchange
+    rows = [("MTS-IN", len(exchange.mts_in)), ("MTS-OUT", len(exchange.mts_out))]
+    try:
+        po = Postoffice(site.po_path)
+        entry = po.find(site.site)
+        if entry is not None and entry.mailbox:
+            rows.append(("to-exchange", len(po.refs(entry))))
+    except (OSError, PostofficeError, ValueError, PathError):
+        pass
+    return tuple(rows)
+
+
+def _ndr_reason(body: str) -> str:
+    """The reason line of an NDR body (``sim.exchange.ExchangeServer.return_ndr``)."""
+    lines = body.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("The following recipient(s) could not be reached:"):
+            for later in lines[i + 1 :]:
+                if later.startswith("    "):
+                    return later.strip()
+    return "(no reason given)"
+
+
+def _ndr_reasons(site: Site) -> tuple[tuple[str, int], ...]:
+    """What the non-delivery reports users forwarded to support say (§4.5)."""
+    counts: dict[str, int] = {}
+    for key in sorted(site.exchange.mailboxes):
+        for item in site.exchange.mailboxes[key].items:
+            if item.subject.startswith("Undeliverable:"):
+                reason = _ndr_reason(item.body)
+                counts[reason] = counts.get(reason, 0) + 1
+    return tuple(sorted(counts.items()))
+
+
+def _store_root(site: Site) -> tuple[str, ...] | None:
+    root = site.service.store.root
+    if not root.is_dir():
+        return None
+    return tuple(p.name + ("\\" if p.is_dir() else "") for p in listdir_sorted(root))
+
+
+def _msg_list(site: Site) -> ProgramOutput:
+    """``EXPORT /N<site> /P.. /D.. /MSG# /@file`` as the service account (KB Q212759)."""
+    scratch = site.world.path(SCRATCH)
+    scratch.mkdir(parents=True, exist_ok=True)
+    target = f"{SCRATCH}\\MSGLIST.TXT"
+    command = f"/N{site.site} /P{site.po_password} /D{site.po_unc} /MSG# /@{target} /BATCH"
+    try:
+        result = run_as_service(site, _export_name(site), command)
+        listing = scratch / "MSGLIST.TXT"
+        text = listing.read_bytes().decode("cp850", "replace") if listing.is_file() else ""
+    finally:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(scratch)
+    account = site.exchange.service_account
+    name = account.name if account else "?"
+    return ProgramOutput(
+        f"EXPORT {command}", name, result.code, result.output + text, result.failure
+    )
+
+
 def collect(site: Site) -> Evidence:
     """Everything support can see in this world now."""
     settings = site.service.settings.post_office
     entries, po_name = _po_entries(site)
     configured = f"/N{settings.name} /P{settings.password} /D{settings.path}"
+    db, release, holders = _po_state(site)
     return Evidence(
         events=tuple(site.world.eventlog.records),
         settings=_settings(site),
@@ -187,4 +265,11 @@ def collect(site: Site) -> Evidence:
         po_name=po_name,
         site=site.site,
         collected_at=site.world.clock.datetime,
+        po_holders=holders,
+        po_db=db,
+        po_release=release,
+        queues=_queues(site),
+        ndr_reasons=_ndr_reasons(site),
+        store_root=_store_root(site),
+        msg_list=_msg_list(site),
     )

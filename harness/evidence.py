@@ -137,6 +137,22 @@ class Evidence:
     notes: tuple[str, ...] = field(default=())
     #: when the evidence was collected (virtual time); None for a customer's log
     collected_at: datetime | None = None
+    #: who holds the post office's files open (server "open files" view): (holder, exclusive)
+    po_holders: tuple[tuple[str, bool], ...] | None = None
+    #: the post office's DB version (6 or 8) and cc:Mail release ("" unless 8.5), as
+    #: cc:Mail ADMIN shows them (``CCVER.TB``, KB Q248195)
+    po_db: int | None = None
+    po_release: str | None = None
+    #: the Exchange queues (Administrator / MDBVU32, §4.1) and the site's P-entry queue:
+    #: (queue, messages waiting)
+    queues: tuple[tuple[str, int], ...] | None = None
+    #: the reasons of the non-delivery reports users received: (reason, how many)
+    ndr_reasons: tuple[tuple[str, int], ...] | None = None
+    #: ``dir`` of Ccmcdata itself: entry names, folders with a trailing backslash
+    store_root: tuple[str, ...] | None = None
+    #: ``EXPORT /N<site> /MSG# /@file`` as the service account (KB Q212759): the listing
+    #: of the messages queued for Exchange, in ``output``
+    msg_list: ProgramOutput | None = None
 
     # -- helpers the rules share --------------------------------------------------------------
 
@@ -168,6 +184,12 @@ class Evidence:
         if self.po_listing is None:
             return None
         return any(n.casefold() == name.casefold() for n, _ in self.po_listing)
+
+    def queue(self, name: str) -> int | None:
+        """Messages waiting in one queue, or None when the queues were not collected."""
+        if self.queues is None:
+            return None
+        return next((n for q, n in self.queues if q.casefold() == name.casefold()), 0)
 
     def after_last(self, event_id: int, records: Sequence[EventRecord]) -> list[EventRecord]:
         """Those of ``records`` logged after the last CCMC event ``event_id``."""
