@@ -288,6 +288,10 @@ def _comment(text: str) -> str:
     return "# " + (clean if len(clean) <= 200 else clean[:197] + "...")
 
 
+def _others(findings: list[Finding]) -> str:
+    return ", ".join(f"{f.cause} {f.score:.2f}" for f in findings[1:6])
+
+
 def build_scenario(ev: Evidence, findings: list[Finding], log: Path) -> str:
     """The scenario text (header comment + YAML) reproducing the top finding."""
     import yaml
@@ -304,6 +308,8 @@ def build_scenario(ev: Evidence, findings: list[Finding], log: Path) -> str:
         *ev.notes[:1],
         f"Top finding: {top.cause} (score {top.score:.2f}, {top.article})",
         *(f"  {quote}" for quote in top.evidence[:3]),
+        *([f"Next check: {top.confirm}"] if top.confirm else []),
+        *([f"Ranked next: {others}"] if (others := _others(findings)) else []),
         f"Fault: {chosen.fault}. {chosen.note}",
         *([expect_note] if expect_note else []),
         f"Fix: {CAUSES[top.cause].fix}",

@@ -67,12 +67,12 @@ def render_text(findings: list[Finding], notes: tuple[str, ...]) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _print_rich(findings: list[Finding], notes: tuple[str, ...]) -> None:
+def _print_rich(findings: list[Finding], notes: tuple[str, ...], out: TextIO) -> None:
     from rich.console import Console, Group
     from rich.panel import Panel
     from rich.text import Text
 
-    console = Console()
+    console = Console(file=out)
     console.print(Panel(Text("\n".join(notes)), title="Read", expand=True))
     if not findings:
         console.print("No findings: the files show no failure pattern of the catalogue (§8).")
@@ -135,7 +135,7 @@ def write_findings(
         out.write(json.dumps(findings_json(findings), indent=2, ensure_ascii=False) + "\n")
         err.writelines(f"ccsim diagnose: {note}\n" for note in notes)
     elif out.isatty():
-        _print_rich(findings, notes)
+        _print_rich(findings, notes, out)
     else:
         out.write(render_text(findings, notes))
 
