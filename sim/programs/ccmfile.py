@@ -22,7 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from sim.message import CODEPAGE, DateStyle, Message, MessageFormatError, iter_messages
+from sim.message import (
+    CODEPAGE,
+    DateStyle,
+    Message,
+    MessageFormatError,
+    iter_messages,
+    parse_sized_message,
+)
 
 __all__ = ["MessageItem", "file_kind", "iter_items", "open_text"]
 
@@ -79,6 +86,10 @@ def iter_items(stream: IO[str], *, itemsize: bool, date_style: DateStyle) -> Ite
     """Frame and parse one message at a time; MessageFormatError (file line) if malformed."""
     frames = _frames_sized(stream) if itemsize else _frames_plain(stream)
     for start, text in frames:
+        fast = parse_sized_message(text, date_style) if itemsize else None
+        if fast is not None:
+            yield MessageItem(start, text, fast)
+            continue
         bad: list[tuple[int, str]] = []
         frame = io.StringIO(text, newline="")
         try:

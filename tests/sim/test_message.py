@@ -1,0 +1,57 @@
+"""The fast single-message parser agrees with the streaming parser (§2.3 format)."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.message import DateStyle, Message, iter_messages, parse_sized_message, render_message
+
+TEXT = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=30).map(
+    str.strip
+)
+LINES = st.lists(
+    st.one_of(TEXT, st.sampled_from(["Message:", "Contents:", "Text item:", "", "To: x"])),
+    max_size=6,
+)
+
+
+@st.composite
+def messages(draw: st.DrawFn) -> Message:
+    when = draw(st.datetimes(min_value=datetime(1981, 1, 1), max_value=datetime(2079, 12, 31)))
+    items = draw(
+        st.lists(
+            st.tuples(st.sampled_from(["Text", "File"]), TEXT, LINES.map("\n".join)), max_size=2
+        )
+    )
+    return Message(
+        sender=draw(TEXT.filter(bool)),
+        date=when.replace(second=0, microsecond=0),
+        to=tuple(draw(st.lists(TEXT, max_size=3))),
+        cc=tuple(draw(st.lists(TEXT, max_size=2))),
+        subject=draw(TEXT),
+        body=draw(LINES.map("\n".join)),
+        ident=draw(st.one_of(st.none(), TEXT.filter(bool))),
+        items=tuple(items),
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(message=messages(), style=st.sampled_from(list(DateStyle)))
+def test_fast_parse_equals_streaming_parse(message: Message, style: DateStyle) -> None:
+    text = render_message(message, itemsize=True, date_style=style)
+    slow = list(iter_messages(io.StringIO(text, newline=""), itemsize=True, date_style=style))
+    assert slow == [message]
+    assert parse_sized_message(text, style) == message
+
+
+def test_out_of_the_ordinary_text_falls_back() -> None:
+    message = Message("A at PO1", datetime(1998, 6, 2, 8, 39), ("B at EX1",), "s", "body")
+    text = render_message(message)
+    assert parse_sized_message(text.replace("\r\n", "\n")) is None  # bare LF line ends
+    assert parse_sized_message(text.replace("6/2/98", "31/2/98")) is None  # a bad date
+    assert parse_sized_message(text.replace("Subject:", "Subjekt:")) is None  # unknown header
+    assert parse_sized_message(text.replace("Contents:\r\n", "Contents:\r\nx\r\n")) is None
