@@ -16,7 +16,10 @@ about 4 s), the virtual-to-wall speed-up, the file-system operations of an idle
 poll (``pathlib.Path`` methods and ``open`` counted by wrapping them, bench
 only), and the conservation check at the end of the service run.
 
-Usage: ``python -m bench connector_day`` or ``python bench/connector_day.py``.
+The machine may be shared: the service and bare days are interleaved and the
+best of each is kept (``python bench/connector_day.py 3`` for three of each).
+
+Usage: ``python -m bench connector_day`` or ``python bench/connector_day.py [repeats]``.
 """
 
 from __future__ import annotations
@@ -196,15 +199,21 @@ def _ops(counts: Counter[str]) -> str:
     return f"{sum(counts.values())} ({detail})"
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    repeats = int(argv[0]) if argv and argv[0].isdigit() else 2
+    services: list[float] = []
+    bares: list[float] = []
     with tempfile.TemporaryDirectory(prefix="ccsim-bench-") as tmp:
         base = Path(tmp)
-        wall_service, site = service_day(base / "service")
+        calls = record_day(base / "record")
+        for n in range(repeats):  # interleaved; the best of each (other load only slows)
+            wall, site = service_day(base / f"service{n}")
+            services.append(wall)
+            bares.append(bare_day(base / f"bare{n}", calls))
         report = check(site.world)
         counters = site.service.counters
-        calls = record_day(base / "record")
-        wall_bare = bare_day(base / "bare", calls)
         export_ops, import_ops, bare_ops = idle_poll_ops(base / "idle")
+    wall_service, wall_bare = min(services), min(bares)
     programs = Counter(c.program for c in calls)
     print(f"virtual day: {DAY} s; program calls: {dict(sorted(programs.items()))}")
     print(
@@ -212,6 +221,7 @@ def main() -> int:
         f"Exchange->cc:Mail; export runs {counters.export_runs}, dirsyncs "
         f"{counters.dirsync_completed}"
     )
+    print(f"best of {repeats} interleaved runs each:")
     print(f"service day:    {wall_service:7.3f} s wall  (x{DAY / wall_service:,.0f} virtual/wall)")
     print(f"bare calls day: {wall_bare:7.3f} s wall")
     print(f"overhead ratio: {wall_service / wall_bare:7.2f}  (target <= 2.0)")
@@ -223,4 +233,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main(sys.argv[1:] if sys.argv[0].endswith("connector_day.py") else [])
+    if status:
+        sys.exit(status)

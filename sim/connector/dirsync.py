@@ -43,7 +43,6 @@ from typing import TYPE_CHECKING
 from sim.connector.settings import DirsyncMode
 from sim.connector.store import Folder
 from sim.exchange import CustomRecipient, ExchangeServer, proxy_name
-from sim.fsutil import atomic_write_text
 from sim.message import CODEPAGE
 from sim.postoffice.postoffice import Location
 from sim.programs.dirfile import DirBlock, DirFileError, DirKind, iter_blocks, render_blocks
@@ -166,7 +165,7 @@ class Dirsync:
         deletes = [DirBlock(DirKind.DELETE, name) for name in plan.deletes]
         for name, blocks in (("Ccmdel.imp", deletes), ("Ccmdir.imp", plan.adds)):
             text = "".join(render_blocks(blocks))
-            atomic_write_text(svc.store.path(Folder.IMPORT, name), text, encoding=CODEPAGE)
+            svc.store.path(Folder.IMPORT, name).write_bytes(text.encode(CODEPAGE, "replace"))
         for name in ("Ccmdel.imp", "Ccmdir.imp"):
             line = f"{svc.po_switches()} /@{svc.store.win(Folder.IMPORT, name)} /BATCH"
             code = svc.run("IMPORT", name.upper(), line, DIRSYNC_THREAD)

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from sim.connector import transfer
 from sim.connector.store import Folder
 from sim.exchange import CONNECTOR_SENDER
-from sim.fsutil import atomic_write_text
 from sim.message import (
     CODEPAGE,
     DateStyle,
@@ -170,7 +169,7 @@ class Flow:
                 continue
             name = svc.store.next_name(in_use + written)
             text = render_message(ccm, itemsize=True, date_style=style)
-            atomic_write_text(svc.store.path(Folder.SUBMIT, name), text, encoding=CODEPAGE)
+            svc.store.path(Folder.SUBMIT, name).write_bytes(text.encode(CODEPAGE, "replace"))
             exchange.mts_out.pop(0)
             written.append(name)
             room -= 1
