@@ -263,7 +263,7 @@ def _nft_problems(
     rows: list[tuple[int, str]] = []
     for r in nft.records:
         if r.live and r.rtype == pom.T_NFT and len(r.payload) >= _U32.size:
-            rows.append((_U32.unpack_from(r.payload)[0], pom._dec(r.payload[_U32.size :])))
+            rows.append((_U32.unpack_from(r.payload)[0], pom.dec(r.payload[_U32.size :])))
     boxes = {e.mailbox for e in entries if e.mailbox}
     on_disk = {int(m.group(1)) for n in names if (m := _USR_NAME.match(n))}
     listed = [n for n, _ in rows]

@@ -35,206 +35,95 @@ that post office's ``P`` entry, which is what EXPORT ``/N<P entry>`` reads.
 
 from __future__ import annotations
 
-import io
 import struct
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from sim.errors import PostofficeError
 from sim.fsutil import atomic_write_bytes, listdir_sorted
-from sim.message import CODEPAGE, Message, iter_messages, render_message
+from sim.message import Message
 from sim.postoffice import records as rf
+from sim.postoffice.layout import (
+    CCADMIN,
+    CCINTL,
+    CCPODD,
+    CCPODOWN,
+    CCPOMS,
+    CCVER,
+    CLANDATA,
+    IE_RI,
+    MAILBOX_LOCATIONS,
+    MLANDATA,
+    NFTCHECK,
+    NFTERROR,
+    POMBOX,
+    T_CHAIN,
+    T_ENTRY,
+    T_IDENTITY,
+    T_LIST,
+    T_MESSAGE,
+    T_NFT,
+    T_OWNER,
+    T_REF,
+    DirectoryEntry,
+    Location,
+    MailingList,
+    PoIdentity,
+    Ref,
+    StoredMessage,
+    build_file,
+    dec,
+    decode_list,
+    decode_message,
+    directory_file,
+    enc,
+    encode_message,
+    live_entries,
+    password_check,
+)
 
+#: the layout's names stay importable from here (``from sim.postoffice.postoffice import ...``)
 __all__ = [
+    "CCADMIN",
+    "CCINTL",
+    "CCPODD",
     "CCPODOWN",
+    "CCPOMS",
+    "CCVER",
+    "CLANDATA",
+    "IE_RI",
+    "MAILBOX_LOCATIONS",
+    "MLANDATA",
+    "NFTCHECK",
+    "NFTERROR",
+    "POMBOX",
+    "T_CHAIN",
+    "T_ENTRY",
+    "T_IDENTITY",
+    "T_LIST",
+    "T_MESSAGE",
+    "T_NFT",
+    "T_OWNER",
+    "T_REF",
     "DirectoryEntry",
     "Location",
+    "MailingList",
     "PoIdentity",
     "Postoffice",
+    "Ref",
     "StoredMessage",
+    "build_file",
+    "dec",
+    "decode_list",
+    "decode_message",
+    "directory_file",
+    "enc",
+    "encode_message",
+    "password_check",
 ]
 
-POMBOX = "CCPOMBOX.000"
-CLANDATA = "CLANDATA"
-MLANDATA = "MLANDATA"
-NFTCHECK = "NFTCHECK"
-CCPODOWN = "CCPODOWN"
-CCVER = "CCVER.TB"
-CCINTL = "CCINTL.TB"
-CCPODD = "CCPODD.00"
-CCPOMS = "CCPOMS"
-CCADMIN = "CCADMIN"
-IE_RI = "IE.RI"
-NFTERROR = "NFTERROR.LOG"
-
-# record types
-T_IDENTITY = 1
-T_ENTRY = 1
-T_CHAIN = 2
-T_LIST = 3
-T_MESSAGE = 1
-T_OWNER = 1
-T_REF = 2
-T_NFT = 1
-
 _U32 = struct.Struct("<I")
-_ENTRY = struct.Struct("<IIc")
-_REF = struct.Struct("<II")
-
-
-class Location(StrEnum):
-    """Directory location codes (§1.4, IE51-RM)."""
-
-    LOCAL = "L"
-    REMOTE_LOCAL = "l"
-    MOBILE = "R"
-    REMOTE = "r"
-    POST_OFFICE = "P"
-    INDIRECT_PO = "p"
-    ALIAS = "A"
-    REMOTE_ALIAS = "a"
-    BULLETIN_BOARD = "B"  # modelled: BB titles live in the directory too
-
-
-#: entries whose mail is held in this post office's database (§1.4, PMDF 38.5.6)
-MAILBOX_LOCATIONS = frozenset({Location.LOCAL, Location.POST_OFFICE, Location.BULLETIN_BOARD})
-
-
-def _enc(text: str) -> bytes:
-    try:
-        return text.encode("ascii")  # the common case, several times faster than cp850
-    except UnicodeEncodeError:
-        return text.encode(CODEPAGE, errors="replace")
-
-
-def _dec(data: bytes) -> str:
-    return data.decode(CODEPAGE, errors="replace")
-
-
-def password_check(password: str) -> int:
-    """The stored check value of a PO password (names and passwords are case-insensitive)."""
-    return zlib.crc32(_enc(password.upper()))
-
-
-@dataclass(frozen=True, slots=True)
-class PoIdentity:
-    name: str
-    password_check: int
-    db_version: int
-    language: str
-
-    def password_matches(self, password: str) -> bool:
-        return password_check(password) == self.password_check
-
-
-@dataclass(frozen=True, slots=True)
-class DirectoryEntry:
-    number: int
-    name: str
-    location: Location
-    address: str = ""
-    comments: str = ""
-    mailbox: int = 0  # 0: no mailbox file
-
-    @property
-    def mailbox_file(self) -> str:
-        return f"USR{self.mailbox:05d}" if self.mailbox else ""
-
-    @property
-    def post_office(self) -> str:
-        """First word of the address: the PO a remote entry lives on (§1.4)."""
-        return self.address.split(" ", 1)[0] if self.address else ""
-
-    @property
-    def foreign_alias(self) -> str:
-        """Words after the PO name in the address: the FAN (§1.4, PMDF 38.5.9)."""
-        parts = self.address.split(" ", 1)
-        return parts[1] if len(parts) > 1 else ""
-
-    def encode(self) -> bytes:
-        text = "\x00".join((self.name, self.address, self.comments))
-        return _ENTRY.pack(self.number, self.mailbox, self.location.value.encode()) + _enc(text)
-
-    @classmethod
-    def decode(cls, payload: bytes) -> DirectoryEntry:
-        number, mailbox, locn = _ENTRY.unpack_from(payload)
-        name, address, comments = _dec(payload[_ENTRY.size :]).split("\x00")
-        return cls(number, name, Location(locn.decode()), address, comments, mailbox)
-
-
-@dataclass(frozen=True, slots=True)
-class MailingList:
-    name: str
-    members: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class StoredMessage:
-    number: int
-    folder: str
-    message: Message
-
-
-@dataclass(frozen=True, slots=True)
-class Ref:
-    number: int
-    offset: int
-    folder: str
-
-    def encode(self) -> bytes:
-        return _REF.pack(self.number, self.offset) + _enc(self.folder)
-
-    @classmethod
-    def decode(cls, payload: bytes) -> Ref:
-        number, offset = _REF.unpack_from(payload)
-        return cls(number, offset, _dec(payload[_REF.size :]))
-
-
-def build_file(kind: bytes, db_version: int, items: Iterable[tuple[int, bytes]], nxt: int) -> bytes:
-    """A complete, consistent record file from (rtype, payload) pairs."""
-    records = [rf.encode_record(payload, rtype) for rtype, payload in items]
-    body = b"".join(records)
-    header = rf.Header(kind, db_version, len(records), len(body), 0, nxt)
-    return rf.encode_header(header) + body
-
-
-def directory_file(
-    entries: Sequence[DirectoryEntry], lists: Sequence[MailingList], db_version: int, nxt: int
-) -> bytes:
-    """A whole CLANDATA: entries in name order, lists, then the chain of entry offsets."""
-    ordered = sorted(entries, key=lambda e: e.name.casefold())
-    items: list[tuple[int, bytes]] = [(T_ENTRY, e.encode()) for e in ordered]
-    items += [(T_LIST, _enc(m.name + "\x00" + "\x1f".join(m.members))) for m in lists]
-    offsets = []
-    pos = rf.HEADER_SIZE
-    for _, payload in items[: len(ordered)]:
-        offsets.append(pos)
-        pos += rf.RECORD_SIZE + len(payload)
-    items.append((T_CHAIN, b"".join(_U32.pack(o) for o in offsets)))
-    return build_file(b"CLAN", db_version, items, nxt)
-
-
-def decode_list(payload: bytes) -> MailingList:
-    name, members = _dec(payload).split("\x00")
-    return MailingList(name, tuple(m for m in members.split("\x1f") if m))
-
-
-def _live_entries(scan: rf.FileScan) -> list[DirectoryEntry]:
-    return [DirectoryEntry.decode(r.payload) for r in scan.records if r.live and r.rtype == T_ENTRY]
-
-
-def encode_message(number: int, message: Message) -> bytes:
-    return _U32.pack(number) + _enc(render_message(message, itemsize=True))
-
-
-def decode_message(payload: bytes) -> tuple[int, Message]:
-    (number,) = _U32.unpack_from(payload)
-    text = _dec(payload[_U32.size :])
-    (message,) = iter_messages(io.StringIO(text, newline=""), itemsize=True)
-    return number, message
 
 
 class Postoffice:
@@ -263,20 +152,20 @@ class Postoffice:
             raise PostofficeError(f"{path} already holds a post office")
         ident = "\x00".join((name, str(password_check(password)), language))
         files = {
-            POMBOX: build_file(b"POMB", db_version, [(T_IDENTITY, _enc(ident))], 1),
+            POMBOX: build_file(b"POMB", db_version, [(T_IDENTITY, enc(ident))], 1),
             CLANDATA: build_file(b"CLAN", db_version, [(T_CHAIN, b"")], 1),
             MLANDATA: build_file(b"MLAN", db_version, [], 1),
             NFTCHECK: build_file(b"NFT ", db_version, [], 1),
         }
         for fname, data in files.items():
             (path / fname).write_bytes(data)
-        (path / CCVER).write_bytes(_enc(f"DB{db_version}\r\n"))
-        (path / CCINTL).write_bytes(_enc(f"{language}\r\n"))
-        (path / CCPODD).write_bytes(_enc("CLANDATA\r\nMLANDATA\r\nNFTCHECK\r\n"))
+        (path / CCVER).write_bytes(enc(f"DB{db_version}\r\n"))
+        (path / CCINTL).write_bytes(enc(f"{language}\r\n"))
+        (path / CCPODD).write_bytes(enc("CLANDATA\r\nMLANDATA\r\nNFTCHECK\r\n"))
         (path / CCPOMS).write_bytes(b"")
         if db_version == 8:
             (path / CCADMIN).mkdir(exist_ok=True)
-            (path / CCADMIN / IE_RI).write_bytes(_enc("cc:Mail Import/Export resources 6.0\r\n"))
+            (path / CCADMIN / IE_RI).write_bytes(enc("cc:Mail Import/Export resources 6.0\r\n"))
         return cls(path)
 
     # -- identity and state -----------------------------------------------------------------
@@ -297,7 +186,7 @@ class Postoffice:
         return CCPODOWN.casefold() in names
 
     def shut_down(self, reason: str = "Maintenance") -> None:
-        (self.path / CCPODOWN).write_bytes(_enc(reason + "\r\n"))
+        (self.path / CCPODOWN).write_bytes(enc(reason + "\r\n"))
 
     def reopen(self) -> None:
         for p in self.path.iterdir():
@@ -316,7 +205,7 @@ class Postoffice:
         live = scan.live
         if not live:
             raise PostofficeError(f"{pombox} holds no identity record")
-        name, check, language = _dec(live[0].payload).split("\x00")
+        name, check, language = dec(live[0].payload).split("\x00")
         return PoIdentity(name, int(check), scan.header.db_version, language)
 
     def rename(self, name: str) -> None:
@@ -330,8 +219,8 @@ class Postoffice:
         if pombox is None or not name:
             raise PostofficeError(f"cannot rename {self.path} to {name!r}")
         scan = rf.read_record_file(self.path / pombox)
-        _, check, language = _dec(scan.live[0].payload).split("\x00")
-        ident = _enc("\x00".join((name, check, language)))
+        _, check, language = dec(scan.live[0].payload).split("\x00")
+        ident = enc("\x00".join((name, check, language)))
         data = build_file(b"POMB", scan.header.db_version, [(T_IDENTITY, ident)], 1)
         atomic_write_bytes(self.path / pombox, data)
 
@@ -343,7 +232,7 @@ class Postoffice:
     def entries(self) -> list[DirectoryEntry]:
         """Live directory entries in name order (reads CLANDATA once)."""
         scan = self._clan()
-        found = _live_entries(scan)
+        found = live_entries(scan)
         return sorted(found, key=lambda e: e.name.casefold())
 
     def find(
@@ -384,7 +273,7 @@ class Postoffice:
     def add_entries(self, specs: Sequence[tuple[str, Location, str, str]]) -> list[DirectoryEntry]:
         """Add many entries with one directory write and one NFT write."""
         scan = self._clan()
-        entries = _live_entries(scan)
+        entries = live_entries(scan)
         taken = {e.name.casefold() for e in entries}
         nxt = scan.header.next_number
         mailboxes = [e.mailbox for e in entries if e.mailbox]
@@ -403,7 +292,7 @@ class Postoffice:
         db = scan.header.db_version
         for entry in added:
             if entry.mailbox:
-                owner = _U32.pack(entry.number) + _enc(entry.name)
+                owner = _U32.pack(entry.number) + enc(entry.name)
                 data = build_file(b"USR ", db, [(T_OWNER, owner)], 1)
                 (self.path / entry.mailbox_file).write_bytes(data)
         self._write_directory(entries + added, self.lists(), nxt)
@@ -415,7 +304,7 @@ class Postoffice:
         self, name: str, *, address: str | None = None, comments: str | None = None
     ) -> DirectoryEntry:
         scan = self._clan()
-        entries = _live_entries(scan)
+        entries = live_entries(scan)
         for i, e in enumerate(entries):
             if e.name.casefold() == name.casefold():
                 new = DirectoryEntry(
@@ -435,7 +324,7 @@ class Postoffice:
         """Delete entries (and their mailbox files). Unknown names are ignored."""
         drop = {n.casefold() for n in names}
         scan = self._clan()
-        entries = _live_entries(scan)
+        entries = live_entries(scan)
         gone = [e for e in entries if e.name.casefold() in drop]
         if not gone:
             return []
@@ -450,7 +339,7 @@ class Postoffice:
 
     def add_list(self, name: str, members: Sequence[str]) -> MailingList:
         scan = self._clan()
-        entries = _live_entries(scan)
+        entries = live_entries(scan)
         lists = [m for m in self.lists() if m.name.casefold() != name.casefold()]
         new = MailingList(name, tuple(members))
         self._write_directory(entries, [*lists, new], scan.header.next_number)
@@ -459,7 +348,7 @@ class Postoffice:
     def add_lists(self, lists: Sequence[tuple[str, Sequence[str]]]) -> list[MailingList]:
         """Add or replace many mailing lists with one directory write."""
         scan = self._clan()
-        entries = _live_entries(scan)
+        entries = live_entries(scan)
         new = [MailingList(name, tuple(members)) for name, members in lists]
         replaced = {m.name.casefold() for m in new}
         kept = [m for m in self.lists() if m.name.casefold() not in replaced]
@@ -468,7 +357,7 @@ class Postoffice:
 
     def _write_nft(self, with_mailbox: Sequence[DirectoryEntry]) -> None:
         db = self._clan().header.db_version
-        items = [(T_NFT, _U32.pack(e.mailbox) + _enc(e.mailbox_file)) for e in with_mailbox]
+        items = [(T_NFT, _U32.pack(e.mailbox) + enc(e.mailbox_file)) for e in with_mailbox]
         atomic_write_bytes(self.path / NFTCHECK, build_file(b"NFT ", db, items, 1))
 
     # -- mail -------------------------------------------------------------------------------

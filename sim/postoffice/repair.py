@@ -133,7 +133,7 @@ def _readable(kind: bytes, rtype: int, payload: bytes) -> bool:
         elif kind == b"USR " and rtype == pom.T_REF:
             return len(payload) >= 2 * _U32.size
         elif kind == b"POMB":
-            return len(pom._dec(payload).split("\x00")) == 3
+            return len(pom.dec(payload).split("\x00")) == 3
         return len(payload) >= _U32.size
     except (ValueError, UnicodeDecodeError, struct.error):
         return False
@@ -267,11 +267,11 @@ def repair_nft(po: pom.Postoffice) -> RepairLog:
             log.fixed.append(f"{name} belonged to no directory entry and was empty: deleted")
     for number, entry in sorted(owners.items()):
         if f"usr{number:05d}" not in files.names:
-            owner = _U32.pack(entry.number) + pom._enc(entry.name)
+            owner = _U32.pack(entry.number) + pom.enc(entry.name)
             blank = Salvage(b"USR ", files.db, 1, [(rf.LIVE, pom.T_OWNER, owner)], [])
             files.write(entry.mailbox_file, blank)
             log.fixed.append(f"{entry.mailbox_file} of {entry.name!r} was missing: created empty")
-    rows = [(rf.LIVE, pom.T_NFT, _U32.pack(n) + pom._enc(f"USR{n:05d}")) for n in sorted(owners)]
+    rows = [(rf.LIVE, pom.T_NFT, _U32.pack(n) + pom.enc(f"USR{n:05d}")) for n in sorted(owners)]
     old = files.get(pom.NFTCHECK)
     if [r for r in old.records if r[0] == rf.LIVE] != rows or old.notes:
         files.write(pom.NFTCHECK, Salvage(b"NFT ", old.db_version, 1, rows, []))
