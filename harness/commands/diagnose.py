@@ -9,7 +9,8 @@ check that would (reference §8 "How a support engineer confirms it"). JSON is
 ``{"findings": [{"cause", "score", "evidence", "article", "fix", "confirm"}]}``.
 
 ``ccsim reproduce ... -o case.scenario.yaml [--force]`` writes a scenario that
-reproduces the top finding (:mod:`harness.reproduce`).
+reproduces the top finding (:mod:`harness.reproduce` chooses the fault,
+:mod:`harness.casefile` writes the file).
 
 Exit codes (``harness.cli.ExitCode``): 0 it ran (findings or none); 2 a file
 that cannot be read or is malformed, one line ``file:line: message``, or a case
@@ -194,7 +195,7 @@ def _register_reproduce(app: typer.Typer) -> None:
         """Write a scenario reproducing the top finding: a customer case as a regression test."""
 
         def work() -> str:
-            from harness.reproduce import build_scenario, write_scenario
+            from harness.casefile import build_scenario, write_scenario
 
             evidence, findings = _evidence(eventlog, postoffice, ccmcdata, po_password, site)
             write_scenario(output, build_scenario(evidence, findings, eventlog), force=force)

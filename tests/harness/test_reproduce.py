@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -188,6 +189,16 @@ def test_malformed_log_exits_2_with_file_and_line(tmp_path: Path) -> None:
     assert stderr.startswith(f"ccsim: {bad}:2: unreadable date")
 
 
+@pytest.fixture
+def empty_catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No catalogue scenario to use as a template."""
+    empty = tmp_path / "empty-catalogue"
+    empty.mkdir()
+    monkeypatch.setattr(harness.reproduce, "catalogue_dir", lambda: empty)
+    return empty
+
+
+@pytest.mark.usefixtures("empty_catalogue")
 def test_cause_without_a_fault_names_the_cause() -> None:
     ev = evidence_from_files(DATA / "thread-dies.txt")
     finding = Finding("corrupt-message", 0.7, ("85",), "Q176375", "remove the message")
@@ -195,6 +206,7 @@ def test_cause_without_a_fault_names_the_cause() -> None:
         reproducer_for(finding, ev)
 
 
+@pytest.mark.usefixtures("empty_catalogue")
 def test_cli_exits_2_naming_a_cause_without_a_fault(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -221,4 +233,51 @@ def test_a_fault_missing_from_the_library_is_named(
     )
     assert code == 2
     assert "no-such-fault is not in the fault/fix library yet" in stderr
+    assert not out.exists()
+
+
+def test_other_causes_use_the_first_catalogue_scenario_as_template(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a reproducer, the catalogue scenario for the cause is used as written."""
+    catalogue = tmp_path / "catalogue"
+    catalogue.mkdir()
+    source = Path(__file__).parents[2] / "scenarios" / "q166045-wrong-password.scenario.yaml"
+    shutil.copy(source, catalogue / "b.scenario.yaml")
+    (catalogue / "a.scenario.yaml").write_text("cause: healthy\n")  # another cause: passed over
+    monkeypatch.setattr(harness.reproduce, "catalogue_dir", lambda: catalogue)
+    monkeypatch.setattr(harness.reproduce, "REPRODUCERS", {})
+    out = tmp_path / "case.scenario.yaml"
+    code, _, stderr = ccsim(
+        "reproduce", "--eventlog", str(DATA / "event70-only.txt"), "-o", str(out)
+    )
+    assert code == 0, stderr
+    text = out.read_text(encoding="utf-8")
+    assert "# Fault: wrong-po-password. From the catalogue scenario b.scenario.yaml:" in text
+    scenario, template = load_scenario(out), load_scenario(source)
+    assert scenario.id == "case-event70-only"
+    assert scenario.world == template.world
+    assert scenario.faults == template.faults
+    assert scenario.fix == template.fix
+    assert [(e.id, e.min, e.max) for e in scenario.expect.events] == [(70, 1, None)]
+    assert scenario.expect.queues == template.expect.queues
+    assert run_file(out, root=tmp_path / "run").passed
+
+
+def test_a_broken_template_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    catalogue = tmp_path / "catalogue"
+    catalogue.mkdir()
+    (catalogue / "x.scenario.yaml").write_text("id: x\ncause: po-settings-invalid\n")
+    monkeypatch.setattr(harness.reproduce, "catalogue_dir", lambda: catalogue)
+    monkeypatch.setattr(harness.reproduce, "REPRODUCERS", {})
+    out = tmp_path / "case.scenario.yaml"
+    code, _, stderr = ccsim(
+        "reproduce", "--eventlog", str(DATA / "event70-only.txt"), "-o", str(out)
+    )
+    assert code == 2
+    assert stderr.startswith(
+        "ccsim: cause 'po-settings-invalid' (§8 row 1): its catalogue scenario x.scenario.yaml "
+        "does not load"
+    )
+    assert len(stderr.splitlines()) == 1
     assert not out.exists()
