@@ -17,6 +17,8 @@ Modelled, not documented:
   when an IMPORT step fails (both KB Q233164) and for extended characters in
   the PO name (KB Q197258); an EXPORT that returns 1, 3 or 4 logs only its
   own event (68/70/71, KB Q168465, Q166045) and the cycle ends without 14031;
+* a damaged ``Import`` folder (KB Q202178: no events) ends the cycle before
+  IMPORT, without an event and without 14031;
 * 45 (index 2a, KB Q167807) is logged at the start of every cycle, at Medium
   logging and above;
 * when the ``P`` entry named like the site is not the connector's (comment
@@ -165,7 +167,10 @@ class Dirsync:
         deletes = [DirBlock(DirKind.DELETE, name) for name in plan.deletes]
         for name, blocks in (("Ccmdel.imp", deletes), ("Ccmdir.imp", plan.adds)):
             text = "".join(render_blocks(blocks))
-            svc.store.path(Folder.IMPORT, name).write_bytes(text.encode(CODEPAGE, "replace"))
+            try:
+                svc.store.path(Folder.IMPORT, name).write_bytes(text.encode(CODEPAGE, "replace"))
+            except OSError:
+                return False  # a damaged Import folder: no event (KB Q202178)
         for name in ("Ccmdel.imp", "Ccmdir.imp"):
             line = f"{svc.po_switches()} /@{svc.store.win(Folder.IMPORT, name)} /BATCH"
             code = svc.run("IMPORT", name.upper(), line, DIRSYNC_THREAD)
