@@ -1,1 +1,191 @@
-"""pytest plugin: collects ``*.scenario.yaml`` files as test items (see docs/pytest.md)."""
+"""pytest plugin: collects ``*.scenario.yaml`` files as test items (see docs/pytest.md).
+
+After Tavern's ``pytest_collect_file`` and pyfakefs's thin ``pytest_plugin.py``
+(STYLE.md §12). Registered under ``pytest11`` as ``ccsim``.
+
+A scenario file is collected when it is named on the command line, lies directly
+in a folder named on the command line, lies under a folder of the ``ccsim_paths``
+ini option, or belongs to the built-in catalogue and ``--ccsim-catalogue`` (or the
+``ccsim_catalogue`` ini option) asks for it. Nothing else: the invalid files under
+``tests/data`` stay out of the project's own run. The ini options, like
+``testpaths``, add their folders only when no paths are given on the command line.
+
+Heavy modules (the runner, the world) are imported only when a scenario file is
+collected, so the plugin costs nothing in a run without scenarios.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from harness.model import Scenario
+
+__all__ = ["ScenarioFile", "ScenarioItem"]
+
+SUFFIX = ".scenario.yaml"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("ccsim", "ccmail-sim scenarios")
+    group.addoption(
+        "--ccsim-seed",
+        type=int,
+        default=None,
+        metavar="N",
+        help="seed for every scenario (default: each file's seed, else 0)",
+    )
+    group.addoption(
+        "--ccsim-shard",
+        default=None,
+        metavar="K/N",
+        help="run shard K of N of the scenarios (same split as ccsim run --shard)",
+    )
+    group.addoption(
+        "--ccsim-catalogue",
+        action="store_true",
+        default=False,
+        help="also collect the built-in scenario catalogue",
+    )
+    parser.addini(
+        "ccsim_paths", "folders whose *.scenario.yaml files are collected", type="paths", default=[]
+    )
+    parser.addini(
+        "ccsim_catalogue",
+        "collect the built-in catalogue when no paths are given",
+        type="bool",
+        default=False,
+    )
+
+
+def _catalogue() -> Path:
+    from harness.selection import builtin_dir
+
+    return builtin_dir().resolve()
+
+
+def _scenario_roots(config: pytest.Config) -> list[Path]:
+    """Folders whose scenario files are collected recursively."""
+    roots = [Path(p).resolve() for p in config.getini("ccsim_paths")]
+    if config.getoption("ccsim_catalogue") or config.getini("ccsim_catalogue"):
+        roots.append(_catalogue())
+    return roots
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Add the catalogue (flag: always) and the ini folders (only without paths) to collect."""
+    extra: list[Path] = []
+    if config.getoption("ccsim_catalogue"):
+        extra.append(_catalogue())
+    if config.args_source is not pytest.Config.ArgsSource.ARGS:
+        extra += [Path(p) for p in config.getini("ccsim_paths")]
+        if config.getini("ccsim_catalogue"):
+            extra.append(_catalogue())
+    for path in extra:
+        if str(path) not in config.args:
+            config.args.append(str(path))
+    if config.getoption("ccsim_shard"):
+        from harness.selection import SelectionError, parse_shard
+
+        try:
+            parse_shard(config.getoption("ccsim_shard"))
+        except SelectionError as exc:
+            raise pytest.UsageError(str(exc)) from None
+
+
+def _wanted(file_path: Path, parent: pytest.Collector) -> bool:
+    session = parent.session
+    explicit = parent.config.args_source is pytest.Config.ArgsSource.ARGS
+    if explicit and (session.isinitpath(file_path) or session.isinitpath(file_path.parent)):
+        return True
+    resolved = file_path.resolve()
+    return any(resolved.is_relative_to(root) for root in _scenario_roots(parent.config))
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> ScenarioFile | None:
+    if file_path.name.endswith(SUFFIX) and _wanted(file_path, parent):
+        return ScenarioFile.from_parent(parent, path=file_path)
+    return None
+
+
+def _shown(path: Path, config: pytest.Config) -> str:
+    """The path relative to where pytest was started, if that names the same file."""
+    try:
+        relative = path.relative_to(config.invocation_params.dir)
+    except ValueError:
+        return str(path)
+    return str(relative) if relative.resolve() == path.resolve() else str(path)
+
+
+class ScenarioFile(pytest.File):
+    """One ``*.scenario.yaml``; an invalid file is a collection error ``file:line:col: ...``."""
+
+    def collect(self) -> Iterable[ScenarioItem]:
+        from harness.errors import ScenarioError, ScenarioErrors
+        from harness.loader import load_scenario
+
+        try:
+            scenario = load_scenario(_shown(self.path, self.config))
+        except ScenarioErrors as exc:
+            raise self.CollectError("\n".join(exc.lines())) from None
+        except ScenarioError as exc:
+            raise self.CollectError(str(exc)) from None
+        yield ScenarioItem.from_parent(self, name=scenario.id, scenario=scenario)
+
+
+class ScenarioItem(pytest.Item):
+    """One scenario run: reproduce, diagnose, fix, verify (``harness.runner.run``)."""
+
+    def __init__(self, *, scenario: Scenario, **kwargs: Any) -> None:  # noqa: ANN401
+        super().__init__(**kwargs)
+        self.scenario = scenario
+        self.extra_keyword_matches.update({scenario.cause, *scenario.tags, *scenario.articles})
+
+    def runtest(self) -> None:
+        from harness.errors import ScenarioFailed
+        from harness.runner import run
+
+        seed = self.config.getoption("ccsim_seed")
+        result = run(self.scenario, file=_shown(self.path, self.config), seed=seed)
+        if not result.passed:
+            raise ScenarioFailed(result, result.failures[0] if result.failures else "failed")
+
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: Any = None,  # noqa: ANN401 - pytest's TracebackStyle
+    ) -> str:
+        from harness.errors import ScenarioFailed
+        from harness.report import render_transcript
+
+        if not isinstance(excinfo.value, ScenarioFailed):
+            return str(super().repr_failure(excinfo, style))
+        result: Any = excinfo.value.result
+        where = result.failures[0] if result.failures else f"{self.path}: {result.status.value}"
+        return f"{render_transcript(result)}\nscenario failed at {where}"
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"scenario: {self.scenario.id}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``--ccsim-shard K/N``: keep the scenarios of shard K (other tests are untouched)."""
+    text = config.getoption("ccsim_shard")
+    if not text:
+        return
+    from harness.commands.catalogue import _cost
+    from harness.selection import parse_shard, shard
+
+    k, n = parse_shard(text)
+    scenarios = [i for i in items if isinstance(i, ScenarioItem)]
+    costs = {i.scenario.id: _cost(i.scenario) for i in scenarios}
+    chosen = set(shard(sorted(costs.items()), k, n))
+    dropped = [i for i in scenarios if i.scenario.id not in chosen]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        gone = {id(i) for i in dropped}
+        items[:] = [i for i in items if id(i) not in gone]
