@@ -11,12 +11,14 @@ What each file gives (every part but the events optional, as in
 
 * ``eventlog``: the records, oldest first, every source;
 * ``postoffice`` (a copy of the customer's post office directory): its listing,
-  the post office's name, its P and indirect-P entries, and ANALYZE run on a
+  the post office's name, DB version and release (``CCVER.TB``, KB Q248195),
+  its P and indirect-P entries, and ANALYZE run on a
   *second* copy in a temporary directory, so the customer's files are never
   touched. ANALYZE needs the post office password, which support does not know:
   without ``po_password`` it is not run and ``Evidence.notes`` says so; with a
   password that does not match, likewise;
-* ``ccmcdata`` (a copy of ``Exchsrvr\\Ccmcdata``): each folder's file names.
+* ``ccmcdata`` (a copy of ``Exchsrvr\\Ccmcdata``): each folder's file names, and
+  the store's own listing (a missing ``Import`` folder, KB Q202178).
 
 The Exchange site (whose P entry dirsync creates) is ``site`` when given, else
 inferred: the P entry whose comment is ``MSExchangeCCMC <server>`` for a server
@@ -74,6 +76,8 @@ class _PoFacts:
     entries: tuple[tuple[str, str, str], ...] | None = None
     name: str | None = None
     db_version: int | None = None
+    #: the cc:Mail release in ``CCVER.TB`` ("" unless 8.5, KB Q248195)
+    release: str | None = None
     #: a CCPOMBOX.* file is there (§0.1 fact 1)
     is_postoffice: bool = False
     analyze: ProgramOutput | None = None
@@ -100,7 +104,7 @@ def evidence_from_files(
     notes = [log_summary(log)]
     po = _PoFacts() if postoffice is None else _postoffice(postoffice, po_password)
     notes += po.notes
-    folders = None if ccmcdata is None else _ccmcdata(ccmcdata)
+    folders, store_root = (None, None) if ccmcdata is None else _ccmcdata(ccmcdata)
     if site is None:
         site, how = infer_site(log.records, po.entries)
     else:
@@ -115,6 +119,9 @@ def evidence_from_files(
         po_name=po.name,
         site=site,
         notes=tuple(notes),
+        po_db=po.db_version,
+        po_release=po.release,
+        store_root=store_root,
     )
 
 
@@ -189,6 +196,7 @@ def _read_postoffice(copy: Path) -> _PoFacts:
     try:
         identity = po.identity()
         facts.name, facts.db_version = identity.name, identity.db_version
+        facts.release = _release(copy)
         kinds = (Location.POST_OFFICE, Location.INDIRECT_PO)
         facts.entries = tuple(
             (e.name, e.location.value, e.comments) for e in po.entries() if e.location in kinds
@@ -196,6 +204,17 @@ def _read_postoffice(copy: Path) -> _PoFacts:
     except (OSError, PostofficeError, PathError, ValueError, struct.error) as exc:
         facts.notes.append(f"cc:Mail ADMIN could not read the post office directory: {exc}")
     return facts
+
+
+def _release(copy: Path) -> str | None:
+    """The release line of ``CCVER.TB`` as cc:Mail ADMIN shows it (as harness.collect)."""
+    from sim.postoffice.postoffice import CCVER
+
+    try:
+        lines = (copy / CCVER).read_bytes().decode("cp850", "replace").splitlines()
+    except OSError:
+        return None
+    return lines[1].strip() if len(lines) > 1 else ""
 
 
 def _run_analyze(facts: _PoFacts, root: Path, password: str | None, directory: Path) -> None:
@@ -239,10 +258,15 @@ def _analyze(root: Path, name: str, password: str, db_version: int | None) -> Pr
 # -- Ccmcdata ----------------------------------------------------------------------------------
 
 
-def _ccmcdata(directory: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """``dir`` of each folder of the connector store (§4.4): folder -> file names."""
+def _ccmcdata(
+    directory: Path,
+) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...]]:
+    """``dir`` of each folder of the connector store (§4.4): folder -> file names; and
+    ``dir`` of the store itself, folders with a trailing backslash (KB Q202178)."""
     try:
-        folders = [p for p in listdir_sorted(directory) if p.is_dir()]
-        return tuple((f.name, tuple(p.name for p in listdir_sorted(f))) for f in folders)
+        entries = listdir_sorted(directory)
+        folders = [p for p in entries if p.is_dir()]
+        root = tuple(p.name + ("\\" if p.is_dir() else "") for p in entries)
+        return tuple((f.name, tuple(p.name for p in listdir_sorted(f))) for f in folders), root
     except OSError as exc:
         raise CustomerFilesError(f"{directory}: cannot be listed: {exc}") from None

@@ -151,6 +151,14 @@ def test_postoffice_gives_listing_entries_name_and_site(tmp_path: Path) -> None:
     assert any("Exchange site HQ: the P entry HQ carries the comment" in n for n in ev.notes)
 
 
+def test_postoffice_gives_db_and_release(tmp_path: Path) -> None:
+    """CCVER.TB as cc:Mail ADMIN shows it: DB version and release (KB Q248195)."""
+    po = make_po(tmp_path / "po")
+    (po / "CCVER.TB").write_bytes(b"DB8\r\n8.50\r\n")
+    ev = evidence_from_files(DATA / "event70-only.txt", po)
+    assert (ev.po_db, ev.po_release) == (6, "8.50")
+
+
 def test_site_option_wins_over_inference(tmp_path: Path) -> None:
     ev = evidence_from_files(DATA / "event70-only.txt", make_po(tmp_path / "po"), site="EAST")
     assert ev.site == "EAST"
@@ -246,6 +254,7 @@ def test_ccmcdata_listing(tmp_path: Path) -> None:
     (store / "loose.txt").write_text("not a folder")
     ev = evidence_from_files(DATA / "event70-only.txt", ccmcdata=store)
     assert ev.ccmcdata == (("Bad", ()), ("Import", ("msg0001.ccm", "msg0002.ccm")), ("Submit", ()))
+    assert ev.store_root == ("Bad\\", "Import\\", "loose.txt", "Submit\\")  # listdir_sorted
     assert ev.folder("import") == ("msg0001.ccm", "msg0002.ccm")
 
 
@@ -280,6 +289,20 @@ NOT_IN_THE_FILES = {
     "q164695-install-path-space": "the install path is on the Exchange server",
     "q166045-netware-no-gsnw": "GSNW and the NetWare account are on the servers",
     "q166045-nt-rights": "the share permissions are on the file server",
+    "q195649-nt-lsa2-netware": "the NT service pack and LSA2 hotfix are on the Exchange server",
+    "q166499-header-too-large": "the NDR text is in the users' mailboxes (§8 row 14)",
+}
+#: causes of a scenario the customer's files cannot show to the rules as they stand
+UNSEEN = {
+    # the rule compares the P entry's comment with the Exchange server's name, which a
+    # customer's evidence has only as the computer that logged the events
+    "two-causes-ie-ri-and-site-comment": {"dirsync-comment-missing"},
+}
+#: scenarios whose files show only the damage the cause did: top finding expected instead
+SYMPTOM_ONLY = {
+    # §8 row 19 "PO corruption": ANALYZE on the copy confirms the damage; which tools the
+    # connector runs is on the Exchange server
+    "q248195-ccmail85-16bit-tools": "po-damaged",
 }
 
 
@@ -294,6 +317,8 @@ class SentFiles:
     password: str
     cause: str
     scenario_id: str
+    #: the scenario's ``diagnose:`` list, best first
+    expected: tuple[str, ...]
 
 
 def send_files(scenario: Path, where: Path, monkeypatch: pytest.MonkeyPatch) -> SentFiles:
@@ -317,7 +342,8 @@ def send_files(scenario: Path, where: Path, monkeypatch: pytest.MonkeyPatch) -> 
     result = run_file(scenario, root=where / "run")
     assert "password" in saved, f"{scenario.name} was never diagnosed: {result.failures}"
     return SentFiles(where / "AppEvent.txt", where / "AppEvent.Evt", where / "po",
-                     where / "Ccmcdata", saved["password"], result.cause, result.id)  # fmt: skip
+                     where / "Ccmcdata", saved["password"], result.cause, result.id,
+                     result.expected_diagnosis)  # fmt: skip
 
 
 def summary(found: list[Finding]) -> list[tuple[str, float]]:
@@ -341,8 +367,16 @@ def test_scenario_diagnosed_from_the_customers_files(
         assert found == []
         assert from_text == []
         return
-    assert sent.cause in causes(found), summary(found)
-    if sent.scenario_id in NOT_IN_THE_FILES:
+    if sent.scenario_id in SYMPTOM_ONLY:
+        assert found[0].cause == SYMPTOM_ONLY[sent.scenario_id], summary(found)
+        return
+    assert set(sent.expected) - UNSEEN.get(sent.scenario_id, set()) <= set(causes(found)), summary(
+        found
+    )
+    if len(sent.expected) > 1:
+        # several causes at once: all named; their order needs checks the files lack
+        assert found[0].cause in sent.expected, summary(found)
+    elif sent.scenario_id in NOT_IN_THE_FILES:
         top = found[0]
         assert top.score < 0.9, f"{top.cause} must not look confirmed"
         assert top.confirm
