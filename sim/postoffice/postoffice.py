@@ -380,19 +380,34 @@ class Postoffice:
         self, entry: DirectoryEntry | str, messages: Iterable[Message], folder: str = "Inbox"
     ) -> list[int]:
         """Store messages in a mailbox: append to MLANDATA, then add the references."""
-        entry = self._require_mailbox(entry)
-        numbers = self._append_messages(messages)
-        if numbers:
-            self._add_refs(entry, [Ref(n, off, folder) for n, off in numbers])
-        return [n for n, _ in numbers]
+        return self.deliver_batches([(entry, list(messages))], folder)[0]
 
     def deliver_batches(
         self,
         batches: Sequence[tuple[DirectoryEntry | str, Sequence[Message]]],
         folder: str = "Inbox",
     ) -> list[list[int]]:
-        """Store messages in many mailboxes: one MLANDATA append, then each USR file once."""
+        """Store messages in many mailboxes: one MLANDATA append, then each USR file once.
+
+        All or nothing: if a write fails (a full volume), every file is put back as it
+        was — header and length — so no message is left stored without its mailbox
+        reference, and the caller can try again later without duplicating anything.
+        """
         boxes = [self._require_mailbox(entry) for entry, _ in batches]
+        names = [MLANDATA, *dict.fromkeys(b.mailbox_file for b in boxes)]
+        before = self._snapshot(names)
+        try:
+            return self._deliver_all(boxes, batches, folder)
+        except OSError:
+            self._rollback(before)
+            raise
+
+    def _deliver_all(
+        self,
+        boxes: Sequence[DirectoryEntry],
+        batches: Sequence[tuple[DirectoryEntry | str, Sequence[Message]]],
+        folder: str,
+    ) -> list[list[int]]:
         placed = self._append_messages(m for _, messages in batches for m in messages)
         numbers: list[list[int]] = []
         start = 0
@@ -403,6 +418,21 @@ class Postoffice:
                 self._add_refs(entry, [Ref(n, off, folder) for n, off in mine])
             numbers.append([n for n, _ in mine])
         return numbers
+
+    def _snapshot(self, names: Sequence[str]) -> dict[str, tuple[bytes, int]]:
+        """Header and length of each file, to put back after a failed write."""
+        saved = {}
+        for name in names:
+            with (self.path / name).open("rb") as fh:
+                saved[name] = (fh.read(rf.HEADER_SIZE), fh.seek(0, 2))
+        return saved
+
+    def _rollback(self, saved: dict[str, tuple[bytes, int]]) -> None:
+        """Rewrite each header in place and cut the file back: needs no free space."""
+        for name, (header, size) in saved.items():
+            with (self.path / name).open("r+b") as fh:
+                fh.write(header)
+                fh.truncate(size)
 
     def _append_messages(self, messages: Iterable[Message]) -> list[tuple[int, int]]:
         """Append message records; the header is rewritten last (a crash leaves a torn tail)."""

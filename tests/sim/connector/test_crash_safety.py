@@ -13,7 +13,7 @@ running service:
 * the post office volume filling up while IMPORT delivers a batch (IMPORT ends
   with code 1 halfway through its files), then freed;
 * the post office volume filling up between IMPORT storing a message in
-  MLANDATA and adding it to the mailbox: a known gap, pinned by a strict xfail.
+  MLANDATA and adding it to the mailbox: the post office puts both files back.
 
 The disks are pyfakefs mount points with a size (``fs.add_mount_point``,
 ``fs.set_disk_usage``): a full disk is world state, not a switch.
@@ -220,13 +220,6 @@ def test_full_postoffice_volume_halfway_through_import_then_freed_delivers_each_
     assert _ccm(site, Folder.IMPORT) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap: IMPORT stores the message in MLANDATA, then fails to add it to the mailbox "
-    "(disk full); it keeps the file (code 1) and imports it again after the disk is freed, "
-    "leaving an unreferenced copy in MLANDATA that conservation counts as a duplicate "
-    "(sim/programs/import_.py _Delivery.flush, sim/postoffice/postoffice.py deliver_batches)",
-)
 def test_full_postoffice_volume_between_message_and_mailbox_then_freed_delivers_once(
     fs,
 ) -> None:
