@@ -16,7 +16,8 @@ library.
 
 After every step: conservation (``sim.conservation.check(world,
 postoffice=site.po_path).ok``: nothing lost, nothing duplicated, no mailbox
-holding a message twice), and the event log in clock order (times never
+holding a message twice; a Ccmcdata folder the connector used before its store
+path changed counts as a place, ``elsewhere``), and the event log in clock order (times never
 decrease, none after the clock).
 
 Profiles (registered with Hypothesis under these names, used from
@@ -175,6 +176,9 @@ class WorldMachine(RuleBasedStateMachine):
         self.site: Site | None = None
         #: causes of the faults applied and not yet cured
         self.broken: set[str] = set()
+        #: every Ccmcdata the connector has used: a new "Connector Store Path" leaves the
+        #: old folder's files where they are (install-path-space), not lost
+        self.stores: set[Path] = set()
         COVERAGE["sequences"] += 1
 
     @initialize(host=st.sampled_from(sorted(HOSTS)), dirsync=st.sampled_from(["done", "pending"]))
@@ -297,7 +301,10 @@ class WorldMachine(RuleBasedStateMachine):
     def nothing_lost_or_duplicated(self) -> None:
         if self.site is None:
             return
-        report = check(self.s.world, postoffice=self.s.po_path)
+        current = self.s.service.store.root
+        self.stores.add(current)
+        old = sorted(root for root in self.stores if root != current and root.exists())
+        report = check(self.s.world, postoffice=self.s.po_path, elsewhere=old)
         assert report.ok, report.summary()
 
     @invariant()
