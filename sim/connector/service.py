@@ -151,7 +151,9 @@ class ConnectorService:
     def prepare(self) -> None:
         """Take the configured settings and recreate the store (the first part of a start)."""
         self.active = self.settings
-        self.store = Store(self.world, str(self.exchange.registry["Connector Store Path"]))
+        path = str(self.exchange.registry["Connector Store Path"])
+        if path.rstrip("\\") != self.store.windows_path:  # the name counter runs on otherwise
+            self.store = Store(self.world, path)
         self.store.ensure(self._ini())
 
     def start(self) -> None:
