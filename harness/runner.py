@@ -8,6 +8,7 @@ that the reports, the pytest plugin and trainer mode show.
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from sim.eventlog import EventRecord
 if TYPE_CHECKING:
     from harness.model import Scenario, Step
 
-__all__ = ["Line", "RunResult", "Status", "run", "run_file"]
+__all__ = ["Line", "Observer", "RunResult", "Status", "run", "run_file"]
 
 
 class Status(StrEnum):
@@ -78,6 +79,13 @@ class RunResult:
         return self.status is Status.PASSED
 
 
+Observer = Callable[[str, Site, tuple[Line, ...]], None]
+"""Called after each phase and step: the phase name (``world``, ``fault``, ``step``,
+``expect``, ``diagnose``, ``fix``, ``verify``), the site as it is now, and the
+transcript lines written since the previous call. Trainer mode shows the world
+changing with it; an observer must not change the world."""
+
+
 @dataclass
 class _Run:
     """The mutable state of one run while it goes."""
@@ -89,6 +97,16 @@ class _Run:
     transcript: list[Line] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     results: dict[int, int | None] = field(default_factory=dict)
+    observer: Observer | None = None
+    shown: int = 0
+
+    def observe(self, phase: str) -> None:
+        """Hand the observer (if any) the site and the lines written since its last call."""
+        if self.observer is None:
+            return
+        lines = tuple(self.transcript[self.shown :])
+        self.shown = len(self.transcript)
+        self.observer(phase, self.site, lines)
 
     def line_of(self, *loc: Any) -> int | None:  # noqa: ANN401 - YAML path parts
         return self.lines.get(tuple(loc))
@@ -125,35 +143,51 @@ def run(
     file: str = "<scenario>",
     seed: int | None = None,
     root: Path | None = None,
+    observer: Observer | None = None,
 ) -> RunResult:
-    """Run a loaded scenario; ``root`` is where its world lives (a temporary dir by default)."""
+    """Run a loaded scenario; ``root`` is where its world lives (a temporary dir by default).
+
+    ``observer`` (see :data:`Observer`) is called after each phase and step; an
+    exception it raises ends the run as a scenario error, like any other.
+    """
     chosen = seed if seed is not None else (scenario.seed if scenario.seed is not None else 0)
     if root is not None:
-        return _run_in(scenario, file, chosen, root)
+        return _run_in(scenario, file, chosen, root, observer)
     with tempfile.TemporaryDirectory(prefix="ccsim-") as tmp:
-        return _run_in(scenario, file, chosen, Path(tmp))
+        return _run_in(scenario, file, chosen, Path(tmp), observer)
 
 
-def _run_in(scenario: Scenario, file: str, seed: int, root: Path) -> RunResult:
+def _run_in(
+    scenario: Scenario, file: str, seed: int, root: Path, observer: Observer | None = None
+) -> RunResult:
     from harness import steps, verify
 
     site = build_site(scenario, seed=seed, root=root / "world")
     state = _Run(scenario, file, site, _source_lines(file) if Path(file).is_file() else {})
+    state.observer = observer
     findings: list[Finding] = []
     fixed = verified = conserved = False
     status = Status.PASSED
     try:
         state.note("world", _describe_world(site))
+        state.observe("world")
         _apply_faults(state)
         steps.start_traffic(state)
-        steps.run_steps(state, scenario.steps, ("steps",))
+        for i, step in enumerate(scenario.steps):
+            steps.run_step(state, step, ("steps", i))
+            state.observe("step")
         steps.check_expect(state)
+        state.observe("expect")
         findings = _diagnose(state)
+        state.observe("diagnose")
         fixed = _apply_fixes(state)
         verified, conserved = verify.verify(state)
+        state.observe("verify")
     except Exception as exc:  # noqa: BLE001 - a scenario error is reported, not raised
         status = Status.ERROR
         state.note("error", f"{type(exc).__name__}: {exc}", False)
+        with contextlib.suppress(Exception):  # the observer may be what failed
+            state.observe("error")
     if status is not Status.ERROR and state.failures:
         status = Status.FAILED
     return RunResult(
@@ -195,6 +229,7 @@ def _apply_faults(state: _Run) -> None:
         spec = FAULTS.lookup(use.name)
         spec.function(state.site, use.params)
         state.note("fault", f"{use.name}: {spec.summary} ({spec.article})", None, "faults", i)
+        state.observe("fault")
 
 
 def _diagnose(state: _Run) -> list[Finding]:
@@ -226,6 +261,7 @@ def _apply_fixes(state: _Run) -> bool:
             state.note("fix", f"{name}: {spec.summary} ({spec.article})", None, "fix", i)
         else:
             steps.run_step(state, item, ("fix", i))  # type: ignore[arg-type]
+        state.observe("fix")
     return bool(state.scenario.fix)
 
 
