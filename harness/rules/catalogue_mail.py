@@ -75,17 +75,16 @@ def date_format(ev: Evidence) -> Finding | None:
     fix = "match-locale-date-format"
     refused = ev.ccmc(63)
     mismatch = _date_mismatch(ev)
-    if mismatch is not None and ev.ndr_reasons is not None:
-        ndrs = _ndrs(ev, "Unknown Date Format")
-        if not mismatch:
-            if not ndrs:
-                return None
-            said = [*quotes(refused), *ndrs, "the date orders match now"]
-            return finding("date-format-mismatch", 0.5, said, confirmed=False, fix=fix)
-        said = [*quotes(refused), *ndrs, mismatch]
-        score = 0.95 if ndrs else 0.8
+    ndrs = _ndrs(ev, "Unknown Date Format") if ev.ndr_reasons is not None else None
+    if mismatch:
+        score = 0.95 if ndrs or refused else 0.8
+        said = [*quotes(refused), *(ndrs or []), mismatch]
         return finding("date-format-mismatch", score, said, confirmed=True, fix=fix)
-    if refused:
+    if ndrs:
+        score, note = (0.5, ["the date orders match now"]) if mismatch == "" else (0.8, [])
+        said = [*quotes(refused), *ndrs, *note]
+        return finding("date-format-mismatch", score, said, confirmed=False, fix=fix)
+    if refused and ndrs is None and mismatch is None:
         return finding("date-format-mismatch", 0.35, quotes(refused), confirmed=False, fix=fix)
     return None
 

@@ -10,11 +10,16 @@ one way. Their confirming evidence is the store listing; from the events alone a
 rule can only notice the pattern around the silence (outbound messages converted,
 11001, and never imported; IMPORT failing on the same batch again and again), so
 the event-only findings are weak and say what to list.
+
+Row 12 is confirmed by ``EXPORT /MSG#`` listing a message it cannot read, or by
+files in ``Bad`` while Event 54 is still being logged; 54s that stopped more than
+``QUIET`` before the evidence was taken are history (the corrupt message is gone).
 """
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from harness.diagnosis import Finding
 from harness.evidence import Evidence
@@ -25,6 +30,8 @@ from sim.eventlog import EventRecord
 __all__: list[str] = []
 
 _STORE = "Ccmcdata"
+#: a failure not logged again for this long has stopped (two dirsync intervals; modelled)
+QUIET = timedelta(minutes=30)
 #: IMPORT's result events for a message batch (58, 59, 61-64; §2.5)
 _IMPORT_EVENTS = (58, 59, 61, 62, 63, 64)
 
@@ -111,6 +118,12 @@ def _unreadable(ev: Evidence) -> list[str]:
     return _UNREADABLE.findall(ev.msg_list.output) if ev.msg_list is not None else []
 
 
+def _recent(ev: Evidence, record: EventRecord) -> bool:
+    """Logged within ``QUIET`` of the newest evidence: a failure that still goes on."""
+    now = ev.collected_at or max(e.when for e in ev.events)
+    return now - record.when < QUIET
+
+
 def _events_only(ev: Evidence) -> Finding | None:
     fix = "delete-corrupt-message"
     failed = ev.ccmc(54)
@@ -146,7 +159,7 @@ def corrupt_message(ev: Evidence) -> Finding | None:
         if bad:
             said.append(f"{_STORE}\\Bad holds {len(bad)} file(s)")
         return finding("corrupt-message", 0.95, said, confirmed=True, fix=fix)
-    if failed and bad:
+    if failed and bad and _recent(ev, failed[-1]):
         said = [*quotes(failed), f"{_STORE}\\Bad holds {len(bad)} file(s): {bad[0]} ..."]
         return finding("corrupt-message", 0.8, said, confirmed=True, fix=fix)
     return None
