@@ -24,7 +24,7 @@ from sim.eventlog import EventRecord
 if TYPE_CHECKING:
     from harness.model import Scenario, Step
 
-__all__ = ["Line", "Observer", "RunResult", "Status", "run", "run_file"]
+__all__ = ["Checkpoint", "Line", "Observer", "RunResult", "Status", "run", "run_file"]
 
 
 class Status(StrEnum):
@@ -79,11 +79,22 @@ class RunResult:
         return self.status is Status.PASSED
 
 
-Observer = Callable[[str, Site, tuple[Line, ...]], None]
-"""Called after each phase and step: the phase name (``world``, ``fault``, ``step``,
-``expect``, ``diagnose``, ``fix``, ``verify``), the site as it is now, and the
-transcript lines written since the previous call. Trainer mode shows the world
-changing with it; an observer must not change the world."""
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """What an observer sees after a phase or step of a run."""
+
+    #: ``world``, ``fault``, ``step``, ``expect``, ``diagnose``, ``fix``, ``verify`` or ``error``
+    phase: str
+    #: the site as it is now (an observer must not change it)
+    site: Site
+    #: the transcript lines written since the previous checkpoint
+    lines: tuple[Line, ...]
+    #: the diagnosis, from the ``diagnose`` checkpoint on
+    findings: tuple[Finding, ...] = ()
+
+
+Observer = Callable[[Checkpoint], None]
+"""Called after each phase and step of a run; trainer mode shows the world changing with it."""
 
 
 @dataclass
@@ -99,6 +110,7 @@ class _Run:
     results: dict[int, int | None] = field(default_factory=dict)
     observer: Observer | None = None
     shown: int = 0
+    findings: tuple[Finding, ...] = ()
 
     def observe(self, phase: str) -> None:
         """Hand the observer (if any) the site and the lines written since its last call."""
@@ -106,7 +118,7 @@ class _Run:
             return
         lines = tuple(self.transcript[self.shown :])
         self.shown = len(self.transcript)
-        self.observer(phase, self.site, lines)
+        self.observer(Checkpoint(phase, self.site, lines, self.findings))
 
     def line_of(self, *loc: Any) -> int | None:  # noqa: ANN401 - YAML path parts
         return self.lines.get(tuple(loc))
@@ -179,6 +191,7 @@ def _run_in(
         steps.check_expect(state)
         state.observe("expect")
         findings = _diagnose(state)
+        state.findings = tuple(findings)
         state.observe("diagnose")
         fixed = _apply_fixes(state)
         verified, conserved = verify.verify(state)

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from harness.build import Site
 from harness.loader import load_scenario
-from harness.runner import Line, Status, run
+from harness.runner import Checkpoint, Line, Status, run
 from harness.selection import builtin_dir
 from harness.steps import queue_sizes
 
@@ -19,10 +19,13 @@ class Recorder:
         self.queues: list[int] = []
         self.events: list[int] = []
 
-    def __call__(self, phase: str, site: Site, lines: tuple[Line, ...]) -> None:
-        self.calls.append((phase, lines))
-        self.events.append(len(site.world.eventlog))
-        self.queues.append(_to_exchange(site))
+        self.findings: list[tuple[str, ...]] = []
+
+    def __call__(self, point: Checkpoint) -> None:
+        self.calls.append((point.phase, point.lines))
+        self.events.append(len(point.site.world.eventlog))
+        self.queues.append(_to_exchange(point.site))
+        self.findings.append(tuple(f.cause for f in point.findings))
 
 
 def _to_exchange(site: Site) -> int:
@@ -42,6 +45,11 @@ def test_observer_sees_every_phase_and_every_line_once() -> None:
     ] * fixes + ["verify"]
     assert tuple(line for _, lines in seen.calls for line in lines) == result.transcript
     assert result.status is Status.PASSED
+    diagnosed = tuple(f.cause for f in result.diagnosis)
+    assert diagnosed == ("po-settings-invalid",)
+    first = phases.index("diagnose")
+    assert seen.findings[:first] == [()] * first
+    assert seen.findings[first:] == [diagnosed] * (len(phases) - first)
 
 
 def test_observer_watches_the_world_change() -> None:
@@ -64,8 +72,8 @@ def test_run_with_observer_gives_the_same_result() -> None:
 
 
 def test_failing_observer_is_a_scenario_error() -> None:
-    def broken(phase: str, site: Site, lines: tuple[Line, ...]) -> None:
-        if phase == "diagnose":
+    def broken(point: Checkpoint) -> None:
+        if point.phase == "diagnose":
             raise RuntimeError("observer broke")
 
     result = run(load_scenario(PASSWORD), file=str(PASSWORD), observer=broken)
