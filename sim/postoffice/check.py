@@ -289,7 +289,7 @@ def _fragmentation(free: int, used: int) -> str | None:
 
 def _read(po: pom.Postoffice, names: Mapping[str, str], name: str) -> bytes | None:
     real = names.get(name.casefold())
-    return None if real is None else (po.path / real).read_bytes()
+    return None if real is None else po.read(real)
 
 
 def _mlandata_header(path: Path) -> tuple[rf.Header, int]:
@@ -370,10 +370,9 @@ def check_message_index(
     MLANDATA's committed data at a live message record with the same number.
     """
     name = entry.mailbox_file
-    path = po.path / name
-    if not path.is_file():
+    if name.casefold() not in po.names():
         return str(Problem(pom.NFTCHECK, ProblemKind.NFT_ERROR, f"{name} is missing"))
-    scan, problems = file_problems(name, path.read_bytes())
+    scan, problems = file_problems(name, po.read(name))
     if problems or scan is None:
         return str(problems[0])
     refs = _refs(scan)

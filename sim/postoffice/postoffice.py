@@ -37,8 +37,9 @@ from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 from sim.errors import PostofficeError
 from sim.fsutil import atomic_write_bytes, listdir_sorted
@@ -124,13 +125,51 @@ __all__ = [
 ]
 
 _U32 = struct.Struct("<I")
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _writes(
+    method: Callable[Concatenate[Postoffice, P], R],
+) -> Callable[Concatenate[Postoffice, P], R]:
+    """A method that writes: whatever a cached Postoffice read before is stale after it."""
+
+    def wrapper(self: Postoffice, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self.forget()
+
+    wrapper.__doc__ = method.__doc__
+    wrapper.__name__ = method.__name__
+    return wrapper
 
 
 class Postoffice:
     """One post office directory. Stateless: every call reads what it needs from disk."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, cached: bool = False) -> None:
         self.path = path
+        #: ``cached``: one program run's view. Each file is read once and the listing
+        #: taken once until this object writes (a run is atomic on the virtual clock,
+        #: so nothing else writes meanwhile); pyfakefs calls are costly (STYLE.md §6).
+        self._cache: dict[str, bytes] | None = {} if cached else None
+        self._listing: dict[str, str] | None = None
+
+    def read(self, name: str) -> bytes:
+        """A whole file of the post office (from the run's cache when ``cached``)."""
+        if self._cache is None:
+            return (self.path / name).read_bytes()
+        data = self._cache.get(name)
+        if data is None:
+            data = self._cache[name] = (self.path / name).read_bytes()
+        return data
+
+    def forget(self) -> None:
+        """Drop what was cached: called by every method that writes."""
+        if self._cache is not None:
+            self._cache.clear()
+        self._listing = None
 
     # -- creation ---------------------------------------------------------------------------
 
@@ -172,9 +211,15 @@ class Postoffice:
 
     def names(self) -> dict[str, str]:
         """Case-folded file name -> real name, from one directory listing."""
-        if not self.path.is_dir():
-            return {}
-        return {p.name.casefold(): p.name for p in self.path.iterdir()}
+        if self._cache is not None and self._listing is not None:
+            return self._listing
+        try:
+            listing = {p.name.casefold(): p.name for p in self.path.iterdir()}
+        except (FileNotFoundError, NotADirectoryError):
+            listing = {}
+        if self._cache is not None:
+            self._listing = listing
+        return listing
 
     def is_postoffice(self, names: dict[str, str] | None = None) -> bool:
         """A path is a post office if it holds ``CCPOMBOX.*`` (KB Q170011)."""
@@ -185,9 +230,11 @@ class Postoffice:
         names = self.names() if names is None else names
         return CCPODOWN.casefold() in names
 
+    @_writes
     def shut_down(self, reason: str = "Maintenance") -> None:
         (self.path / CCPODOWN).write_bytes(enc(reason + "\r\n"))
 
+    @_writes
     def reopen(self) -> None:
         for p in self.path.iterdir():
             if p.name.casefold() == CCPODOWN.casefold():
@@ -201,13 +248,14 @@ class Postoffice:
         pombox = next((names[n] for n in sorted(names) if n.startswith("ccpombox.")), None)
         if pombox is None:
             raise PostofficeError(f"{self.path} is not a post office (no CCPOMBOX.*)")
-        scan = rf.read_record_file(self.path / pombox)
+        scan = rf.scan(self.read(pombox))
         live = scan.live
         if not live:
             raise PostofficeError(f"{pombox} holds no identity record")
         name, check, language = dec(live[0].payload).split("\x00")
         return PoIdentity(name, int(check), scan.header.db_version, language)
 
+    @_writes
     def rename(self, name: str) -> None:
         """cc:Mail ADMIN renames the post office: a new name in the identity record.
 
@@ -227,7 +275,7 @@ class Postoffice:
     # -- directory --------------------------------------------------------------------------
 
     def _clan(self) -> rf.FileScan:
-        return rf.read_record_file(self.path / CLANDATA)
+        return rf.scan(self.read(CLANDATA))
 
     def entries(self) -> list[DirectoryEntry]:
         """Live directory entries in name order (reads CLANDATA once)."""
@@ -252,6 +300,7 @@ class Postoffice:
                 found.append(decode_list(r.payload))
         return sorted(found, key=lambda m: m.name.casefold())
 
+    @_writes
     def _write_directory(
         self, entries: Sequence[DirectoryEntry], lists: Sequence[MailingList], nxt: int
     ) -> None:
@@ -270,6 +319,7 @@ class Postoffice:
         """Add a directory entry; entries that hold mail get a mailbox file."""
         return self.add_entries([(name, Location(location), address, comments)])[0]
 
+    @_writes
     def add_entries(self, specs: Sequence[tuple[str, Location, str, str]]) -> list[DirectoryEntry]:
         """Add many entries with one directory write and one NFT write."""
         scan = self._clan()
@@ -300,6 +350,7 @@ class Postoffice:
             self._write_nft([e for e in entries + added if e.mailbox])
         return added
 
+    @_writes
     def update_entry(
         self, name: str, *, address: str | None = None, comments: str | None = None
     ) -> DirectoryEntry:
@@ -320,6 +371,7 @@ class Postoffice:
                 return new
         raise PostofficeError(f"no directory entry {name!r}")
 
+    @_writes
     def delete_entries(self, names: Iterable[str]) -> list[DirectoryEntry]:
         """Delete entries (and their mailbox files). Unknown names are ignored."""
         drop = {n.casefold() for n in names}
@@ -337,6 +389,7 @@ class Postoffice:
         self._write_nft([e for e in kept if e.mailbox])
         return gone
 
+    @_writes
     def add_list(self, name: str, members: Sequence[str]) -> MailingList:
         scan = self._clan()
         entries = live_entries(scan)
@@ -345,6 +398,7 @@ class Postoffice:
         self._write_directory(entries, [*lists, new], scan.header.next_number)
         return new
 
+    @_writes
     def add_lists(self, lists: Sequence[tuple[str, Sequence[str]]]) -> list[MailingList]:
         """Add or replace many mailing lists with one directory write."""
         scan = self._clan()
@@ -355,6 +409,7 @@ class Postoffice:
         self._write_directory(entries, kept + new, scan.header.next_number)
         return new
 
+    @_writes
     def _write_nft(self, with_mailbox: Sequence[DirectoryEntry]) -> None:
         db = self._clan().header.db_version
         items = [(T_NFT, _U32.pack(e.mailbox) + enc(e.mailbox_file)) for e in with_mailbox]
@@ -373,7 +428,7 @@ class Postoffice:
         return entry
 
     def refs(self, entry: DirectoryEntry) -> list[Ref]:
-        scan = rf.read_record_file(self.path / entry.mailbox_file)
+        scan = rf.scan(self.read(entry.mailbox_file))
         return [Ref.decode(r.payload) for r in scan.records if r.live and r.rtype == T_REF]
 
     def deliver(
@@ -382,6 +437,7 @@ class Postoffice:
         """Store messages in a mailbox: append to MLANDATA, then add the references."""
         return self.deliver_batches([(entry, list(messages))], folder)[0]
 
+    @_writes
     def deliver_batches(
         self,
         batches: Sequence[tuple[DirectoryEntry | str, Sequence[Message]]],
@@ -402,6 +458,7 @@ class Postoffice:
             self._rollback(before)
             raise
 
+    @_writes
     def _deliver_all(
         self,
         boxes: Sequence[DirectoryEntry],
@@ -427,6 +484,7 @@ class Postoffice:
                 saved[name] = (fh.read(rf.HEADER_SIZE), fh.seek(0, 2))
         return saved
 
+    @_writes
     def _rollback(self, saved: dict[str, tuple[bytes, int]]) -> None:
         """Rewrite each header in place and cut the file back: needs no free space."""
         for name, (header, size) in saved.items():
@@ -434,6 +492,7 @@ class Postoffice:
                 fh.write(header)
                 fh.truncate(size)
 
+    @_writes
     def _append_messages(self, messages: Iterable[Message]) -> list[tuple[int, int]]:
         """Append message records; the header is rewritten last (a crash leaves a torn tail)."""
         path = self.path / MLANDATA
@@ -461,6 +520,7 @@ class Postoffice:
             fh.write(rf.encode_header(header))
         return placed
 
+    @_writes
     def _add_refs(self, entry: DirectoryEntry, refs: Sequence[Ref]) -> None:
         path = self.path / entry.mailbox_file
         with path.open("r+b") as fh:
@@ -494,6 +554,7 @@ class Postoffice:
         entry = self._require_mailbox(entry)
         return list(self.read_messages(self.refs(entry)))
 
+    @_writes
     def remove_messages(self, entry: DirectoryEntry | str, numbers: Iterable[int]) -> int:
         """Remove messages from a mailbox: drop the references, then free the records."""
         entry = self._require_mailbox(entry)
@@ -512,6 +573,7 @@ class Postoffice:
         self._free_records([r.offset for r in gone])
         return len(gone)
 
+    @_writes
     def _free_records(self, offsets: Sequence[int]) -> None:
         if not offsets:
             return

@@ -123,7 +123,7 @@ def _reach(switches: Switches, ctx: ProgramContext, tool: AdminTool) -> Postoffi
             return Refused(
                 Refusal.NOT_ACCESSIBLE, f"Insufficient rights: {tool.name} needs {need}."
             )
-    return Postoffice(location.host)
+    return Postoffice(location.host, cached=True)
 
 
 def _in_use(po: Postoffice, ctx: ProgramContext, tool: AdminTool) -> Refused | None:

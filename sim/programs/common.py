@@ -247,7 +247,7 @@ def open_postoffice(switches: Switches, ctx: ProgramContext) -> Session | Refuse
         return reached
     location, check = reached
     ctx.stdout.write(f"Post office directory: {location.text}\n")
-    po = Postoffice(location.host)
+    po = Postoffice(location.host, cached=True)
     state = _state(po, ctx, switches)
     if isinstance(state, Refused):
         return state
