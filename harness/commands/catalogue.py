@@ -64,11 +64,10 @@ def load_selection(
 
 
 def _cost(scenario: Scenario) -> float:
-    """Recorded cost: virtual seconds simulated (steps + verify), a stand-in for run time."""
-    seconds = float(scenario.verify.duration)
-    for step in scenario.steps:
-        seconds += float(getattr(step, "advance", 0) or 0)
-    return seconds
+    """Recorded CPU seconds (``scenarios/costs.json``), else an estimate (``harness.costs``)."""
+    from harness.costs import scenario_cost
+
+    return scenario_cost(scenario)
 
 
 def _run_all(selection: list[tuple[Path, Scenario]], seed: int | None) -> list[RunResult]:
