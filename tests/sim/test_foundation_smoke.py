@@ -21,3 +21,22 @@ def test_deliver_then_remove_keeps_the_rest(world: World) -> None:
     assert [s.number for s in left] == [1, 4]
     assert [s.message for s in left] == [msgs[0], msgs[3]]
     assert world.faker.name()  # faker works inside pyfakefs too
+
+
+def test_cached_view_reads_once_and_sees_its_own_writes(world: World) -> None:
+    """A program's cached Postoffice never serves bytes older than its own last write."""
+    path = world.root / "CCDATA"
+    Postoffice.create(path, name="PO1", password="SECRET")
+    po = Postoffice(path, cached=True)
+    assert po.entries() == []
+    saved = (path / "CLANDATA").read_bytes()
+    (path / "CLANDATA").write_bytes(b"")  # someone else's write is not seen within the run
+    assert po.entries() == []
+    (path / "CLANDATA").write_bytes(saved)
+    po.forget()
+    po.add_entries([("EX1", Location.POST_OFFICE, "", "")])  # rewrites CLANDATA
+    assert [e.name for e in po.entries()] == ["EX1"]
+    po.shut_down()
+    assert po.is_shut_down()
+    po.reopen()
+    assert not po.is_shut_down()
