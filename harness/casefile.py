@@ -110,7 +110,8 @@ def _expect(ev: Evidence, chosen: Reproducer) -> tuple[list[dict[str, int]], str
     logged = sorted({e.event_id for e in ev.ccmc()})
     shown = ", ".join(map(str, logged)) or "none"
     if chosen.template is not None:
-        return [], f"The log shows none of the template's events (its: {shown}); expect kept"
+        note = f"The log shows none of the template's expected events (the log's: {shown})"
+        return [], f"{note}; the template's expect is kept"
     note = (
         f"The log shows no event this reproduction logs (its CCMC events: {shown}); "
         f"expecting Event {chosen.events[0]}"

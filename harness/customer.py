@@ -178,9 +178,23 @@ def _postoffice(directory: Path, password: str | None) -> _PoFacts:
         except OSError as exc:
             raise CustomerFilesError(f"{directory}: cannot be copied: {exc}") from None
         facts = _read_postoffice(copy)
+        if facts.entries is not None:
+            facts.notes.append(_po_note(facts, directory))
         if facts.is_postoffice:
             _run_analyze(facts, root, password, directory)
     return facts
+
+
+def _po_note(facts: _PoFacts, directory: Path) -> str:
+    """``post office PO1 (DB6) in po: P entries HQ (MSExchangeCCMC EXSRV1)``."""
+    release = f", release {facts.release}" if facts.release else ""
+    shown = [f"{name} ({comments})" if comments else name for name, code, comments in
+             facts.entries or () if code == "P"]  # fmt: skip
+    listed = ", ".join(shown[:5]) + (f" and {len(shown) - 5} more" if len(shown) > 5 else "")
+    return (
+        f"post office {facts.name} (DB{facts.db_version}{release}) in {directory.name}: "
+        f"P entries {listed or 'none'}"
+    )
 
 
 def _read_postoffice(copy: Path) -> _PoFacts:
@@ -231,6 +245,9 @@ def _run_analyze(facts: _PoFacts, root: Path, password: str | None, directory: P
         facts.notes.append(f"ANALYZE not run: {why}")
         return
     facts.analyze = _analyze(root, facts.name or directory.name, password, facts.db_version)
+    lines = [ln.strip() for ln in facts.analyze.output.splitlines()]
+    verdict = next((ln for ln in reversed(lines) if ln.endswith("found.")), lines[-1])
+    facts.notes.append(f"ANALYZE on a copy: result code {facts.analyze.code}, {verdict}")
 
 
 def _password_matches(copy: Path, password: str) -> bool:

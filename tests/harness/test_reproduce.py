@@ -281,3 +281,18 @@ def test_a_broken_template_is_reported(tmp_path: Path, monkeypatch: pytest.Monke
     )
     assert len(stderr.splitlines()) == 1
     assert not out.exists()
+
+
+def test_thread_dying_reproduced_from_the_catalogue_scenario(tmp_path: Path) -> None:
+    """corrupt-message has no reproducer here: its catalogue scenario is the template."""
+    out = tmp_path / "case.scenario.yaml"
+    code, _, stderr = ccsim(
+        "reproduce", "--eventlog", str(DATA / "thread-dies.txt"), "-o", str(out)
+    )
+    assert code == 0, stderr
+    text = out.read_text(encoding="utf-8")
+    assert "# Top finding: corrupt-message (score 0.40," in text
+    assert "From the catalogue scenario q212759-corrupt-message.scenario.yaml" in text
+    assert "# The log shows none of the template's expected events (the log's: 67, 85, 86)" in text
+    assert load_scenario(out).cause == "corrupt-message"
+    assert run_file(out, root=tmp_path / "run").passed
