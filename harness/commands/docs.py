@@ -1,0 +1,48 @@
+"""``ccsim catalogue``: the failure catalogue generated from the code.
+
+``ccsim catalogue --markdown`` prints the page kept as ``docs/catalogue.md``
+(cause x article x symptoms x rule x fix x scenarios, ``harness.catalogue_doc``);
+without ``--markdown`` one line per §8 row. Imports happen inside the command.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import typer
+
+__all__ = ["catalogue_markdown", "register"]
+
+
+def catalogue_markdown(scenario_dir: Path | None = None) -> str:
+    """The page for the scenarios in ``scenario_dir`` (default: the built-in catalogue)."""
+    from harness.catalogue_doc import build_rows, render_markdown
+    from harness.commands.scenario import expand_paths
+    from harness.selection import builtin_dir
+
+    folder = scenario_dir or builtin_dir()
+    rows = build_rows(expand_paths([folder]), folder.parent)
+    return render_markdown(rows)
+
+
+def register(app: typer.Typer) -> None:
+    import typer
+
+    @app.command("catalogue")
+    def catalogue_command(
+        markdown: bool = typer.Option(
+            False, "--markdown", help="Print the Markdown page (docs/catalogue.md)."
+        ),
+    ) -> None:
+        """The failure catalogue (§8): cause, articles, rule, fixes and scenarios."""
+        from harness.catalogue_doc import build_rows, render_text
+        from harness.commands.scenario import expand_paths
+        from harness.selection import builtin_dir
+
+        if markdown:
+            typer.echo(catalogue_markdown(), nl=False)
+            return
+        folder = builtin_dir()
+        typer.echo(render_text(build_rows(expand_paths([folder]), folder.parent)), nl=False)
