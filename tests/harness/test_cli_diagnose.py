@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,25 @@ def test_internal_error_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     code, _, err = ccsim("diagnose", "--eventlog", str(DATA / "healthy.txt"))
     assert code == 3
     assert err == "ccsim: internal error: KeyError: 'boom'\n"
+
+
+def test_docs_worked_example_is_what_ccsim_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/diagnose.md's worked example output is the real output, byte for byte."""
+    docs = (Path(__file__).parents[2] / "docs" / "diagnose.md").read_text(encoding="utf-8")
+    command = (
+        "$ ccsim diagnose --eventlog tests/data/eventlogs/event70-only.txt "
+        "--postoffice po --po-password SECRET"
+    )
+    after = docs.split(command + "\n```\n", 1)[1]
+    shown = after.split("```text\n", 1)[1].split("```\n", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    logs = tmp_path / "tests" / "data" / "eventlogs"
+    logs.mkdir(parents=True)
+    shutil.copy(DATA / "event70-only.txt", logs)
+    create = ["postoffice", "create", "po", "--name", "PO1", "--password", "SECRET"]
+    assert ccsim(*create, "--users", "5", "--messages", "10")[0] == 0
+    code, out, _ = ccsim(*command.split()[2:])
+    assert code == 0
+    assert out == shown
