@@ -13,4 +13,5 @@ COMMAND_MODULES = (
     "harness.commands.scenario",
     "harness.commands.diagnose",
     "harness.commands.reports",
+    "harness.commands.demo",
 )
