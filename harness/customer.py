@@ -105,7 +105,7 @@ def evidence_from_files(
     po = _PoFacts() if postoffice is None else _postoffice(postoffice, po_password)
     notes += po.notes
     folders, store_root = (None, None) if ccmcdata is None else _ccmcdata(ccmcdata)
-    if site is None:
+    if not site:
         site, how = infer_site(log.records, po.entries)
     else:
         how = "given with --site"
@@ -155,13 +155,13 @@ def infer_site(
                 return name, f"the P entry {name} carries the comment {comments.strip()!r}"
     for record in records:
         index = _SITE_STRINGS.get(record.event_id)
-        if record.source != _MADE_BY_CONNECTOR or index is None:
+        if record.source != _MADE_BY_CONNECTOR or index is None or len(record.strings) <= index:
             continue
-        if len(record.strings) > index and " at " in f" {record.strings[index]}":
-            text = record.strings[index]
-            named = text.rsplit(" at ", 1)[-1].strip() if record.event_id == 11001 else text
-            if named.strip():
-                return named.strip(), f"named by Event {record.event_id} ({record.line()[:19]})"
+        text = record.strings[index].strip()
+        if record.event_id == 11001:  # "From: <user> at <site>"
+            text = text.rsplit(" at ", 1)[1].strip() if " at " in text else ""
+        if text:
+            return text, f"named by Event {record.event_id} ({record.line()[:19]})"
     return None, "Exchange site unknown (no P entry or event names it; give --site NAME)"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -187,7 +188,20 @@ def test_site_from_event_11001() -> None:
                          "Outbound", 11001, "N/A", "EXSRV1",
                          describe(11001, "Long, Douglas at EAST", "6/2/98 8:02", "Kennedy at PO1"),
                          ("Long, Douglas at EAST", "6/2/98 8:02", "Kennedy at PO1"))  # fmt: skip
-    assert infer_site([record], None)[0] == "EAST"
+    assert infer_site([record], None) == ("EAST", "named by Event 11001 (06/02/1998 08:00:00)")
+
+
+def test_site_from_event_14013() -> None:
+    """14013 "... CCMAIL e-mail address <address> at <site> ..." (§4.8, KB Q167830)."""
+    from sim.connector.events import describe
+    from sim.eventlog import EventRecord, EventType
+
+    strings = ("Smith, Fred", "WEST", "Smith, Fred")
+    record = EventRecord(1, datetime(1998, 6, 2, 9, 0), "MSExchangeCCMC", EventType.WARNING,
+                         "Dir-Synch", 14013, "N/A", "EXSRV1", describe(14013, *strings),
+                         strings)  # fmt: skip
+    assert infer_site([record], ())[0] == "WEST"
+    assert infer_site([record], (("HQ", "P", "MSExchangeCCMC EXSRV1"),))[0] == "HQ"
 
 
 def test_without_password_analyze_is_not_run_and_notes_say_so(tmp_path: Path) -> None:
