@@ -219,14 +219,18 @@ def damage_import_folder(site: Site, params: None) -> None:
 
 
 def strip_contents(po: Postoffice, entry: DirectoryEntry, number: int) -> None:
-    """Damage one stored message: its ``Contents:`` line is gone (KB Q234745); the record's
-    checksum is kept right, so only the message text is wrong."""
+    """Damage one stored message: from its ``Contents:`` line on, the text is one long
+    header line, so the message has no ``Contents:`` (KB Q234745). The record keeps its
+    size and a right checksum: only the message text is wrong."""
     ref = next(r for r in po.refs(entry) if r.number == number)
     path = po.path / MLANDATA
     data = bytearray(path.read_bytes())
     size = rf.RECORD.unpack_from(data, ref.offset)[0]
     start = ref.offset + rf.RECORD_SIZE
-    payload = bytes(data[start : start + size]).replace(b"\r\nContents:\r\n", b"\r\nContent?:\r\n")
+    payload = bytes(data[start : start + size])
+    cut = payload.index(b"\r\nContents:\r\n") + 2
+    filler = b"Subject: " + b"~" * (len(payload) - cut - 11) + b"\r\n"
+    payload = payload[:cut] + filler
     data[start : start + size] = payload
     data[ref.offset : start] = rf.RECORD.pack(size, rf.LIVE, T_MESSAGE, zlib.crc32(payload))
     path.write_bytes(bytes(data))
