@@ -14,4 +14,5 @@ COMMAND_MODULES = (
     "harness.commands.diagnose",
     "harness.commands.reports",
     "harness.commands.demo",
+    "harness.commands.docs",
 )
