@@ -84,3 +84,14 @@ def test_cli_prints_the_page_and_a_one_line_per_row_summary(generated: str) -> N
     assert summary.output == render_text(rows)
     assert len(summary.output.splitlines()) == len(CAUSES)
     assert render_markdown(rows) == generated
+
+
+def test_ccsim_has_the_catalogue_command(
+    capsys: pytest.CaptureFixture[str], generated: str
+) -> None:
+    from harness.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["catalogue", "--markdown"])
+    assert exit_info.value.code in (0, None)
+    assert capsys.readouterr().out == generated
