@@ -1,10 +1,12 @@
 """Same seed, same bytes; another seed, other names but the same verdicts.
 
 Principle 3 of the project (STYLE.md §4, §5): the whole built-in catalogue run
-twice with one seed gives byte-identical JSON reports (``render_json``); the
-catalogue run as two shards in two separate processes, each with its own
-``PYTHONHASHSEED`` (so a ``hash()``- or set-order-dependent value would show),
-merged with ``ccsim report merge``, gives the same bytes as one serial run; and
+twice with one seed gives byte-identical JSON reports (``render_json``): once
+in this process, once as two shards in two separate processes, each with its
+own ``PYTHONHASHSEED`` (so a ``hash()``- or set-order-dependent value would
+show), merged with ``ccsim report merge``; the
+catalogue through the pytest plugin on two xdist workers gives each scenario
+the verdict of the serial run; and
 another seed changes what Faker and the world's RNG generate (post office user
 names, message file names in the events) but no scenario's verdict.
 """
@@ -17,6 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree as ET
 
 import pytest
 
@@ -42,11 +45,6 @@ def _verdicts(report: str) -> dict[str, dict[str, Any]]:
     return {s["id"]: {k: s[k] for k in keys} for s in json.loads(report)["scenarios"]}
 
 
-def test_catalogue_twice_with_one_seed_gives_identical_json(reference: str) -> None:
-    assert render_json(run_catalogue(SEED)) == reference
-    assert json.loads(reference)["summary"]["total"] == len(load_selection([], None, None))
-
-
 def _ccsim(tmp: Path, *args: str, hash_seed: str) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONHASHSEED": hash_seed, "COLUMNS": "200"}
     return subprocess.Popen(
@@ -59,9 +57,11 @@ def _ccsim(tmp: Path, *args: str, hash_seed: str) -> subprocess.Popen[str]:
     )
 
 
-def test_two_shards_in_two_processes_merge_to_the_serial_report(
+def test_catalogue_again_as_two_shards_in_two_processes_gives_identical_json(
     reference: str, tmp_path: Path
 ) -> None:
+    """The second run of the whole catalogue with the seed: two processes, merged, same bytes."""
+    assert json.loads(reference)["summary"]["total"] == len(load_selection([], None, None))
     shards = [
         _ccsim(tmp_path, "run", "--seed", str(SEED), "--shard", f"{k}/2", "--json", f"s{k}.json",
                hash_seed=str(k * 1000 + 1))
@@ -104,3 +104,40 @@ def test_another_seed_generates_other_user_names(tmp_path: Path) -> None:
     for name in first:
         assert len(first[name]) == len(other[name]), name
         assert first[name] != other[name], name
+
+
+def test_pytest_plugin_under_xdist_gives_the_serial_verdicts(
+    reference: str, tmp_path: Path
+) -> None:
+    """The catalogue through the pytest plugin on 2 workers: each scenario as in ``ccsim run``."""
+    process = _ccsim_pytest(tmp_path)
+    out, err = process.communicate(timeout=900)
+    assert process.returncode in (0, 1), out[-2000:] + err[-2000:]
+    assert "bringing up nodes" in out  # xdist workers ran the scenarios
+    cases = ET.parse(tmp_path / "plugin.xml").getroot().iter("testcase")
+    got = {case.get("name"): "passed" if len(case) == 0 else "failed" for case in cases}
+    want = {
+        s["id"]: "passed" if s["status"] == "passed" else "failed"
+        for s in json.loads(reference)["scenarios"]
+    }
+    assert got == want
+
+
+def _ccsim_pytest(tmp: Path) -> subprocess.Popen[str]:
+    argv = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "xdist",
+        "-n",
+        "2",
+        "-p",
+        "no:cacheprovider",
+    ]
+    argv += ["--ccsim-catalogue", "--ccsim-seed", str(SEED), "--junitxml", "plugin.xml"]
+    env = {**os.environ, "PYTHONHASHSEED": "4242"}
+    return subprocess.Popen(
+        argv, cwd=tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
