@@ -4,11 +4,10 @@ Principle 3 of the project (STYLE.md §4, §5): the whole built-in catalogue run
 twice with one seed gives byte-identical JSON reports (``render_json``): once
 in this process, once as two shards in two separate processes, each with its
 own ``PYTHONHASHSEED`` (so a ``hash()``- or set-order-dependent value would
-show), merged with ``ccsim report merge``; the
-catalogue through the pytest plugin on two xdist workers gives each scenario
-the verdict of the serial run; and
-another seed changes what Faker and the world's RNG generate (post office user
-names, message file names in the events) but no scenario's verdict.
+show), merged with ``ccsim report merge``; the catalogue through the pytest
+plugin on two xdist workers gives each scenario the verdict of the serial run;
+and another seed changes what Faker and the world's RNG generate (post office
+user names, message file names in the events) but no scenario's verdict.
 """
 
 from __future__ import annotations
