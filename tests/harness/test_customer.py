@@ -207,7 +207,11 @@ def test_site_from_event_14013() -> None:
 def test_without_password_analyze_is_not_run_and_notes_say_so(tmp_path: Path) -> None:
     ev = evidence_from_files(DATA / "event70-only.txt", make_po(tmp_path / "po"))
     assert ev.analyze is None
-    assert any("ANALYZE not run" in n and "--po-password" in n for n in ev.notes)
+    assert ev.msg_list is None
+    assert (
+        "ANALYZE and EXPORT /MSG# not run: the post office password is unknown (--po-password)"
+        in ev.notes
+    )
 
 
 def test_wrong_password_does_not_run_analyze(tmp_path: Path) -> None:
@@ -411,3 +415,24 @@ def test_scenario_diagnosed_from_the_customers_files(
         assert mine.confirm, "the finding says which check would tell"
     else:
         assert found[0].cause == sent.cause, summary(found)
+
+
+def test_export_msg_list_runs_on_the_copy_for_the_site(tmp_path: Path) -> None:
+    """EXPORT /N<site> /MSG# lists the site's queue (KB Q212759); the password is masked."""
+    po = make_po(tmp_path / "po")
+    before = digest(po)
+    ev = evidence_from_files(DATA / "event70-only.txt", po, po_password="SECRET")
+    assert ev.msg_list is not None
+    assert ev.msg_list.command == (
+        "EXPORT /NHQ /P****** /DC:\\CCDATA /MSG# /@C:\\CCSIMCHK\\MSGLIST.TXT /BATCH"
+    )
+    assert ev.msg_list.code == 0
+    assert ev.msg_list.account == ANALYZE_ACCOUNT
+    assert digest(po) == before
+
+
+def test_no_msg_list_without_a_site(tmp_path: Path) -> None:
+    po = make_po(tmp_path / "po", p_entry=None)
+    ev = evidence_from_files(DATA / "event70-only.txt", po, po_password="SECRET")
+    assert ev.analyze is not None
+    assert ev.msg_list is None
