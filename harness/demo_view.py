@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from rich import box
@@ -114,7 +113,7 @@ def _files(site: Site, scenario: Scenario) -> tuple[str, ...]:
 def take_snapshot(site: Site, scenario: Scenario) -> Snapshot:
     from harness.steps import queue_sizes
 
-    sizes = queue_sizes(SimpleNamespace(site=site))  # type: ignore[arg-type]  # reads .site only
+    sizes = queue_sizes(site)
     queues = tuple((key, sizes[key]) for key, _ in _QUEUES)
     world = site.world
     return Snapshot(queues, _files(site, scenario), len(world.eventlog), len(world.ledger))

@@ -11,6 +11,7 @@ from sim.postoffice.postoffice import Postoffice
 from sim.programs.runner import ProgramRun
 
 if TYPE_CHECKING:
+    from harness.build import Site
     from harness.model import Flow, Step
     from harness.runner import _Run
 
@@ -94,9 +95,8 @@ def _schedule(state: _Run, flow: Flow, *, to_exchange: bool) -> None:
     world.clock.call_later(flow.every, tick)
 
 
-def queue_sizes(state: _Run) -> dict[str, int]:
+def queue_sizes(site: Site) -> dict[str, int]:
     """Messages waiting in each queue a support engineer can look at (§4.4, §4.5)."""
-    site = state.site
     po = Postoffice(site.po_path)
     entry = po.find(site.site)
     store = site.service.store
@@ -140,7 +140,7 @@ def check_expect(state: _Run) -> None:
             "results",
             i,
         )
-    sizes = queue_sizes(state)
+    sizes = queue_sizes(state.site)
     for name in ("to_exchange", "mts_in", "mts_out", "submit", "import_", "export", "bad"):
         bound = getattr(expect.queues, name)
         if bound is None:

@@ -177,7 +177,9 @@ def damaged(ev: Evidence) -> Finding | None:
     """ANALYZE reports errors; or NFTERROR.LOG in the post office directory."""
     failures = _persisting_70(ev) + ev.ccmc(68, 59)
     analyze = ev.analyze
-    if analyze is not None:
+    # ANALYZE ends with 1 when it finds errors; 3 (no log-on) and 4 (in use) say nothing
+    # about the database, so the rule then reads the other evidence (AdminResult).
+    if analyze is not None and analyze.code in (0, 1):
         if analyze.code == 0:
             return None
         quotes = [*_quotes(failures), analyze.quote()]
