@@ -32,7 +32,8 @@ from harness.evidence import (
 )
 from sim.errors import PathError, PostofficeError
 from sim.fsutil import listdir_sorted
-from sim.postoffice.postoffice import CCVER, Location, Postoffice
+from sim.postoffice.layout import CCVER, Location
+from sim.postoffice.postoffice import Postoffice
 from sim.programs.runner import find_program, program_version
 from sim.winpath import split_unc
 

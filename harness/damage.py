@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sim.message import Message
 from sim.postoffice import records as rf
-from sim.postoffice.postoffice import (
+from sim.postoffice.layout import (
     CLANDATA,
     MLANDATA,
     NFTCHECK,
@@ -22,9 +22,9 @@ from sim.postoffice.postoffice import (
     T_MESSAGE,
     T_NFT,
     T_REF,
-    Postoffice,
     encode_message,
 )
+from sim.postoffice.postoffice import Postoffice
 
 __all__ = [
     "add_nft_row",

@@ -138,7 +138,8 @@ def _summary(facts: PoFacts, directory: Path) -> str:
 
 def _read(copy: Path) -> PoFacts:
     from sim.errors import PathError, PostofficeError
-    from sim.postoffice.postoffice import Location, Postoffice
+    from sim.postoffice.layout import Location
+    from sim.postoffice.postoffice import Postoffice
 
     po = Postoffice(copy)
     facts = PoFacts(listing=tuple(po.listing()))
@@ -161,7 +162,7 @@ def _read(copy: Path) -> PoFacts:
 
 def _release(copy: Path) -> str | None:
     """The release line of ``CCVER.TB`` as cc:Mail ADMIN shows it (as harness.collect)."""
-    from sim.postoffice.postoffice import CCVER
+    from sim.postoffice.layout import CCVER
 
     try:
         lines = (copy / CCVER).read_bytes().decode("cp850", "replace").splitlines()

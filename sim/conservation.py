@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 from sim.fsutil import listdir_sorted
 from sim.message import CODEPAGE, TRACE, Message
 from sim.postoffice import records as rf
-from sim.postoffice.postoffice import MLANDATA, T_MESSAGE, T_OWNER, T_REF, Ref
+from sim.postoffice.layout import MLANDATA, T_MESSAGE, T_OWNER, T_REF, Ref
 
 if TYPE_CHECKING:
     from sim.world import World

@@ -61,7 +61,7 @@ class EventLog:
         *,
         source: str,
         event_id: int,
-        type: EventType,  # noqa: A002 - the Event Viewer column is called Type
+        type: EventType,
         category: str,
         description: str,
         computer: str,
@@ -87,7 +87,8 @@ class EventLog:
         return [
             r
             for r in self.records
-            if (event_id is None or r.event_id == event_id) and (source is None or r.source == source)
+            if (event_id is None or r.event_id == event_id)
+            and (source is None or r.source == source)
         ]
 
     def since(self, record_number: int) -> list[EventRecord]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import faker  # noqa: F401 - import before pyfakefs patches the filesystem
@@ -21,11 +20,11 @@ def real_world(tmp_path: Path) -> World:
 
 
 @pytest.fixture
-def fake_world(fs) -> Iterator[World]:  # noqa: ANN001 - pyfakefs fixture
+def fake_world(fs) -> World:
     """A World rooted in a pyfakefs filesystem."""
     root = Path("/world")
     root.mkdir()
-    yield World(seed=SEED, root=root)
+    return World(seed=SEED, root=root)
 
 
 @pytest.fixture(params=["real", "fake"])

@@ -143,7 +143,7 @@ def _validate(
 
 def _counts(po: "Postoffice") -> tuple[dict[str, int], dict[str, int], int]:
     """Entries by location code, messages per P entry, mailbox files."""
-    from sim.postoffice.postoffice import Location
+    from sim.postoffice.layout import Location
 
     by_code: dict[str, int] = {}
     queued: dict[str, int] = {}

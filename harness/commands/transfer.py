@@ -50,7 +50,8 @@ def _is_keyword(arg: str) -> bool:
 def tools_for(program: str, po_dir: Path | None) -> tuple[str, str]:
     """(program name, version) that suit the post office at ``po_dir`` (modelled)."""
     from sim.errors import PostofficeError
-    from sim.postoffice.postoffice import CCVER, Postoffice
+    from sim.postoffice.layout import CCVER
+    from sim.postoffice.postoffice import Postoffice
 
     db = 6
     try:

@@ -29,14 +29,8 @@ from sim.connector.store import Folder, Store
 from sim.fsutil import atomic_write_text, listdir_sorted
 from sim.message import CODEPAGE, Message, render_message
 from sim.postoffice import records as rf
-from sim.postoffice.postoffice import (
-    IE_RI,
-    MLANDATA,
-    T_MESSAGE,
-    DirectoryEntry,
-    Location,
-    Postoffice,
-)
+from sim.postoffice.layout import IE_RI, MLANDATA, T_MESSAGE, DirectoryEntry, Location
+from sim.postoffice.postoffice import Postoffice
 from sim.programs.runner import find_program, install_program, program_version
 
 __all__ = ["in_use_programs", "store_of", "strip_contents"]

@@ -22,7 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from harness.build import Site
 from harness.registry import fault
 from sim.message import DateStyle, Message
-from sim.postoffice.postoffice import CCVER, Location, Postoffice
+from sim.postoffice.layout import CCVER, Location
+from sim.postoffice.postoffice import Postoffice
 
 __all__: list[str] = []
 

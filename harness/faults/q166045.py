@@ -19,7 +19,8 @@ from harness.build import Site
 from harness.registry import fault
 from sim.access import Rights, SharePermission
 from sim.message import Message
-from sim.postoffice.postoffice import CLANDATA, MLANDATA, Location, Postoffice
+from sim.postoffice.layout import CLANDATA, MLANDATA, Location
+from sim.postoffice.postoffice import Postoffice
 
 __all__: list[str] = []
 

@@ -31,7 +31,8 @@ from sim.connector.settings import IEVersion
 from sim.connector.setup import PROGRAM_DIR, PROGRAM_VERSIONS
 from sim.connector.store import Folder
 from sim.fsutil import listdir_sorted
-from sim.postoffice.postoffice import CCADMIN, CCPODOWN, IE_RI, Postoffice
+from sim.postoffice.layout import CCADMIN, CCPODOWN, IE_RI
+from sim.postoffice.postoffice import Postoffice
 from sim.programs.runner import find_program, install_program, program_version
 
 __all__ = ["export_program", "ie_ri_bytes"]

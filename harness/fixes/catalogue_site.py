@@ -28,7 +28,8 @@ from harness.registry import fix
 from sim.connector.dirsync import site_comment
 from sim.exchange import AddressSpace
 from sim.message import DateStyle
-from sim.postoffice.postoffice import IE_RI, Location, Postoffice
+from sim.postoffice.layout import IE_RI, Location
+from sim.postoffice.postoffice import Postoffice
 from sim.programs.runner import find_program, install_program
 
 __all__: list[str] = []

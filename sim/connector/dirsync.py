@@ -46,7 +46,7 @@ from sim.connector.settings import DirsyncMode
 from sim.connector.store import Folder
 from sim.exchange import CustomRecipient, ExchangeServer, proxy_name
 from sim.message import CODEPAGE
-from sim.postoffice.postoffice import Location
+from sim.postoffice.layout import Location
 from sim.programs.dirfile import DirBlock, DirFileError, DirKind, iter_blocks, render_blocks
 
 if TYPE_CHECKING:

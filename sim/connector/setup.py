@@ -46,8 +46,9 @@ from sim.errors import SimError
 from sim.eventlog import EventLog
 from sim.exchange import AddressSpace, ExchangeServer
 from sim.message import Message
+from sim.postoffice.layout import IE_RI, Location
 from sim.postoffice.populate import populate
-from sim.postoffice.postoffice import IE_RI, Location, Postoffice
+from sim.postoffice.postoffice import Postoffice
 from sim.programs.runner import install_program
 
 if TYPE_CHECKING:

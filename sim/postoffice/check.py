@@ -37,8 +37,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from sim.postoffice import postoffice as pom
+from sim.postoffice import layout
 from sim.postoffice import records as rf
+from sim.postoffice.postoffice import Postoffice
 
 __all__ = [
     "ACTION_ORDER",
@@ -179,7 +180,7 @@ def _counters_problem(scan: rf.FileScan) -> str | None:
         return f"header counts {h.live_count} live records, found {scan.counted_live}"
     if h.free_bytes != scan.counted_free:
         return f"header counts {h.free_bytes} free bytes, found {scan.counted_free}"
-    numbered = {b"CLAN": pom.T_ENTRY, b"MLAN": pom.T_MESSAGE}.get(h.kind)
+    numbered = {b"CLAN": layout.T_ENTRY, b"MLAN": layout.T_MESSAGE}.get(h.kind)
     if numbered is not None:
         top = max(_numbers(scan, numbered), default=0)
         if h.next_number <= top:
@@ -219,7 +220,7 @@ def file_problems(name: str, data: bytes) -> tuple[rf.FileScan | None, list[Prob
 
 def _chain_problem(scan: rf.FileScan) -> str | None:
     """Does the chain record list every live entry, in name order, and nothing else?"""
-    chains = [r for r in scan.records if r.live and r.rtype == pom.T_CHAIN]
+    chains = [r for r in scan.records if r.live and r.rtype == layout.T_CHAIN]
     if len(chains) != 1:
         return f"{len(chains)} directory chain records instead of 1"
     payload = chains[0].payload
@@ -228,9 +229,9 @@ def _chain_problem(scan: rf.FileScan) -> str | None:
     listed = [o for (o,) in _U32.iter_unpack(payload)]
     entries: list[tuple[str, int]] = []
     for r in scan.records:
-        if r.live and r.rtype == pom.T_ENTRY:
+        if r.live and r.rtype == layout.T_ENTRY:
             try:
-                entries.append((pom.DirectoryEntry.decode(r.payload).name.casefold(), r.offset))
+                entries.append((layout.DirectoryEntry.decode(r.payload).name.casefold(), r.offset))
             except (ValueError, UnicodeDecodeError, struct.error):
                 return f"entry at offset {r.offset} cannot be read"
     expected = [offset for _, offset in sorted(entries)]
@@ -245,25 +246,25 @@ def _chain_problem(scan: rf.FileScan) -> str | None:
     return "chain lists the entries out of name order"
 
 
-def _entries(scan: rf.FileScan) -> list[pom.DirectoryEntry]:
+def _entries(scan: rf.FileScan) -> list[layout.DirectoryEntry]:
     found = []
     for r in scan.records:
-        if r.live and r.rtype == pom.T_ENTRY and r.crc_ok:
+        if r.live and r.rtype == layout.T_ENTRY and r.crc_ok:
             try:
-                found.append(pom.DirectoryEntry.decode(r.payload))
+                found.append(layout.DirectoryEntry.decode(r.payload))
             except (ValueError, UnicodeDecodeError, struct.error):
                 continue
     return found
 
 
 def _nft_problems(
-    nft: rf.FileScan, entries: list[pom.DirectoryEntry], names: Mapping[str, str]
+    nft: rf.FileScan, entries: list[layout.DirectoryEntry], names: Mapping[str, str]
 ) -> list[Problem]:
     """NFTCHECK against the directory's mailboxes and the USR files on disk."""
     rows: list[tuple[int, str]] = []
     for r in nft.records:
-        if r.live and r.rtype == pom.T_NFT and len(r.payload) >= _U32.size:
-            rows.append((_U32.unpack_from(r.payload)[0], pom.dec(r.payload[_U32.size :])))
+        if r.live and r.rtype == layout.T_NFT and len(r.payload) >= _U32.size:
+            rows.append((_U32.unpack_from(r.payload)[0], layout.dec(r.payload[_U32.size :])))
     boxes = {e.mailbox for e in entries if e.mailbox}
     on_disk = {int(m.group(1)) for n in names if (m := _USR_NAME.match(n))}
     listed = [n for n, _ in rows]
@@ -275,7 +276,7 @@ def _nft_problems(
     errors += [f"USR{n:05d} is not listed" for n in sorted(on_disk - set(listed))]
     errors += [f"mailbox {n} of the directory is not listed" for n in sorted(boxes - set(listed))]
     errors += [f"mailbox {n} is listed but no entry owns it" for n in sorted(set(listed) - boxes)]
-    return [Problem(pom.NFTCHECK, ProblemKind.NFT_ERROR, e) for e in dict.fromkeys(errors)]
+    return [Problem(layout.NFTCHECK, ProblemKind.NFT_ERROR, e) for e in dict.fromkeys(errors)]
 
 
 def _fragmentation(free: int, used: int) -> str | None:
@@ -287,7 +288,7 @@ def _fragmentation(free: int, used: int) -> str | None:
 # -- the cheap check -------------------------------------------------------------------------
 
 
-def _read(po: pom.Postoffice, names: Mapping[str, str], name: str) -> bytes | None:
+def _read(po: Postoffice, names: Mapping[str, str], name: str) -> bytes | None:
     real = names.get(name.casefold())
     return None if real is None else po.read(real)
 
@@ -299,26 +300,26 @@ def _mlandata_header(path: Path) -> tuple[rf.Header, int]:
     return rf.decode_header(head), size
 
 
-def _quick_mlandata(po: pom.Postoffice, names: Mapping[str, str]) -> str | None:
-    real = names.get(pom.MLANDATA.casefold())
+def _quick_mlandata(po: Postoffice, names: Mapping[str, str]) -> str | None:
+    real = names.get(layout.MLANDATA.casefold())
     if real is None:
-        return f"{pom.MLANDATA} is missing"
+        return f"{layout.MLANDATA} is missing"
     try:
         header, size = _mlandata_header(po.path / real)
     except rf.RecordFileError as exc:
-        return f"{pom.MLANDATA}: {ProblemKind.DAMAGED_HEADER}: {exc}"
+        return f"{layout.MLANDATA}: {ProblemKind.DAMAGED_HEADER}: {exc}"
     committed = rf.HEADER_SIZE + header.used_bytes
     if not header.crc_ok:
-        return f"{pom.MLANDATA}: {ProblemKind.DAMAGED_HEADER}: header checksum mismatch"
+        return f"{layout.MLANDATA}: {ProblemKind.DAMAGED_HEADER}: header checksum mismatch"
     if size > committed:
-        return f"{pom.MLANDATA}: {ProblemKind.TORN_RECORD}: {size - committed} uncommitted bytes"
+        return f"{layout.MLANDATA}: {ProblemKind.TORN_RECORD}: {size - committed} uncommitted bytes"
     if size < committed:
-        return f"{pom.MLANDATA}: {ProblemKind.SHORT_FILE}: {committed - size} bytes missing"
+        return f"{layout.MLANDATA}: {ProblemKind.SHORT_FILE}: {committed - size} bytes missing"
     frag = _fragmentation(header.free_bytes, header.used_bytes)
-    return f"{pom.MLANDATA}: {ProblemKind.FRAGMENTED}: {frag}" if frag else None
+    return f"{layout.MLANDATA}: {ProblemKind.FRAGMENTED}: {frag}" if frag else None
 
 
-def quick_check(po: pom.Postoffice) -> str | None:
+def quick_check(po: Postoffice) -> str | None:
     """The check a program makes when it opens the post office: None = healthy.
 
     Reads CCPOMBOX.000, CLANDATA and NFTCHECK once each, the header and size of
@@ -326,19 +327,19 @@ def quick_check(po: pom.Postoffice) -> str | None:
     """
     names = po.names()
     scans: dict[str, rf.FileScan | None] = {}
-    for name in (pom.POMBOX, pom.CLANDATA, pom.NFTCHECK):
+    for name in (layout.POMBOX, layout.CLANDATA, layout.NFTCHECK):
         data = _read(po, names, name)
         if data is None:
             return f"{name} is missing"
         scans[name], problems = file_problems(name, data)
         if problems:
             return str(problems[0])
-    clan, nft = scans[pom.CLANDATA], scans[pom.NFTCHECK]
+    clan, nft = scans[layout.CLANDATA], scans[layout.NFTCHECK]
     if clan is None or nft is None:  # pragma: no cover - no problems means both parsed
         return None
     chain = _chain_problem(clan)
     if chain:
-        return str(Problem(pom.CLANDATA, ProblemKind.BROKEN_CHAIN, chain))
+        return str(Problem(layout.CLANDATA, ProblemKind.BROKEN_CHAIN, chain))
     nft_errors = _nft_problems(nft, _entries(clan), names)
     if nft_errors:
         return str(nft_errors[0])
@@ -348,11 +349,11 @@ def quick_check(po: pom.Postoffice) -> str | None:
 # -- one mailbox's index ---------------------------------------------------------------------
 
 
-def _ref_problem(ref: pom.Ref, record: bytes, payload: bytes) -> str | None:
+def _ref_problem(ref: layout.Ref, record: bytes, payload: bytes) -> str | None:
     if len(record) < rf.RECORD_SIZE:
-        return f"message {ref.number}: index points past the end of {pom.MLANDATA}"
+        return f"message {ref.number}: index points past the end of {layout.MLANDATA}"
     size, status, rtype, crc = rf.RECORD.unpack(record)
-    if status != rf.LIVE or rtype != pom.T_MESSAGE or len(payload) != size:
+    if status != rf.LIVE or rtype != layout.T_MESSAGE or len(payload) != size:
         return f"message {ref.number}: index points at offset {ref.offset}, not a live message"
     if len(payload) < _U32.size or _U32.unpack_from(payload)[0] != ref.number:
         return f"message {ref.number}: index points at another message"
@@ -362,7 +363,7 @@ def _ref_problem(ref: pom.Ref, record: bytes, payload: bytes) -> str | None:
 
 
 def check_message_index(
-    po: pom.Postoffice, entry: pom.DirectoryEntry, *, limit: int | None = None
+    po: Postoffice, entry: layout.DirectoryEntry, *, limit: int | None = None
 ) -> str | None:
     """Validate one mailbox before reading it: its USR file and the records it points at.
 
@@ -371,7 +372,7 @@ def check_message_index(
     """
     name = entry.mailbox_file
     if name.casefold() not in po.names():
-        return str(Problem(pom.NFTCHECK, ProblemKind.NFT_ERROR, f"{name} is missing"))
+        return str(Problem(layout.NFTCHECK, ProblemKind.NFT_ERROR, f"{name} is missing"))
     scan, problems = file_problems(name, po.read(name))
     if problems or scan is None:
         return str(problems[0])
@@ -379,9 +380,9 @@ def check_message_index(
     refs = refs if limit is None else refs[:limit]
     if not refs:
         return None
-    header, _ = _mlandata_header(po.path / pom.MLANDATA)
+    header, _ = _mlandata_header(po.path / layout.MLANDATA)
     end = rf.HEADER_SIZE + header.used_bytes
-    with (po.path / pom.MLANDATA).open("rb") as fh:
+    with (po.path / layout.MLANDATA).open("rb") as fh:
         for ref in refs:
             if not rf.HEADER_SIZE <= ref.offset < end:
                 problem: str | None = f"message {ref.number}: index points outside the data"
@@ -402,25 +403,25 @@ def _usr_numbers(names: Mapping[str, str]) -> list[int]:
     return sorted(int(m.group(1)) for n in names if (m := _USR_NAME.match(n)))
 
 
-def _refs(scan: rf.FileScan | None) -> list[pom.Ref]:
+def _refs(scan: rf.FileScan | None) -> list[layout.Ref]:
     if scan is None:
         return []
     return [
-        pom.Ref.decode(r.payload)
+        layout.Ref.decode(r.payload)
         for r in scan.records
-        if r.live and r.rtype == pom.T_REF and len(r.payload) >= _REF_SIZE
+        if r.live and r.rtype == layout.T_REF and len(r.payload) >= _REF_SIZE
     ]
 
 
 def _index_problems(
-    name: str, refs: list[pom.Ref], mlan: rf.FileScan | None, seen: dict[int, str]
+    name: str, refs: list[layout.Ref], mlan: rf.FileScan | None, seen: dict[int, str]
 ) -> list[Problem]:
     """References of one mailbox against the MLANDATA scan (offset -> record)."""
     at = {r.offset: r for r in mlan.records} if mlan else {}
     found = []
     for ref in refs:
         record = at.get(ref.offset)
-        if record is None or not record.live or record.rtype != pom.T_MESSAGE:
+        if record is None or not record.live or record.rtype != layout.T_MESSAGE:
             detail = (
                 f"message {ref.number}: index points at offset {ref.offset}, not a live message"
             )
@@ -440,9 +441,9 @@ def _numbers_of(record: rf.Record) -> int:
 
 
 def _orphans(mlan: rf.FileScan, referenced: set[int]) -> list[Problem]:
-    numbers = _numbers(mlan, pom.T_MESSAGE)
+    numbers = _numbers(mlan, layout.T_MESSAGE)
     return [
-        Problem(pom.MLANDATA, ProblemKind.BROKEN_INDEX, f"message {n} is in no mailbox")
+        Problem(layout.MLANDATA, ProblemKind.BROKEN_INDEX, f"message {n} is in no mailbox")
         for n in numbers
         if n not in referenced
     ]
@@ -452,7 +453,7 @@ def _orphans(mlan: rf.FileScan, referenced: set[int]) -> list[Problem]:
 class _Scanner:
     """Reads each file once and collects problems for the chosen areas."""
 
-    po: pom.Postoffice
+    po: Postoffice
     names: Mapping[str, str]
     files: list[str]
     problems: list[Problem]
@@ -472,7 +473,7 @@ class _Scanner:
 
 
 def analyze(
-    po: pom.Postoffice,
+    po: Postoffice,
     areas: Collection[Area] | None = None,
     *,
     mailboxes: Collection[int] | None = None,
@@ -485,21 +486,21 @@ def analyze(
     chosen = frozenset(Area) if areas is None else frozenset(areas)
     names = po.names()
     s = _Scanner(po, names, [], [])
-    s.file(pom.POMBOX, Area.SYSTEM in chosen)
-    clan = s.file(pom.CLANDATA, Area.DIRECTORY in chosen)
+    s.file(layout.POMBOX, Area.SYSTEM in chosen)
+    clan = s.file(layout.CLANDATA, Area.DIRECTORY in chosen)
     if clan is not None and Area.DIRECTORY in chosen:
         chain = _chain_problem(clan)
         if chain:
-            s.problems.append(Problem(pom.CLANDATA, ProblemKind.BROKEN_CHAIN, chain))
+            s.problems.append(Problem(layout.CLANDATA, ProblemKind.BROKEN_CHAIN, chain))
     entries = _entries(clan) if clan is not None else []
-    nft = s.file(pom.NFTCHECK, Area.SYSTEM in chosen)
+    nft = s.file(layout.NFTCHECK, Area.SYSTEM in chosen)
     if nft is not None and Area.SYSTEM in chosen:
         s.problems.extend(_nft_problems(nft, entries, names))
-    mlan = s.file(pom.MLANDATA, Area.MESSAGES in chosen)
+    mlan = s.file(layout.MLANDATA, Area.MESSAGES in chosen)
     if mlan is not None and Area.MESSAGES in chosen:
         frag = _fragmentation(mlan.counted_free, mlan.header.used_bytes)
         if frag:
-            s.problems.append(Problem(pom.MLANDATA, ProblemKind.FRAGMENTED, frag))
+            s.problems.append(Problem(layout.MLANDATA, ProblemKind.FRAGMENTED, frag))
     _analyze_mailboxes(s, chosen, mailboxes, mlan)
     return AnalysisReport(tuple(s.files), tuple(s.problems))
 

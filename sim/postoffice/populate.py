@@ -26,7 +26,8 @@ from typing import Protocol
 from sim.clock import DEFAULT_EPOCH
 from sim.errors import PostofficeError
 from sim.message import Message
-from sim.postoffice.postoffice import DirectoryEntry, Location, Postoffice
+from sim.postoffice.layout import DirectoryEntry, Location
+from sim.postoffice.postoffice import Postoffice
 
 __all__ = ["FakerLike", "PopulationSummary", "populate", "unique_names"]
 

@@ -57,10 +57,8 @@ from sim.postoffice.layout import (
     MAILBOX_LOCATIONS,
     MLANDATA,
     NFTCHECK,
-    NFTERROR,
     POMBOX,
     T_CHAIN,
-    T_ENTRY,
     T_IDENTITY,
     T_LIST,
     T_MESSAGE,
@@ -84,45 +82,7 @@ from sim.postoffice.layout import (
     password_check,
 )
 
-#: the layout's names stay importable from here (``from sim.postoffice.postoffice import ...``)
-__all__ = [
-    "CCADMIN",
-    "CCINTL",
-    "CCPODD",
-    "CCPODOWN",
-    "CCPOMS",
-    "CCVER",
-    "CLANDATA",
-    "IE_RI",
-    "MAILBOX_LOCATIONS",
-    "MLANDATA",
-    "NFTCHECK",
-    "NFTERROR",
-    "POMBOX",
-    "T_CHAIN",
-    "T_ENTRY",
-    "T_IDENTITY",
-    "T_LIST",
-    "T_MESSAGE",
-    "T_NFT",
-    "T_OWNER",
-    "T_REF",
-    "DirectoryEntry",
-    "Location",
-    "MailingList",
-    "PoIdentity",
-    "Postoffice",
-    "Ref",
-    "StoredMessage",
-    "build_file",
-    "dec",
-    "decode_list",
-    "decode_message",
-    "directory_file",
-    "enc",
-    "encode_message",
-    "password_check",
-]
+__all__ = ["Postoffice"]
 
 _U32 = struct.Struct("<I")
 P = ParamSpec("P")

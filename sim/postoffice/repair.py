@@ -32,9 +32,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from sim.fsutil import atomic_write_bytes
-from sim.postoffice import postoffice as pom
+from sim.postoffice import layout
 from sim.postoffice import records as rf
 from sim.postoffice.check import file_problems
+from sim.postoffice.postoffice import Postoffice
 
 __all__ = [
     "RepairLog",
@@ -99,7 +100,7 @@ class Salvage:
         body = b"".join(rf.encode_record(p, t, s) for s, t, p in self.records)
         live = sum(1 for s, _, _ in self.records if s == rf.LIVE)
         free = sum(rf.RECORD_SIZE + len(p) for s, _, p in self.records if s != rf.LIVE)
-        numbered = {b"CLAN": pom.T_ENTRY, b"MLAN": pom.T_MESSAGE}.get(self.kind)
+        numbered = {b"CLAN": layout.T_ENTRY, b"MLAN": layout.T_MESSAGE}.get(self.kind)
         top = max((_first_u32(p) for _, p in self.live(numbered)), default=0) if numbered else 0
         nxt = max(self.next_number, top + 1)
         header = rf.Header(self.kind, self.db_version, live, len(body), free, nxt)
@@ -122,18 +123,18 @@ def _kind_of(name: str) -> bytes:
 def _readable(kind: bytes, rtype: int, payload: bytes) -> bool:
     """Does a payload whose checksum failed still read as its record type?"""
     try:
-        if kind == b"CLAN" and rtype == pom.T_ENTRY:
-            pom.DirectoryEntry.decode(payload)
-        elif kind == b"CLAN" and rtype == pom.T_LIST:
-            pom.decode_list(payload)
-        elif kind == b"CLAN" and rtype == pom.T_CHAIN:
+        if kind == b"CLAN" and rtype == layout.T_ENTRY:
+            layout.DirectoryEntry.decode(payload)
+        elif kind == b"CLAN" and rtype == layout.T_LIST:
+            layout.decode_list(payload)
+        elif kind == b"CLAN" and rtype == layout.T_CHAIN:
             return len(payload) % _U32.size == 0
         elif kind == b"MLAN":
-            pom.decode_message(payload)
-        elif kind == b"USR " and rtype == pom.T_REF:
+            layout.decode_message(payload)
+        elif kind == b"USR " and rtype == layout.T_REF:
             return len(payload) >= 2 * _U32.size
         elif kind == b"POMB":
-            return len(pom.dec(payload).split("\x00")) == 3
+            return len(layout.dec(payload).split("\x00")) == 3
         return len(payload) >= _U32.size
     except (ValueError, UnicodeDecodeError, struct.error):
         return False
@@ -199,15 +200,15 @@ def salvage(name: str, data: bytes, db_version: int = 6) -> Salvage:
 class _Files:
     """The post office's files, each read (and salvaged) at most once."""
 
-    po: pom.Postoffice
+    po: Postoffice
     names: dict[str, str]
     db: int
     cache: dict[str, Salvage] = field(default_factory=dict)
 
     @classmethod
-    def open(cls, po: pom.Postoffice) -> _Files:
+    def open(cls, po: Postoffice) -> _Files:
         names = po.names()
-        ver = names.get(pom.CCVER.casefold())
+        ver = names.get(layout.CCVER.casefold())
         text = (po.path / ver).read_text(encoding="cp850", errors="replace") if ver else ""
         return cls(po, names, 8 if "DB8" in text.upper() else 6)
 
@@ -227,32 +228,32 @@ class _Files:
     def usr_numbers(self) -> list[int]:
         return sorted(int(m.group(1)) for n in self.names if (m := _USR_NAME.match(n)))
 
-    def entries(self) -> list[pom.DirectoryEntry]:
-        found: dict[str, pom.DirectoryEntry] = {}
-        for _, payload in self.get(pom.CLANDATA).live(pom.T_ENTRY):
+    def entries(self) -> list[layout.DirectoryEntry]:
+        found: dict[str, layout.DirectoryEntry] = {}
+        for _, payload in self.get(layout.CLANDATA).live(layout.T_ENTRY):
             try:
-                entry = pom.DirectoryEntry.decode(payload)
+                entry = layout.DirectoryEntry.decode(payload)
             except (ValueError, UnicodeDecodeError, struct.error):
                 continue
             found.setdefault(entry.name.casefold(), entry)
         return list(found.values())
 
 
-def _refs(s: Salvage) -> list[pom.Ref]:
-    return [pom.Ref.decode(p) for _, p in s.live(pom.T_REF) if len(p) >= 2 * _U32.size]
+def _refs(s: Salvage) -> list[layout.Ref]:
+    return [layout.Ref.decode(p) for _, p in s.live(layout.T_REF) if len(p) >= 2 * _U32.size]
 
 
-def _with_refs(s: Salvage, refs: list[pom.Ref]) -> Salvage:
+def _with_refs(s: Salvage, refs: list[layout.Ref]) -> Salvage:
     """The same USR file with its references replaced (owner and others kept first)."""
-    kept = [r for r in s.records if not (r[0] == rf.LIVE and r[1] == pom.T_REF)]
+    kept = [r for r in s.records if not (r[0] == rf.LIVE and r[1] == layout.T_REF)]
     kept = [r for r in kept if r[0] == rf.LIVE]
-    return s.replaced(kept + [(rf.LIVE, pom.T_REF, ref.encode()) for ref in refs])
+    return s.replaced(kept + [(rf.LIVE, layout.T_REF, ref.encode()) for ref in refs])
 
 
 # -- CHKSTAT NFT/C -----------------------------------------------------------------------------
 
 
-def repair_nft(po: pom.Postoffice) -> RepairLog:
+def repair_nft(po: Postoffice) -> RepairLog:
     """CHKSTAT NFT/C: rebuild NFTCHECK from the directory's mailboxes and the USR files."""
     files, log = _Files.open(po), RepairLog()
     owners = {e.mailbox: e for e in files.entries() if e.mailbox}
@@ -267,15 +268,17 @@ def repair_nft(po: pom.Postoffice) -> RepairLog:
             log.fixed.append(f"{name} belonged to no directory entry and was empty: deleted")
     for number, entry in sorted(owners.items()):
         if f"usr{number:05d}" not in files.names:
-            owner = _U32.pack(entry.number) + pom.enc(entry.name)
-            blank = Salvage(b"USR ", files.db, 1, [(rf.LIVE, pom.T_OWNER, owner)], [])
+            owner = _U32.pack(entry.number) + layout.enc(entry.name)
+            blank = Salvage(b"USR ", files.db, 1, [(rf.LIVE, layout.T_OWNER, owner)], [])
             files.write(entry.mailbox_file, blank)
             log.fixed.append(f"{entry.mailbox_file} of {entry.name!r} was missing: created empty")
-    rows = [(rf.LIVE, pom.T_NFT, _U32.pack(n) + pom.enc(f"USR{n:05d}")) for n in sorted(owners)]
-    old = files.get(pom.NFTCHECK)
+    rows = [
+        (rf.LIVE, layout.T_NFT, _U32.pack(n) + layout.enc(f"USR{n:05d}")) for n in sorted(owners)
+    ]
+    old = files.get(layout.NFTCHECK)
     if [r for r in old.records if r[0] == rf.LIVE] != rows or old.notes:
-        files.write(pom.NFTCHECK, Salvage(b"NFT ", old.db_version, 1, rows, []))
-        log.fixed.append(f"{pom.NFTCHECK} rebuilt with {len(rows)} mailbox files")
+        files.write(layout.NFTCHECK, Salvage(b"NFT ", old.db_version, 1, rows, []))
+        log.fixed.append(f"{layout.NFTCHECK} rebuilt with {len(rows)} mailbox files")
     return log
 
 
@@ -284,15 +287,15 @@ def repair_nft(po: pom.Postoffice) -> RepairLog:
 
 def _message_offsets(mlan: Salvage) -> dict[int, int]:
     found: dict[int, int] = {}
-    for offset, payload in mlan.live(pom.T_MESSAGE):
+    for offset, payload in mlan.live(layout.T_MESSAGE):
         found.setdefault(_first_u32(payload), offset)
     return found
 
 
-def rebuild_index(po: pom.Postoffice) -> RepairLog:
+def rebuild_index(po: Postoffice) -> RepairLog:
     """CHKSTAT DIAGNOSTICS/M: re-point references by message number; free orphan records."""
     files, log = _Files.open(po), RepairLog()
-    where = _message_offsets(files.get(pom.MLANDATA))
+    where = _message_offsets(files.get(layout.MLANDATA))
     indexed: set[int] = set()
     for number in files.usr_numbers():
         name = f"USR{number:05d}"
@@ -300,34 +303,34 @@ def rebuild_index(po: pom.Postoffice) -> RepairLog:
         refs, new = _refs(usr), []
         for ref in refs:
             if ref.number not in where:
-                log.unrepaired.append(f"{name}: message {ref.number} is not in {pom.MLANDATA}")
+                log.unrepaired.append(f"{name}: message {ref.number} is not in {layout.MLANDATA}")
             elif ref.number in indexed:
                 log.fixed.append(f"{name}: duplicate reference to message {ref.number} dropped")
             else:
                 indexed.add(ref.number)
-                new.append(pom.Ref(ref.number, where[ref.number], ref.folder))
+                new.append(layout.Ref(ref.number, where[ref.number], ref.folder))
         if new != refs:
             files.write(name, _with_refs(usr, new))
             log.fixed.append(f"{name}: message index rebuilt ({len(new)} messages)")
     orphans = sorted(set(where) - indexed)
     if orphans:
-        mlan = files.get(pom.MLANDATA)
+        mlan = files.get(layout.MLANDATA)
         drop = {where[n] for n in orphans}
         records = [
             (rf.FREE if off in drop else s, t, p)
             for off, (s, t, p) in zip(mlan.offsets(), mlan.records, strict=True)
         ]
         files.write(
-            pom.MLANDATA, Salvage(mlan.kind, mlan.db_version, mlan.next_number, records, [])
+            layout.MLANDATA, Salvage(mlan.kind, mlan.db_version, mlan.next_number, records, [])
         )
-        log.fixed.append(f"{pom.MLANDATA}: {len(orphans)} messages in no mailbox freed")
+        log.fixed.append(f"{layout.MLANDATA}: {len(orphans)} messages in no mailbox freed")
     return log
 
 
 # -- CHKSTAT DIAGNOSTICS/R ---------------------------------------------------------------------
 
 
-def reconcile(po: pom.Postoffice) -> RepairLog:
+def reconcile(po: Postoffice) -> RepairLog:
     """CHKSTAT DIAGNOSTICS/R: headers, counters, torn tails and record checksums of every file."""
     files, log = _Files.open(po), RepairLog()
     database = [n for n in files.names.values() if _kind_of(n) != b"????"]
@@ -339,7 +342,7 @@ def reconcile(po: pom.Postoffice) -> RepairLog:
         fixed = salvage(name, data, files.db)
         files.write(name, fixed)
         log.fixed += fixed.notes or [f"{name}: counters reconciled"]
-    for name in (pom.CLANDATA, pom.MLANDATA, pom.NFTCHECK):
+    for name in (layout.CLANDATA, layout.MLANDATA, layout.NFTCHECK):
         if name.casefold() not in files.names:
             files.write(name, salvage(name, b"", files.db))
             log.unrepaired.append(f"{name} was missing: created empty")
@@ -349,21 +352,21 @@ def reconcile(po: pom.Postoffice) -> RepairLog:
 # -- RECLAIM -----------------------------------------------------------------------------------
 
 
-def rebuild_directory(po: pom.Postoffice) -> RepairLog:
+def rebuild_directory(po: Postoffice) -> RepairLog:
     """RECLAIM DIRECTORY DIAGNOSTICS/A: rewrite CLANDATA with a fresh chain, in name order."""
     files = _Files.open(po)
-    clan = files.get(pom.CLANDATA)
+    clan = files.get(layout.CLANDATA)
     entries = files.entries()
-    lists: list[pom.MailingList] = []
-    for _, payload in clan.live(pom.T_LIST):
+    lists: list[layout.MailingList] = []
+    for _, payload in clan.live(layout.T_LIST):
         try:
-            lists.append(pom.decode_list(payload))
+            lists.append(layout.decode_list(payload))
         except ValueError:
             continue
     top = max((e.number for e in entries), default=0)
-    data = pom.directory_file(entries, lists, clan.db_version, max(clan.next_number, top + 1))
-    atomic_write_bytes(po.path / files.names.get("clandata", pom.CLANDATA), data)
-    return RepairLog([f"{pom.CLANDATA}: directory index rebuilt ({len(entries)} entries)"])
+    data = layout.directory_file(entries, lists, clan.db_version, max(clan.next_number, top + 1))
+    atomic_write_bytes(po.path / files.names.get("clandata", layout.CLANDATA), data)
+    return RepairLog([f"{layout.CLANDATA}: directory index rebuilt ({len(entries)} entries)"])
 
 
 def _moved(records: list[tuple[bytes, int, bytes]]) -> Mapping[int, int]:
@@ -376,26 +379,26 @@ def _moved(records: list[tuple[bytes, int, bytes]]) -> Mapping[int, int]:
     return where
 
 
-def reclaim(po: pom.Postoffice) -> RepairLog:
+def reclaim(po: Postoffice) -> RepairLog:
     """RECLAIM: compact MLANDATA (drop free records) and re-point every USR file."""
     files, log = _Files.open(po), RepairLog()
-    mlan = files.get(pom.MLANDATA)
+    mlan = files.get(layout.MLANDATA)
     kept = [r for r in mlan.records if r[0] == rf.LIVE]
     freed = sum(rf.RECORD_SIZE + len(p) for s, _, p in mlan.records if s != rf.LIVE)
     if freed == 0 and not mlan.notes:
-        return RepairLog([f"{pom.MLANDATA}: no space to recover"])
-    files.write(pom.MLANDATA, mlan.replaced(kept))
-    log.fixed.append(f"{pom.MLANDATA}: {freed} bytes recovered")
+        return RepairLog([f"{layout.MLANDATA}: no space to recover"])
+    files.write(layout.MLANDATA, mlan.replaced(kept))
+    log.fixed.append(f"{layout.MLANDATA}: {freed} bytes recovered")
     where = _moved(kept)
     _repoint(files, lambda ref: where.get(ref.number, ref.offset))
     return log
 
 
-def _repoint(files: _Files, offset_of: Callable[[pom.Ref], int]) -> None:
+def _repoint(files: _Files, offset_of: Callable[[layout.Ref], int]) -> None:
     for number in files.usr_numbers():
         name = f"USR{number:05d}"
         usr = files.get(name)
         refs = _refs(usr)
-        new = [pom.Ref(r.number, offset_of(r), r.folder) for r in refs]
+        new = [layout.Ref(r.number, offset_of(r), r.folder) for r in refs]
         if new != refs:
             files.write(name, _with_refs(usr, new))

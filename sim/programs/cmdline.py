@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Switches", "SwitchError", "parse_switches", "split_command_line"]
+__all__ = ["SwitchError", "Switches", "parse_switches", "split_command_line"]
 
 #: switches that carry a value glued to a one-letter key
 VALUE_KEYS = ("N", "P", "D", "@")

@@ -49,7 +49,8 @@ from sim.errors import PathError, PostofficeError
 from sim.message import DateStyle
 from sim.postoffice import records as rf
 from sim.postoffice.check import quick_check
-from sim.postoffice.postoffice import CCINTL, CCVER, MLANDATA, PoIdentity, Postoffice
+from sim.postoffice.layout import CCINTL, CCVER, MLANDATA, PoIdentity
+from sim.postoffice.postoffice import Postoffice
 from sim.programs.cmdline import SwitchError, Switches, parse_switches
 from sim.programs.runner import ProgramContext
 from sim.winpath import Location, has_space

@@ -35,7 +35,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import IO
 
-from sim.postoffice.postoffice import DirectoryEntry, Location, MailingList, Postoffice
+from sim.postoffice.layout import DirectoryEntry, Location, MailingList
+from sim.postoffice.postoffice import Postoffice
 
 __all__ = [
     "DirBlock",

@@ -45,15 +45,8 @@ from sim.fsutil import atomic_write_bytes
 from sim.message import CODEPAGE, DateStyle, format_date, render_message
 from sim.postoffice import records as rf
 from sim.postoffice.check import check_message_index
-from sim.postoffice.postoffice import (
-    MLANDATA,
-    T_MESSAGE,
-    DirectoryEntry,
-    Location,
-    Postoffice,
-    Ref,
-    StoredMessage,
-)
+from sim.postoffice.layout import MLANDATA, T_MESSAGE, DirectoryEntry, Location, Ref, StoredMessage
+from sim.postoffice.postoffice import Postoffice
 from sim.programs import common
 from sim.programs.common import ProgramSpec, Refusal, Refused, Session
 from sim.programs.dirfile import block_for_entry, block_for_list, render_blocks

@@ -47,7 +47,8 @@ from typing import IO
 from sim.fsutil import listdir_sorted
 from sim.message import CODEPAGE, DateStyle, Message, MessageFormatError
 from sim.postoffice.check import ProblemKind
-from sim.postoffice.postoffice import NFTERROR, DirectoryEntry, Location, Postoffice
+from sim.postoffice.layout import NFTERROR, DirectoryEntry, Location
+from sim.postoffice.postoffice import Postoffice
 from sim.programs import common
 from sim.programs.ccmfile import MessageItem, file_kind, iter_items, open_text
 from sim.programs.common import ProgramSpec, Refusal, Refused, Session

@@ -122,7 +122,9 @@ def program_version(path: Path) -> str:
     return parts[1] if len(parts) > 1 else "0"
 
 
-def find_program(world: World, file_name: str, search_path: Sequence[str]) -> tuple[str, Path] | None:
+def find_program(
+    world: World, file_name: str, search_path: Sequence[str]
+) -> tuple[str, Path] | None:
     """First ``file_name`` on the search path: (Windows directory, host path)."""
     for directory in search_path:
         host = world.path(directory) / file_name.upper()

@@ -15,7 +15,8 @@ from harness.commands.diagnose import OutputFormat, render_text, write_findings
 from harness.customer import evidence_from_files
 from harness.customerlog import EventLogError, read_eventlog
 from harness.diagnosis import diagnose
-from sim.postoffice.postoffice import Location, Postoffice
+from sim.postoffice.layout import Location
+from sim.postoffice.postoffice import Postoffice
 
 DATA = Path(__file__).parent.parent / "data" / "eventlogs"
 BAD = sorted((DATA / "bad").iterdir())

@@ -20,7 +20,8 @@ from harness.customerlog import EventLogError
 from harness.damage import break_chain
 from harness.diagnosis import Finding, diagnose
 from harness.evidence import Evidence
-from sim.postoffice.postoffice import Location, Postoffice
+from sim.postoffice.layout import Location
+from sim.postoffice.postoffice import Postoffice
 
 DATA = Path(__file__).parent.parent / "data" / "eventlogs"
 Q166045_CAUSES = {

@@ -26,7 +26,8 @@ from harness.build import build_site
 from harness.commands.catalogue import load_selection
 from harness.report import render_json
 from harness.runner import RunResult
-from sim.postoffice.postoffice import Location, Postoffice
+from sim.postoffice.layout import Location
+from sim.postoffice.postoffice import Postoffice
 from tests.harness.conftest import CATALOGUE_SEED as SEED
 from tests.harness.conftest import run_catalogue
 

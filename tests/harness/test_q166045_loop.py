@@ -18,7 +18,8 @@ from harness.loader import load_text
 from harness.registry import FAULTS, FIXES, RULES
 from sim.access import SharePermission
 from sim.eventlog import EventRecord, EventType
-from sim.postoffice.postoffice import CLANDATA, Location, Postoffice
+from sim.postoffice.layout import CLANDATA, Location
+from sim.postoffice.postoffice import Postoffice
 
 assert harness.faults  # the package registers the faults on import
 

@@ -18,7 +18,8 @@ from harness.diagnosis import Finding
 from harness.loader import load_scenario
 from harness.reproduce import ReproduceError, Reproducer, reproducer_for
 from harness.runner import run_file
-from sim.postoffice.postoffice import Location, Postoffice
+from sim.postoffice.layout import Location
+from sim.postoffice.postoffice import Postoffice
 
 DATA = Path(__file__).parent.parent / "data" / "eventlogs"
 

@@ -26,7 +26,8 @@ from sim.connector.store import Folder, Store
 from sim.eventlog import EventRecord, EventType
 from sim.message import Message
 from sim.postoffice import records as rf
-from sim.postoffice.postoffice import MLANDATA, T_MESSAGE, Location, Postoffice
+from sim.postoffice.layout import MLANDATA, T_MESSAGE, Location
+from sim.postoffice.postoffice import Postoffice
 from sim.programs.runner import install_program
 
 assert harness.faults  # the packages register on import

@@ -12,7 +12,14 @@ def test_deliver_then_remove_keeps_the_rest(world: World) -> None:
     po = Postoffice.create(world.root / "CCDATA", name="PO1", password="SECRET")
     po.add_entries([("EX1", Location.POST_OFFICE, "", "MSExchangeCCMC EXSRV1")])
     msgs = [
-        Message("Smith, Fred at PO1", datetime(1998, 6, 2, 8, i), ("Jones at EX1",), f"s{i}", "b", ident=f"C{i}")
+        Message(
+            "Smith, Fred at PO1",
+            datetime(1998, 6, 2, 8, i),
+            ("Jones at EX1",),
+            f"s{i}",
+            "b",
+            ident=f"C{i}",
+        )
         for i in range(4)
     ]
     assert po.deliver("EX1", msgs) == [1, 2, 3, 4]

@@ -6,7 +6,7 @@ from datetime import datetime
 from sim.connector.settings import DirsyncMode, DirsyncSchedule, ExportContainers
 from sim.connector.setup import standard_world
 from sim.connector.store import Folder
-from sim.postoffice.postoffice import Location
+from sim.postoffice.layout import Location
 from sim.world import World
 
 

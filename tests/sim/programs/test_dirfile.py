@@ -7,7 +7,7 @@ import io
 import pytest
 
 from sim.postoffice import Location
-from sim.postoffice.postoffice import DirectoryEntry, MailingList
+from sim.postoffice.layout import DirectoryEntry, MailingList
 from sim.programs.dirfile import (
     DirBlock,
     DirFileError,

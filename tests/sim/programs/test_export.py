@@ -12,7 +12,7 @@ import pytest
 from sim.access import SharePermission
 from sim.message import iter_messages, render_message
 from sim.postoffice import Location, Postoffice
-from sim.postoffice.postoffice import CCVER, MLANDATA
+from sim.postoffice.layout import CCVER, MLANDATA
 from sim.programs.export import BB_FILE, LIST_FILE, export_messages, temporary_name
 from sim.programs.results import ExportResult
 from sim.world import World
