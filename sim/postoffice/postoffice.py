@@ -79,6 +79,7 @@ from sim.postoffice.layout import (
     enc,
     encode_message,
     live_entries,
+    mailbox_refs,
     password_check,
 )
 
@@ -388,8 +389,7 @@ class Postoffice:
         return entry
 
     def refs(self, entry: DirectoryEntry) -> list[Ref]:
-        scan = rf.scan(self.read(entry.mailbox_file))
-        return [Ref.decode(r.payload) for r in scan.records if r.live and r.rtype == T_REF]
+        return mailbox_refs(self.read(entry.mailbox_file))
 
     def deliver(
         self, entry: DirectoryEntry | str, messages: Iterable[Message], folder: str = "Inbox"
