@@ -68,20 +68,43 @@ def app() -> None:
     _build_app()(prog_name="ccsim")
 
 
+def _usage_line(exc: Exception) -> str | None:
+    """A click/typer usage error as one line; None for any other exception.
+
+    Duck-typed (``exit_code`` 2 and ``format_message``): typer has carried its own
+    copy of click's exception classes since 0.16, and plain click before that.
+    """
+    if getattr(exc, "exit_code", None) != 2 or not hasattr(exc, "format_message"):
+        return None
+    ctx = getattr(exc, "ctx", None)
+    command = getattr(ctx, "command_path", "ccsim") if ctx is not None else "ccsim"
+    return f"ccsim: {exc.format_message()} (see '{command} --help')"
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point."""
+    """Console-script entry point: misuse exits 2 with a one-line reason."""
     args = sys.argv[1:] if argv is None else argv
     if args == ["--version"]:  # fast path: no typer import
         _print_version()
         sys.exit(ExitCode.OK)
+    import typer
+
     application = _build_app()
+    if not args:  # the help, and the exit code of misuse
+        application(args=["--help"], prog_name="ccsim", standalone_mode=False)
+        sys.exit(ExitCode.USAGE)
     try:
-        application(args=args, prog_name="ccsim", standalone_mode=True)
-    except SystemExit as exc:
-        code = exc.code
-        if isinstance(code, int) and code == 2:
-            sys.exit(ExitCode.USAGE)
-        raise
+        code = application(args=args, prog_name="ccsim", standalone_mode=False)
+    except typer.Abort:
+        print("ccsim: aborted", file=sys.stderr)
+        sys.exit(ExitCode.USAGE)
+    except Exception as exc:
+        line = _usage_line(exc)
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
+        sys.exit(ExitCode.USAGE)
+    sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
 
 if __name__ == "__main__":
