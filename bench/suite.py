@@ -47,11 +47,14 @@ def run_suite(extra: list[str], report: Path, args: list[str]) -> tuple[float, f
     return wall, _children_cpu() - cpu, done.returncode
 
 
-def outcomes(report: Path) -> dict[str, str]:
-    """Test id -> outcome, from a JUnit XML report."""
+def outcomes(report: Path) -> tuple[dict[str, str], Counter[str]]:
+    """Test id -> outcome, and seconds per test module, from a JUnit XML report."""
     result: dict[str, str] = {}
+    seconds: Counter[str] = Counter()
     for case in ET.parse(report).getroot().iter("testcase"):
         key = f"{case.get('classname')}::{case.get('name')}"
+        module = (case.get("classname") or "").rsplit(".", 1)[0]
+        seconds[module] += float(case.get("time") or 0)
         outcome = "passed"
         for child in case:
             if child.tag in ("failure", "error"):
@@ -60,7 +63,14 @@ def outcomes(report: Path) -> dict[str, str]:
                 xfail = (child.get("type") or "") == "pytest.xfail"
                 outcome = "xfailed" if xfail else "skipped"
         result[key] = outcome
-    return result
+    return result, seconds
+
+
+def _slower(serial: Counter[str], parallel: Counter[str], count: int = 6) -> list[str]:
+    """The test modules whose summed test time grew most under ``-n 2``."""
+    grown = sorted(parallel, key=lambda m: serial[m] - parallel[m])[:count]
+    return [f"  {parallel[m] - serial[m]:+7.1f} s  {m} ({serial[m]:.1f} -> {parallel[m]:.1f})"
+            for m in grown if parallel[m] > serial[m]]  # fmt: skip
 
 
 def main(argv: list[str]) -> int:
@@ -68,7 +78,7 @@ def main(argv: list[str]) -> int:
         serial_xml, parallel_xml = Path(tmp) / "serial.xml", Path(tmp) / "parallel.xml"
         serial = run_suite([], serial_xml, argv)
         parallel = run_suite(["-n", "2"], parallel_xml, argv)
-        one, two = outcomes(serial_xml), outcomes(parallel_xml)
+        (one, t_one), (two, t_two) = outcomes(serial_xml), outcomes(parallel_xml)
     speedup = serial[0] / parallel[0]
     counted = dict(sorted(Counter(one.values()).items()))
     print(f"nproc {os.cpu_count()}; {len(one)} tests; outcomes {counted}")
@@ -76,11 +86,18 @@ def main(argv: list[str]) -> int:
     print(f"-n 2:     {parallel[0]:7.1f} s wall  {parallel[1]:7.1f} s CPU  (exit {parallel[2]})")
     verdict = "ok" if speedup >= TARGET else "MISSED"
     print(f"speed-up: {speedup:7.2f}x  (target >= {TARGET}x) {verdict}")
-    differ = sorted(k for k in one.keys() | two.keys() if one.get(k) != two.get(k))
+    print("test modules slower under -n 2 (summed test times, serial -> -n 2):")
+    print("\n".join(_slower(t_one, t_two)) or "  none")
+    differ = sorted(k for k in one.keys() & two.keys() if one[k] != two[k])
     for key in differ:
-        print(f"  differs: {key}: serial {one.get(key, 'absent')}, -n 2 {two.get(key, 'absent')}")
-    print("results identical" if not differ else f"{len(differ)} test(s) differ")
-    return 1 if differ else 0
+        print(f"  differs: {key}: serial {one[key]}, -n 2 {two[key]}")
+    alone = sorted(one.keys() ^ two.keys())
+    for key in alone:
+        print(f"  only in {'serial' if key in one else '-n 2'}: {key}")
+    print("results identical" if not differ and not alone else
+          f"{len(differ)} test(s) differ, {len(alone)} ran in one run only "
+          "(a test added or removed between the runs shows here too)")  # fmt: skip
+    return 1 if differ or alone else 0
 
 
 if __name__ == "__main__":
