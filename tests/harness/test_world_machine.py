@@ -40,7 +40,6 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import pytest
@@ -63,6 +62,7 @@ from sim.connector.store import Folder
 from sim.conservation import check
 from sim.postoffice.postoffice import Postoffice
 from sim.programs.export import export_messages
+from tests.support.killed import KilledError, dying_opener
 
 import_registries()
 
@@ -115,33 +115,6 @@ HOSTS = {
 
 #: what the machines covered in this process (printed after the run)
 COVERAGE: Counter[str] = Counter()
-
-
-class KilledError(Exception):
-    """EXPORT.EXE killed (NTVDM ended) in the middle of writing its file."""
-
-
-class _DyingFile:
-    """Writes the first ``budget`` bytes, then the process dies."""
-
-    def __init__(self, path: Path, budget: int) -> None:
-        self._fh = path.open("wb")
-        self._left = budget
-
-    def __enter__(self) -> _DyingFile:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._fh.close()
-
-    def write(self, data: bytes) -> int:
-        if len(data) < self._left:
-            self._left -= len(data)
-            return self._fh.write(data)
-        self._fh.write(data[: self._left])
-        raise KilledError
 
 
 def _param_values(spec: FaultSpec) -> st.SearchStrategy[Any]:
@@ -286,9 +259,7 @@ class WorldMachine(RuleBasedStateMachine):
         name = service.store.next_name(service.store.names(Folder.EXPORT))
         target = service.store.path(Folder.EXPORT, name)
         with contextlib.suppress(KilledError):
-            export_messages(
-                po, queue, target, limit=service.max_export, opener=lambda p: _DyingFile(p, at)
-            )
+            export_messages(po, queue, target, limit=service.max_export, opener=dying_opener(at))
             self._step("export killed (after the file was complete)")
             return
         assert not target.exists()

@@ -15,7 +15,6 @@ import contextlib
 import dataclasses
 import tempfile
 from pathlib import Path
-from types import TracebackType
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -28,6 +27,7 @@ from sim.conservation import check
 from sim.exchange import DEFAULT_PATH
 from sim.programs.export import export_messages
 from sim.world import World
+from tests.support.killed import KilledError, dying_opener
 
 settings.register_profile(
     "ci",
@@ -37,29 +37,6 @@ settings.register_profile(
     stateful_step_count=25,
     suppress_health_check=[HealthCheck.too_slow],
 )
-
-
-class KilledError(Exception):
-    """EXPORT.EXE killed (e.g. NTVDM ended) in the middle of writing its file."""
-
-
-class _DyingFile:
-    """Writes a few bytes of the first chunk, then the process dies."""
-
-    def __init__(self, path: Path) -> None:
-        self._fh = path.open("wb")
-
-    def __enter__(self) -> _DyingFile:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._fh.close()
-
-    def write(self, data: bytes) -> int:
-        self._fh.write(data[:20])
-        raise KilledError
 
 
 class ConnectorMachine(RuleBasedStateMachine):
@@ -134,7 +111,7 @@ class ConnectorMachine(RuleBasedStateMachine):
         name = service.store.next_name(service.store.names(Folder.EXPORT))
         target = service.store.path(Folder.EXPORT, name)
         with contextlib.suppress(KilledError):
-            export_messages(po, queue, target, limit=16, opener=_DyingFile)
+            export_messages(po, queue, target, limit=16, opener=dying_opener(20))
         assert not target.exists()
 
     # -- what must always hold -------------------------------------------------------------

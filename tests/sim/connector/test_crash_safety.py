@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from types import TracebackType
 
 import pytest
 
@@ -32,38 +31,12 @@ from sim.connector.store import Folder
 from sim.conservation import check
 from sim.programs.export import export_messages
 from sim.world import World
+from tests.support.killed import KilledError, dying_opener
 
 SEED = 1998
 ROOMY = 1 << 30
 #: seconds until the next IMPORT poll after the start-up runs (§4.5)
 IMPORT_POLL = 15
-
-
-class KilledError(Exception):
-    """EXPORT.EXE killed (NTVDM ended) while writing its file."""
-
-
-class _DyingFile:
-    """Writes the first ``budget`` bytes, then the process dies."""
-
-    def __init__(self, path: Path, budget: int) -> None:
-        self._fh = path.open("wb")
-        self._left = budget
-
-    def __enter__(self) -> _DyingFile:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._fh.close()
-
-    def write(self, data: bytes) -> int:
-        if len(data) < self._left:
-            self._left -= len(data)
-            return self._fh.write(data)
-        self._fh.write(data[: self._left])
-        raise KilledError
 
 
 def _site(world: World) -> StandardWorld:
@@ -112,9 +85,7 @@ def test_export_killed_mid_file_then_restart_delivers_each_once(
     at = int(_file_size(site, 16) * fraction)
     target = service.store.path(Folder.EXPORT, service.store.next_name([]))
     with pytest.raises(KilledError):
-        export_messages(
-            site.postoffice, queue, target, limit=16, opener=lambda p: _DyingFile(p, at)
-        )
+        export_messages(site.postoffice, queue, target, limit=16, opener=dying_opener(at))
     assert not target.exists()
     assert len(site.postoffice.refs(queue)) == 20  # the queue is whole: nothing marked exported
     service.restart()
@@ -138,7 +109,7 @@ def test_export_killed_twice_with_the_same_file_name_delivers_each_once(world: W
                 site.postoffice,
                 queue,
                 service.store.path(Folder.EXPORT, name),
-                opener=lambda p, b=budget: _DyingFile(p, b),
+                opener=dying_opener(budget),
             )
     service.restart()
     world.clock.advance(60)
