@@ -20,9 +20,10 @@ import zlib
 from datetime import timedelta
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from harness.build import Site
+from harness.params import Params
 from harness.registry import fault
 from sim.connector.settings import IEVersion
 from sim.connector.store import Folder, Store
@@ -37,10 +38,6 @@ __all__ = ["in_use_programs", "store_of", "strip_contents"]
 
 #: IE.RI as cc:Mail ships it beside Import/Export 6.0 (content modelled)
 IE_RI_TEXT = b"cc:Mail Import/Export resources 6.0\r\n"
-
-
-class _Params(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def in_use_programs(site: Site) -> list[tuple[str, str, str]]:
@@ -66,7 +63,7 @@ def store_of(site: Site) -> Store:
 # -- 6: shut down or locked (Q282172, Q179072) ---------------------------------------------------
 
 
-class ShutDownParams(_Params):
+class ShutDownParams(Params):
     how: Literal["ccpodown", "locked"] = Field(
         "ccpodown", description="CCPODOWN in the PO directory, or another process holding it."
     )
@@ -93,7 +90,7 @@ def shut_down_postoffice(site: Site, params: ShutDownParams | None) -> None:
 # -- 7: wrong Import/Export version (Q168465) ----------------------------------------------------
 
 
-class VersionParams(_Params):
+class VersionParams(Params):
     what: Literal["programs", "choice"] = Field(
         "programs",
         description="Programs for the other DB version, or the other version chosen on the "
@@ -141,7 +138,7 @@ def remove_ie_ri(site: Site, params: None) -> None:
 # -- 9: programs not on the PATH (Q294947) -------------------------------------------------------
 
 
-class OffPathParams(_Params):
+class OffPathParams(Params):
     directory: str = Field(
         "C:\\CCMAIL\\ADTOOLS", min_length=3, max_length=200, description="Where they are instead."
     )
@@ -169,7 +166,7 @@ def programs_off_path(site: Site, params: OffPathParams | None) -> None:
 # -- 10: a .und file left behind (Q212788) -------------------------------------------------------
 
 
-class UndParams(_Params):
+class UndParams(Params):
     folder: Literal["Import", "Export"] = Field("Import", description="Where the .und is left.")
 
 
@@ -230,7 +227,7 @@ def strip_contents(po: Postoffice, entry: DirectoryEntry, number: int) -> None:
     path.write_bytes(bytes(data))
 
 
-class CorruptParams(_Params):
+class CorruptParams(Params):
     subject: str = Field("Quarterly figures", min_length=1, max_length=80, description="Subject.")
 
 

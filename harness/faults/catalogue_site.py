@@ -17,9 +17,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from harness.build import Site
+from harness.params import Params
 from harness.registry import fault
 from sim.message import DateStyle, Message
 from sim.postoffice.layout import CCVER, Location
@@ -30,14 +31,10 @@ __all__: list[str] = []
 _LOCALES = {"US": DateStyle.US, "EU": DateStyle.EUROPEAN, "JP": DateStyle.JAPANESE}
 
 
-class _Params(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 # -- 13: date format (Q180641) -------------------------------------------------------------------
 
 
-class LocaleParams(_Params):
+class LocaleParams(Params):
     locale: Literal["US", "EU", "JP"] = Field(
         "JP", description="NT Regional Settings short-date order: M/D/YY, D/M/YY, YY/M/D."
     )
@@ -59,7 +56,7 @@ def nt_locale_mismatch(site: Site, params: LocaleParams | None) -> None:
 # -- 14: a header over 4 KB (Q166499) ------------------------------------------------------------
 
 
-class RecipientsParams(_Params):
+class RecipientsParams(Params):
     recipients: int = Field(160, ge=2, le=2000, description="cc:Mail users on the To: lines.")
 
 
@@ -114,7 +111,7 @@ def remove_address_space(site: Site, params: None) -> None:
 # -- 16: the site's P-entry comment (Q167830) ----------------------------------------------------
 
 
-class CommentParams(_Params):
+class CommentParams(Params):
     comment: str = Field("", max_length=128, description="The comment left (empty: removed).")
 
 
@@ -134,7 +131,7 @@ def edit_site_comment(site: Site, params: CommentParams | None) -> None:
 # -- 17: a deleted export container (Q212773) ----------------------------------------------------
 
 
-class ContainerParams(_Params):
+class ContainerParams(Params):
     container: str = Field("Sales", min_length=1, max_length=64, description="The container.")
 
 
@@ -159,7 +156,7 @@ def stale_export_container(site: Site, params: ContainerParams | None) -> None:
 # -- 18: extended characters in the PO name (Q197258) --------------------------------------------
 
 
-class ExtendedNameParams(_Params):
+class ExtendedNameParams(Params):
     name: str = Field("ZÜRICH", min_length=1, max_length=256, description="The new PO name.")
 
 

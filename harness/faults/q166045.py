@@ -12,10 +12,11 @@ import dataclasses
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from harness import damage
 from harness.build import Site
+from harness.params import Params
 from harness.registry import fault
 from sim.access import Rights, SharePermission
 from sim.message import Message
@@ -23,10 +24,6 @@ from sim.postoffice.layout import CLANDATA, MLANDATA, Location
 from sim.postoffice.postoffice import Postoffice
 
 __all__: list[str] = []
-
-
-class _Params(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def _configure_post_office(site: Site, **changes: str) -> None:
@@ -38,7 +35,7 @@ def _configure_post_office(site: Site, **changes: str) -> None:
 # -- Q166045 cause 1: the Post Office page ----------------------------------------------------
 
 
-class PasswordParams(_Params):
+class PasswordParams(Params):
     password: str = Field("WRONG", min_length=1, max_length=10, description="The wrong password.")
 
 
@@ -52,7 +49,7 @@ def wrong_po_password(site: Site, params: PasswordParams | None) -> None:
     _configure_post_office(site, password=(params or PasswordParams()).password)
 
 
-class NameParams(_Params):
+class NameParams(Params):
     name: str = Field("PO2", min_length=1, max_length=256, description="The wrong PO name.")
 
 
@@ -66,7 +63,7 @@ def wrong_po_name(site: Site, params: NameParams | None) -> None:
     _configure_post_office(site, name=(params or NameParams()).name)
 
 
-class PathParams(_Params):
+class PathParams(Params):
     path: str = Field(
         "\\\\POSRV\\CCDATA\\OLD", min_length=3, max_length=260, description="The wrong UNC path."
     )
@@ -85,7 +82,7 @@ def wrong_po_path(site: Site, params: PathParams | None) -> None:
 # -- Q166045 cause 2: access --------------------------------------------------------------------
 
 
-class ShareParams(_Params):
+class ShareParams(Params):
     permission: Literal["No Access", "Read"] = Field(
         "No Access", description="The share permission left to the service account."
     )
@@ -117,7 +114,7 @@ def netware_without_gsnw(site: Site, params: None) -> None:
     site.world.access.gsnw_installed = False
 
 
-class TrusteeParams(_Params):
+class TrusteeParams(Params):
     missing: list[Literal["Read", "File Scan", "Modify", "Create"]] = Field(
         ["Create"], min_length=1, description="Trustee rights taken away."
     )
@@ -141,7 +138,7 @@ def netware_missing_rights(site: Site, params: TrusteeParams | None) -> None:
 # -- Q166045 cause 3: damage and fragmentation --------------------------------------------------
 
 
-class DamageParams(_Params):
+class DamageParams(Params):
     kind: Literal["header", "torn-record", "counters", "chain", "index", "nft", "all"] = Field(
         "chain", description="Which damage a crash or a bad write leaves."
     )
@@ -175,7 +172,7 @@ def damage_postoffice(site: Site, params: DamageParams | None) -> None:
     _damage(Postoffice(site.po_path), (params or DamageParams()).kind)
 
 
-class FragmentParams(_Params):
+class FragmentParams(Params):
     megabytes: float = Field(1.5, gt=1.0, le=64, description="Space freed inside MLANDATA.")
 
 
@@ -200,7 +197,7 @@ def fragment_postoffice(site: Site, params: FragmentParams | None) -> None:
 # -- Q166045 cause 4: a space in the install path ------------------------------------------------
 
 
-class InstallParams(_Params):
+class InstallParams(Params):
     path: str = Field(
         "C:\\Program Files\\EXCHSRVR", min_length=3, max_length=200, description="Install path."
     )

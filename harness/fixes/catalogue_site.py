@@ -18,12 +18,13 @@ from __future__ import annotations
 import dataclasses
 import unicodedata
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from harness.admin import admin_switches, run_as_admin
 from harness.build import Site
 from harness.fixes.catalogue import ie_ri_bytes
 from harness.fixes.q166045 import REPAIR_SEQUENCE
+from harness.params import Params
 from harness.registry import fix
 from sim.connector.dirsync import site_comment
 from sim.exchange import AddressSpace
@@ -43,10 +44,6 @@ ADTOOLS = "C:\\CCMAIL\\ADTOOLS"
 #: the 32-bit programs' companions (KB Q248195)
 COMPANIONS = ("CDMW800.DLL", "CFW803.DLL", "CIW803.DLL", "IMPEXP.RI")
 RELEASE_85 = "8.50.00.14"
-
-
-class _Params(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 # -- 13 --------------------------------------------------------------------------------------
@@ -143,7 +140,7 @@ def remove_stale_container(site: Site, params: None) -> None:
 # -- 18 --------------------------------------------------------------------------------------
 
 
-class RenameParams(_Params):
+class RenameParams(Params):
     name: str | None = Field(
         None, min_length=1, max_length=256, description="New name (default: without accents)."
     )
