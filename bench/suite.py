@@ -48,12 +48,12 @@ def run_suite(extra: list[str], report: Path, args: list[str]) -> tuple[float, f
 
 
 def outcomes(report: Path) -> tuple[dict[str, str], Counter[str]]:
-    """Test id -> outcome, and seconds per test module, from a JUnit XML report."""
+    """Test id -> outcome, and seconds per test module (or class), from a JUnit XML report."""
     result: dict[str, str] = {}
     seconds: Counter[str] = Counter()
     for case in ET.parse(report).getroot().iter("testcase"):
         key = f"{case.get('classname')}::{case.get('name')}"
-        module = (case.get("classname") or "").rsplit(".", 1)[0]
+        module = case.get("classname") or ""
         seconds[module] += float(case.get("time") or 0)
         outcome = "passed"
         for child in case:
