@@ -1,13 +1,20 @@
-"""Fixtures for the harness tests: one run of the built-in catalogue shared per worker.
+"""Fixtures for the harness tests: one run of the built-in catalogue shared by all workers.
 
 Running the catalogue costs seconds, so the tests of shards, merging and
-determinism share one run per pytest-xdist worker (session scope). The
-Hypothesis profiles of the world state machine are registered here too
-(``tests/harness/test_world_machine.py``): ``ci`` for the normal test run and
-``soak`` for ``tox -e soak``, chosen by ``HYPOTHESIS_PROFILE``.
+determinism share one run (session scope). Under pytest-xdist each worker is a
+process of its own: the first worker to need the run computes it and leaves it
+(pickled) beside the workers' temporary folders, under a lock the others wait
+on, so ``pytest -n 2`` runs the catalogue once, not once per worker
+(docs/benchmarks.md). Without xdist, or without ``fcntl`` (Windows), each
+process computes it itself.
 """
 
 from __future__ import annotations
+
+import os
+import pickle
+from collections.abc import Callable
+from typing import TypeVar
 
 import pytest
 
@@ -15,8 +22,14 @@ from harness.commands.catalogue import load_selection
 from harness.runner import RunResult, run
 from harness.selection import display_name
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
 #: the seed the shared catalogue run uses (``ccsim run --seed 7``)
 CATALOGUE_SEED = 7
+T = TypeVar("T")
 
 
 def run_catalogue(seed: int) -> list[RunResult]:
@@ -24,7 +37,28 @@ def run_catalogue(seed: int) -> list[RunResult]:
     return [run(s, file=display_name(p), seed=seed) for p, s in load_selection([], None, None)]
 
 
+def shared(factory: pytest.TempPathFactory, name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per test run, whichever xdist worker asks first."""
+    if "PYTEST_XDIST_WORKER" not in os.environ or fcntl is None:
+        return compute()
+    folder = factory.getbasetemp().parent  # the run's folder, above every worker's own
+    data = folder / f"{name}.pickle"
+    with (folder / f"{name}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if data.exists():
+                value: T = pickle.loads(data.read_bytes())
+                return value
+            value = compute()
+            data.write_bytes(pickle.dumps(value))
+            return value
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
-def catalogue_results() -> list[RunResult]:
+def catalogue_results(tmp_path_factory: pytest.TempPathFactory) -> list[RunResult]:
     """The built-in catalogue run once with :data:`CATALOGUE_SEED`."""
-    return run_catalogue(CATALOGUE_SEED)
+    return shared(
+        tmp_path_factory, f"catalogue-{CATALOGUE_SEED}", lambda: run_catalogue(CATALOGUE_SEED)
+    )
