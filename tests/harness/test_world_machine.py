@@ -23,8 +23,8 @@ decrease, none after the clock).
 Profiles (registered with Hypothesis under these names, used from
 :data:`PROFILES` so that another module's profile of the same name cannot
 change them): ``ci`` (default; derandomized, a few sequences, for the normal
-test run) and ``soak`` (10,000 sequences; ``tox -e soak`` sets
-``HYPOTHESIS_PROFILE=soak``). The run prints what it covered: sequences, steps,
+test run) and ``soak`` (10,000 sequences, or ``CCSIM_SOAK_EXAMPLES``; ``tox -e
+soak`` sets ``HYPOTHESIS_PROFILE=soak``). The run prints what it covered: sequences, steps,
 faults, fixes, kills and messages.
 """
 
@@ -69,6 +69,7 @@ import_registries()
 PROFILES = {
     "ci": settings(
         derandomize=True,
+        database=None,  # never replay a soak's failures in the normal run
         deadline=None,
         max_examples=10,
         stateful_step_count=25,
@@ -77,7 +78,7 @@ PROFILES = {
     ),
     "soak": settings(
         deadline=None,
-        max_examples=10_000,
+        max_examples=int(os.environ.get("CCSIM_SOAK_EXAMPLES", "10000")),
         stateful_step_count=40,
         suppress_health_check=list(HealthCheck),
         print_blob=True,
