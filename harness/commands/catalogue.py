@@ -173,9 +173,16 @@ def _register_run(app: typer.Typer) -> None:
             return
         if not selection:
             _fail_usage("no scenario selected")
+        reports = {"json": json_file, "junit": junit_file, "html": html_file}
+        for target in reports.values():
+            if target is not None and not target.parent.is_dir():
+                _fail_usage(f"cannot write a report to {target}: no folder {target.parent}")
         results = _run_all(selection, seed)
         _print_table(results)
-        _write_reports(results, {"json": json_file, "junit": junit_file, "html": html_file})
+        try:
+            _write_reports(results, reports)
+        except OSError as exc:
+            _fail_usage(f"cannot write a report: {exc.strerror or exc} ({exc.filename})")
         raise typer.Exit(_exit_code(results))
 
 

@@ -134,6 +134,9 @@ def test_ccsim_run_exit_codes(tmp_path: Path) -> None:
     assert code == 2
     assert "no scenario selected" in out
     assert _invoke("run", "--shard", "3/2")[0] == 2
+    code, out = _invoke("run", "--json", str(tmp_path / "nodir" / "r.json"))
+    assert code == 2
+    assert "cannot write a report" in out
 
 
 def test_ccsim_list_and_plan() -> None:
