@@ -1,9 +1,16 @@
 """The HTML report of ``ccsim run --html FILE``: one self-contained page.
 
-Inline CSS only: no JavaScript, no fonts, images or style sheets fetched from
-anywhere, so the page opens the same offline, attached to a ticket, years
-later. Everything shown is HTML-escaped (event texts quote file names such as
-``<PO>`` and program output verbatim).
+Inline CSS and one small inline script (the filter box); no fonts, images or
+style sheets fetched from anywhere, so the page opens the same offline,
+attached to a ticket, years later. With scripts disabled everything is still
+shown: the filter box is the only thing that needs the script, and scenarios
+and repeated events fold with ``<details>``. Everything shown is escaped (event
+texts quote file names such as ``<PO>`` and program output verbatim).
+
+Failed and errored scenarios come first, in the summary and in the sections,
+each section with its inline SVG timeline (:mod:`harness.timeline`). In the
+event table a run of the same event ID folds into one expandable row ("Event
+70 × 360, 09:00:00–10:30:00"); the lane labels of the picture link to it.
 
 The page holds a summary table (the columns of ``report.SUMMARY_COLUMNS``, a
 row per scenario linking to its section) and, per scenario, the diagnosis
@@ -25,11 +32,12 @@ from html import escape
 
 from harness.diagnosis import Finding
 from harness.report import SUMMARY_COLUMNS, counts, format_virtual, summary_rows
-from harness.runner import Line, RunResult
+from harness.runner import Line, RunResult, Status
+from harness.timeline import Span, render_svg
 from sim.clock import DEFAULT_EPOCH
 from sim.eventlog import EventRecord
 
-__all__ = ["anchor", "render_html"]
+__all__ = ["CSS", "FILTER_SCRIPT", "anchor", "event_rows", "phases", "render_html"]
 
 _CSS = """
 body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
@@ -49,7 +57,38 @@ blockquote { margin: 0.2em 0 0.2em 1em; padding-left: 0.5em; border-left: 3px so
 dl.meta { display: grid; grid-template-columns: max-content auto; gap: 0.1em 1em; }
 dl.meta dt { font-weight: bold; }
 .finding { border: 1px solid #ccc; padding: 0.5em; margin: 0.5em 0; }
+.pinned { border: 2px solid #c62828; background: #fff4f4; padding: 0.3em 1em; }
+details.scenario { border-top: 1px solid #ddd; margin-top: 1em; }
+details.scenario > summary { cursor: pointer; }
+details.scenario > summary h2 { display: inline; }
+tr.group td { background: #f6f6f6; } tr.group summary { cursor: pointer; }
+svg.timeline { display: block; margin: 0.5em 0; max-width: 100%; height: auto; }
+svg.timeline a text { text-decoration: underline; }
+.filters { margin: 1em 0; } .filters input, .filters select { margin-right: 1em; }
+.hit { outline: 2px solid #000; }
 """
+CSS = _CSS
+
+#: the filter box: hides summary rows and sections by text, status and cause
+#: (their ``data-text``, ``data-status``, ``data-cause``); without it all is shown
+FILTER_SCRIPT = """
+(function () {
+  var box = document.getElementById("filter"), st = document.getElementById("status"),
+      ca = document.getElementById("cause");
+  function show() {
+    var q = box.value.toLowerCase(), s = st.value, c = ca.value;
+    document.querySelectorAll("[data-status]").forEach(function (el) {
+      var ok = (!s || el.dataset.status === s) && (!c || el.dataset.cause === c) &&
+               (!q || el.dataset.text.indexOf(q) >= 0);
+      el.hidden = !ok;
+    });
+  }
+  [box, st, ca].forEach(function (el) { el.addEventListener("input", show); });
+  document.getElementById("filters").hidden = false;
+})();
+"""
+
+_PINNED = (Status.FAILED, Status.ERROR)
 
 
 def anchor(index: int, result: RunResult) -> str:
@@ -73,21 +112,55 @@ def render_html(results: Sequence[RunResult]) -> str:
         f"<p>{c['total']} scenario(s): {c['passed']} passed, {c['failed']} failed, "
         f"{c['error']} error. Times are virtual (t=HH:MM:SS from the start of each run).</p>\n"
     )
-    parts = [head, *_summary(results)]
-    for index, result in enumerate(results):
-        parts.extend(_section(index, result))
-    parts.append("</body>\n</html>\n")
+    order = sorted(range(len(results)), key=lambda i: results[i].status not in _PINNED)
+    parts = [head, *_pinned(results), *_filters(results), *_summary(results, order)]
+    for index in order:
+        parts.extend(_section(index, results[index]))
+    parts.append(f"<script>{FILTER_SCRIPT}</script>\n</body>\n</html>\n")
     return "".join(parts)
 
 
-def _summary(results: Sequence[RunResult]) -> Iterator[str]:
+def _data(r: RunResult) -> str:
+    """The attributes the filter script reads (lower-cased text: id, title, cause, file)."""
+    text = " ".join((r.id, r.title, r.cause, r.file)).lower()
+    return f'data-status="{r.status.value}" data-cause="{_e(r.cause)}" data-text="{_e(text)}"'
+
+
+def _pinned(results: Sequence[RunResult]) -> Iterator[str]:
+    bad = [(i, r) for i, r in enumerate(results) if r.status in _PINNED]
+    if not bad:
+        return
+    yield f'<div class="pinned"><h2>{len(bad)} not passed</h2>\n<ul>\n'
+    for index, r in bad:
+        first = r.failures[0] if r.failures else r.status.value
+        yield (
+            f'<li><a href="#{anchor(index, r)}">{_e(r.id)}</a> '
+            f'<span class="{r.status.value}">[{r.status.value}]</span>: {_e(first)}</li>\n'
+        )
+    yield "</ul></div>\n"
+
+
+def _filters(results: Sequence[RunResult]) -> Iterator[str]:
+    causes = sorted({r.cause for r in results})
+    yield '<div class="filters" id="filters" hidden>\n'
+    yield '<input id="filter" type="search" placeholder="filter: id, title, cause">'
+    yield '<select id="status"><option value="">any status</option>'
+    yield "".join(f'<option value="{s.value}">{s.value}</option>' for s in Status)
+    yield '</select><select id="cause"><option value="">any cause</option>'
+    yield "".join(f'<option value="{_e(c)}">{_e(c)}</option>' for c in causes)
+    yield "</select>\n</div>\n"
+
+
+def _summary(results: Sequence[RunResult], order: Sequence[int]) -> Iterator[str]:
     yield '<table class="summary">\n<thead><tr>'
     yield "".join(f"<th>{_e(column)}</th>" for column in SUMMARY_COLUMNS)
     yield "</tr></thead>\n<tbody>\n"
-    for index, (row, result) in enumerate(zip(summary_rows(results), results, strict=True)):
+    rows = summary_rows(results)
+    for index in order:
+        row, result = rows[index], results[index]
         link = f'<a href="#{anchor(index, result)}">{_e(row[0])}</a>'
         cells = [link, *(_e(cell) for cell in row[1:])]
-        yield f'<tr class="{result.status.value}">'
+        yield f'<tr class="{result.status.value}" {_data(result)}>'
         yield "".join(f"<td>{cell}</td>" for cell in cells)
         yield "</tr>\n"
     yield "</tbody>\n</table>\n"
@@ -95,8 +168,12 @@ def _summary(results: Sequence[RunResult]) -> Iterator[str]:
 
 def _section(index: int, r: RunResult) -> Iterator[str]:
     status = r.status.value
-    yield f'<section id="{anchor(index, r)}">\n'
+    opened = " open" if r.status in _PINNED else ""
+    yield f'<section id="{anchor(index, r)}" {_data(r)}>\n'
     yield f'<h2>{_e(r.id)}: {_e(r.title)} <span class="{status}">[{status}]</span></h2>\n'
+    yield _picture(index, r)
+    yield f'<details class="scenario"{opened}><summary>Details: diagnosis, '
+    yield f"{len(r.transcript)} transcript lines, {len(r.events)} events</summary>\n"
     meta = {
         "file": r.file,
         "cause": r.cause,
@@ -116,8 +193,8 @@ def _section(index: int, r: RunResult) -> Iterator[str]:
         yield "".join(f'<li class="text">{_e(f)}</li>\n' for f in r.failures)
         yield "</ul>\n"
     yield from _diagnosis(r.diagnosis)
-    yield from _timeline(r)
-    yield '<p><a href="#top">back to the summary</a></p>\n</section>\n'
+    yield from _timeline(index, r)
+    yield '</details>\n<p><a href="#top">back to the summary</a></p>\n</section>\n'
 
 
 def _diagnosis(findings: Sequence[Finding]) -> Iterator[str]:
@@ -142,18 +219,85 @@ def _event_seconds(record: EventRecord) -> float:
     return (record.when - DEFAULT_EPOCH).total_seconds()
 
 
-def _timeline(r: RunResult) -> Iterator[str]:
+def phases(transcript: Sequence[Line]) -> list[Span]:
+    """The run's phases as spans: each run of lines of one phase, from the end of the last.
+
+    A transcript line is written when its work is done (``advance 15m`` at
+    ``t=00:15:00``), so a phase spans from the previous phase's last line to its
+    own last line; the verification window is the ``verify`` phase so drawn.
+    """
+    spans: list[Span] = []
+    previous = 0.0
+    group: list[Line] = []
+    for line in [*transcript, None]:
+        if group and (line is None or line.phase != group[0].phase):
+            kind = group[0].phase
+            if kind not in {"world", "error"}:
+                label = "; ".join(g.text for g in group[:3]) + (" …" if len(group) > 3 else "")
+                spans.append(Span(previous, group[-1].at, label, kind))
+            previous = group[-1].at
+            group = []
+        if line is not None:
+            group.append(line)
+    return spans
+
+
+def quoted(findings: Sequence[Finding], events: Sequence[EventRecord]) -> set[int]:
+    """The record numbers of the events the findings quote (their ``line()``)."""
+    quotes = {q for f in findings for q in f.evidence}
+    return {r.record_number for r in events if r.line() in quotes}
+
+
+def _picture(index: int, r: RunResult) -> str:
+    prefix = anchor(index, r)
+    svg = render_svg(
+        r.events,
+        DEFAULT_EPOCH,
+        phases=phases(r.transcript),
+        highlight=quoted(r.diagnosis, r.events),
+        end=r.virtual_seconds,
+        lane_href=lambda event_id: f"#{prefix}-ev{event_id}",
+    )
+    return svg + "\n"
+
+
+def _timeline(index: int, r: RunResult) -> Iterator[str]:
     """Transcript lines and event records by virtual time (at a tie, the transcript first)."""
+    prefix = anchor(index, r)
+    yield f"<h3>Timeline ({len(r.transcript)} transcript lines, {len(r.events)} events)</h3>\n"
     rows: list[tuple[float, int, int, str]] = []
     for order, line in enumerate(r.transcript):
         rows.append((line.at, 0, order, _line_row(line)))
-    for order, record in enumerate(r.events):
-        rows.append((_event_seconds(record), 1, order, _event_row(record)))
-    yield f"<h3>Timeline ({len(r.transcript)} transcript lines, {len(r.events)} events)</h3>\n"
+    for order, (at, row) in enumerate(event_rows(r.events, prefix)):
+        rows.append((at, 1, order, row))
     yield '<table class="timeline">\n<thead><tr><th>time</th><th>kind</th><th>event ID</th>'
     yield "<th>source</th><th>text</th><th>verdict</th></tr></thead>\n<tbody>\n"
     yield "".join(row for *_, row in sorted(rows, key=lambda item: item[:3]))
     yield "</tbody>\n</table>\n"
+
+
+def event_rows(events: Sequence[EventRecord], prefix: str) -> Iterator[tuple[float, str]]:
+    """(seconds, row) per event, a run of the same event ID folded into one expandable row.
+
+    The first row holding an event ID carries the id ``{prefix}-ev{ID}`` the
+    timeline's lane label links to.
+    """
+    seen: set[int] = set()
+    start = 0
+    while start < len(events):
+        stop = start + 1
+        while stop < len(events) and events[stop].event_id == events[start].event_id:
+            stop += 1
+        run = events[start:stop]
+        event_id = run[0].event_id
+        ident = "" if event_id in seen else f' id="{prefix}-ev{event_id}"'
+        seen.add(event_id)
+        at = _event_seconds(run[0])
+        if len(run) == 1:
+            yield at, _event_row(run[0], ident)
+        else:
+            yield at, _group_row(run, ident)
+        start = stop
 
 
 def _line_row(line: Line) -> str:
@@ -168,11 +312,25 @@ def _line_row(line: Line) -> str:
     )
 
 
-def _event_row(record: EventRecord) -> str:
+def _event_row(record: EventRecord, ident: str = "") -> str:
     kind = record.type.value
     return (
-        f'<tr class="event {_e(kind)}"><td>t={format_virtual(_event_seconds(record))}</td>'
+        f'<tr class="event {_e(kind)}"{ident}><td>t={format_virtual(_event_seconds(record))}</td>'
         f'<td class="kind">{_e(kind)}</td><td>{record.event_id}</td>'
         f'<td>{_e(record.source)}</td><td class="text">{_e(record.description)}</td>'
         "<td></td></tr>\n"
+    )
+
+
+def _group_row(run: Sequence[EventRecord], ident: str) -> str:
+    first, last = _event_seconds(run[0]), _event_seconds(run[-1])
+    head = (
+        f"Event {run[0].event_id} × {len(run)}, t={format_virtual(first)}–"
+        f"t={format_virtual(last)}: {run[0].description}"
+    )
+    inner = "".join(_event_row(record) for record in run)
+    return (
+        f'<tr class="group {_e(run[0].type.value)}"{ident} data-count="{len(run)}">'
+        f'<td colspan="6"><details><summary>{_e(head)}</summary>\n'
+        f'<table class="events">\n{inner}</table></details></td></tr>\n'
     )

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 
 from harness.diagnosis import Finding
-from harness.html import anchor, render_html
+from harness.html import FILTER_SCRIPT, anchor, render_html
 from harness.report import SUMMARY_COLUMNS
 from harness.runner import Line, RunResult, Status, run_file
 from harness.selection import builtin_dir
@@ -130,13 +130,13 @@ def test_summary_table_has_the_columns_and_one_row_per_scenario() -> None:
     assert headers[: len(SUMMARY_COLUMNS)] == list(SUMMARY_COLUMNS)
     assert len(page.summary_rows) == len(RESULTS)
     assert [tuple(row[:2]) for row in page.summary_rows] == [
-        ("first-one", "passed"),
         ("second", "failed"),
         ("third", "error"),
+        ("first-one", "passed"),
     ]
     assert all(len(row) == len(SUMMARY_COLUMNS) for row in page.summary_rows)
     classes = [a.get("class") for t, a in page.tags if t == "tr"][1:4]
-    assert classes == ["passed", "failed", "error"]
+    assert classes == ["failed", "error", "passed"]
 
 
 def test_every_link_points_at_a_section_of_the_page() -> None:
@@ -144,7 +144,8 @@ def test_every_link_points_at_a_section_of_the_page() -> None:
     ids = page.ids()
     assert len(ids) == len(set(ids))
     sections = [a["id"] for t, a in page.tags if t == "section"]
-    assert sections == [anchor(i, r) for i, r in enumerate(RESULTS)]
+    pinned_first = [1, 2, 0]  # failed and error before passed, each in run order
+    assert sections == [anchor(i, RESULTS[i]) for i in pinned_first]
     links = page.links()
     assert {f"#{s}" for s in sections} <= set(links)
     for link in links:
@@ -161,7 +162,11 @@ def test_same_id_twice_gets_two_anchors() -> None:
 def test_page_is_self_contained() -> None:
     text = render_html(RESULTS)
     page = parse(text)
-    assert not [t for t, _ in page.tags if t in {"script", "link", "img", "iframe", "object"}]
+    assert not [t for t, _ in page.tags if t in {"link", "img", "iframe", "object"}]
+    scripts = [a for t, a in page.tags if t == "script"]
+    assert scripts == [{}]  # the one inline filter script, no src
+    assert text.count("<script") == 1
+    assert f"<script>{FILTER_SCRIPT}</script>" in text
     for _, attributes in page.tags:
         for name in ("src", "href", "action"):
             value = attributes.get(name) or ""
@@ -174,7 +179,7 @@ def test_page_is_self_contained() -> None:
 def test_event_and_evidence_text_is_escaped() -> None:
     text = render_html(RESULTS)
     page = parse(text)
-    assert "<script>" not in text
+    assert text.count("<script>") == 1  # only the page's own filter script
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert HOSTILE in page.texts
     assert "06/02/1998 08:00:15 MSExchangeCCMC Error 70: <quoted>" in page.texts
