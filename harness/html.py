@@ -27,13 +27,12 @@ start of every world the harness builds (``harness.build``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from html import escape
+from collections.abc import Callable, Iterator, Sequence
 
 from harness.diagnosis import Finding
 from harness.report import SUMMARY_COLUMNS, counts, format_virtual, summary_rows
 from harness.runner import Line, RunResult, Status
-from harness.timeline import Span, render_svg
+from harness.timeline import Span, clean, render_svg
 from sim.clock import DEFAULT_EPOCH
 from sim.eventlog import EventRecord
 
@@ -65,7 +64,7 @@ tr.group td { background: #f6f6f6; } tr.group summary { cursor: pointer; }
 svg.timeline { display: block; margin: 0.5em 0; max-width: 100%; height: auto; }
 svg.timeline a text { text-decoration: underline; }
 .filters { margin: 1em 0; } .filters input, .filters select { margin-right: 1em; }
-.hit { outline: 2px solid #000; }
+blockquote.hit { border-left: 5px solid #000; background: #fffbe6; }
 """
 CSS = _CSS
 
@@ -97,7 +96,7 @@ def anchor(index: int, result: RunResult) -> str:
 
 
 def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+    return clean(text)
 
 
 def render_html(results: Sequence[RunResult]) -> str:
@@ -276,11 +275,20 @@ def _timeline(index: int, r: RunResult) -> Iterator[str]:
     yield "</tbody>\n</table>\n"
 
 
-def event_rows(events: Sequence[EventRecord], prefix: str) -> Iterator[tuple[float, str]]:
+def _virtual(record: EventRecord) -> str:
+    return f"t={format_virtual(_event_seconds(record))}"
+
+
+def event_rows(
+    events: Sequence[EventRecord],
+    prefix: str,
+    shown: Callable[[EventRecord], str] = _virtual,
+) -> Iterator[tuple[float, str]]:
     """(seconds, row) per event, a run of the same event ID folded into one expandable row.
 
     The first row holding an event ID carries the id ``{prefix}-ev{ID}`` the
-    timeline's lane label links to.
+    timeline's lane label links to; ``shown`` writes an event's time (virtual
+    ``t=HH:MM:SS`` by default).
     """
     seen: set[int] = set()
     start = 0
@@ -294,9 +302,9 @@ def event_rows(events: Sequence[EventRecord], prefix: str) -> Iterator[tuple[flo
         seen.add(event_id)
         at = _event_seconds(run[0])
         if len(run) == 1:
-            yield at, _event_row(run[0], ident)
+            yield at, _event_row(run[0], shown, ident)
         else:
-            yield at, _group_row(run, ident)
+            yield at, _group_row(run, shown, ident)
         start = stop
 
 
@@ -312,23 +320,22 @@ def _line_row(line: Line) -> str:
     )
 
 
-def _event_row(record: EventRecord, ident: str = "") -> str:
+def _event_row(record: EventRecord, shown: Callable[[EventRecord], str], ident: str = "") -> str:
     kind = record.type.value
     return (
-        f'<tr class="event {_e(kind)}"{ident}><td>t={format_virtual(_event_seconds(record))}</td>'
+        f'<tr class="event {_e(kind)}"{ident}><td>{_e(shown(record))}</td>'
         f'<td class="kind">{_e(kind)}</td><td>{record.event_id}</td>'
         f'<td>{_e(record.source)}</td><td class="text">{_e(record.description)}</td>'
         "<td></td></tr>\n"
     )
 
 
-def _group_row(run: Sequence[EventRecord], ident: str) -> str:
-    first, last = _event_seconds(run[0]), _event_seconds(run[-1])
+def _group_row(run: Sequence[EventRecord], shown: Callable[[EventRecord], str], ident: str) -> str:
     head = (
-        f"Event {run[0].event_id} × {len(run)}, t={format_virtual(first)}–"
-        f"t={format_virtual(last)}: {run[0].description}"
+        f"Event {run[0].event_id} × {len(run)}, {shown(run[0])}–{shown(run[-1])}: "
+        f"{run[0].description}"
     )
-    inner = "".join(_event_row(record) for record in run)
+    inner = "".join(_event_row(record, shown) for record in run)
     return (
         f'<tr class="group {_e(run[0].type.value)}"{ident} data-count="{len(run)}">'
         f'<td colspan="6"><details><summary>{_e(head)}</summary>\n'

@@ -118,18 +118,20 @@ def render_svg(
     phases: Sequence[Span] = (),
     queues: Sequence[QueueSample] = (),
     highlight: Collection[int] = (),
+    start: float | None = None,
     end: float | None = None,
     lane_href: Callable[[int], str] | None = None,
 ) -> str:
     """The ``<svg>`` element for ``events`` placed at their offset from ``origin``.
 
     ``highlight`` holds record numbers to mark (evidence a finding quotes);
-    ``end`` stretches the axis to the end of a run; ``lane_href(event_id)`` gives
+    the axis runs from ``start`` (default: the origin, or the first event if
+    earlier) to ``end`` (default: the last event or phase); ``lane_href(event_id)`` gives
     the link of a lane's label (for example ``#s1-ev70``).
     """
     times = [(r.when - origin).total_seconds() for r in events]
-    t0 = min([0.0, *times])
-    ends = [end or 0.0, *times]
+    t0 = start if start is not None else min([0.0, *times])
+    ends = [end if end is not None else t0, *times]
     ends += [p.end if p.end is not None else p.start for p in phases] + [q.at for q in queues]
     t1 = max(ends)
     if t1 <= t0:
@@ -139,7 +141,7 @@ def render_svg(
     marked = frozenset(highlight)
     quoted: list[tuple[float, EventRecord]] = []
     for record, t in zip(events, times, strict=True):
-        index = min(int((t - t0) * scale), BUCKETS - 1)
+        index = min(max(int((t - t0) * scale), 0), BUCKETS - 1)
         lane = lanes.setdefault(record.event_id, {})
         bucket = lane.get(index)
         rank = _rank(record.type)
@@ -155,7 +157,8 @@ def render_svg(
         bucket.highlighted = bucket.highlighted or hit
     spans = dirsync_spans(events, times)
     ids = sorted(lanes)
-    top = _TOP_H + (_LANE_H if spans else 0)
+    head = _TOP_H if phases else 6
+    top = head + (_LANE_H if spans else 0)
     lanes_h = _LANE_H * max(len(ids), 1)
     queue_top = top + lanes_h + _AXIS_H
     height = queue_top + (_QUEUE_H + 14 if queues else 0) + 6
@@ -173,7 +176,7 @@ def render_svg(
     ]
     parts += _phases(phases, x, t1, top + lanes_h)
     if spans:
-        parts += _dirsync(spans, x, t1, _TOP_H)
+        parts += _dirsync(spans, x, t1, head)
     for row, event_id in enumerate(ids):
         y = top + row * _LANE_H
         parts += _lane(event_id, lanes[event_id], y, x, t0, scale, lane_href)

@@ -1,12 +1,15 @@
 """``ccsim diagnose`` and ``ccsim reproduce``: a customer's files in, findings or a scenario out.
 
 ``ccsim diagnose --eventlog FILE [--postoffice DIR] [--ccmcdata DIR]
-[--po-password PW] [--site NAME] [--format text|json]`` reads the files
+[--po-password PW] [--site NAME] [--format text|json] [--html REPORT.html]``
+reads the files
 (:func:`harness.customer.evidence_from_files`), runs every rule
 (:func:`harness.diagnosis.diagnose`) and prints the findings best first: the
 quoted event lines, the article, the fix and, where the files cannot tell, the
 check that would (reference §8 "How a support engineer confirms it"). JSON is
 ``{"findings": [{"cause", "score", "evidence", "article", "fix", "confirm"}]}``.
+``--html`` also writes the case as one page (:mod:`harness.html_diagnose`):
+what was read, the log's timeline with the quoted events marked, the findings.
 
 ``ccsim reproduce ... -o case.scenario.yaml [--force]`` writes a scenario that
 reproduces the top finding (:mod:`harness.reproduce` chooses the fault,
@@ -126,6 +129,23 @@ def _evidence(
     return evidence, diagnose(evidence)
 
 
+def _write_html(
+    out: Path, evidence: Evidence, findings: list[Finding], *inputs: Path | None
+) -> None:
+    """The HTML page; never over an input, and its folder must exist (exit 2 otherwise)."""
+    from harness.customer import CustomerFilesError
+    from harness.html_diagnose import render_diagnosis_html
+
+    target = out.resolve()
+    for given in inputs:
+        if given is not None and (target == given.resolve() or given.resolve() in target.parents):
+            raise CustomerFilesError(f"{out}: the report would overwrite an input")
+    if not target.parent.is_dir():
+        raise CustomerFilesError(f"{out}: no such folder {out.parent}")
+    text = render_diagnosis_html(evidence, findings, inputs[0].name if inputs[0] else str(out))
+    out.write_text(text, encoding="utf-8")
+
+
 def write_findings(
     findings: list[Finding], notes: tuple[str, ...], form: OutputFormat, out: TextIO, err: TextIO
 ) -> None:
@@ -162,11 +182,16 @@ def _register_diagnose(app: typer.Typer) -> None:
             None, "--site", help="The Exchange site (default: inferred from the files)."
         ),
         form: OutputFormat = typer.Option(OutputFormat.TEXT, "--format", help="text or json."),
+        html: Path | None = typer.Option(
+            None, "--html", help="Also write the case as a self-contained HTML page here."
+        ),
     ) -> None:
         """Diagnose a customer's case from the files they sent: ranked findings."""
         evidence, findings = _guarded(
             lambda: _evidence(eventlog, postoffice, ccmcdata, po_password, site)
         )
+        if html is not None:
+            _guarded(lambda: _write_html(html, evidence, findings, eventlog, postoffice))
         write_findings(findings, evidence.notes, form, sys.stdout, sys.stderr)
         raise typer.Exit(0)
 
