@@ -12,6 +12,7 @@ COMMAND_MODULES = (
     "harness.commands.catalogue",
     "harness.commands.scenario",
     "harness.commands.diagnose",
+    "harness.commands.world",
     "harness.commands.reports",
     "harness.commands.demo",
     "harness.commands.docs",

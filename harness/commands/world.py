@@ -1,0 +1,286 @@
+"""``ccsim world``: a world kept in a folder on disk, driven one command at a time.
+
+Layout and guarantees: :mod:`harness.worldstore.store`; the saved-world file:
+:mod:`harness.worldstore.archive`; keys of ``get``/``set``:
+:mod:`harness.worldstore.keys`. Exit codes: 0 done, 2 bad input (one line on
+stderr), 3 a bug; ``exec`` exits with the program's result code.
+
+Typer reads the command's annotations at run time, so this module does not use
+``from __future__ import annotations``.
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
+if TYPE_CHECKING:
+    import typer
+
+__all__ = ["guarded", "register"]
+
+T = TypeVar("T")
+Dir = Annotated[Path, "world folder"]
+
+
+def _fail(message: str, code: int) -> None:
+    import typer
+
+    typer.echo(f"ccsim: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def guarded(work: Callable[[], T]) -> T:
+    """Bad input exits 2 with one line; a bug exits 3 with one line; never a traceback."""
+    import typer
+
+    from harness.errors import ScenarioError
+    from harness.worldstore.keys import WorldKeyError
+    from harness.worldstore.store import WorldError
+
+    try:
+        return work()
+    except typer.Exit:
+        raise
+    except (WorldError, WorldKeyError, ScenarioError) as exc:
+        _fail(str(exc).splitlines()[0], 2)
+    except Exception as exc:  # noqa: BLE001 - last boundary
+        _fail(f"internal error: {type(exc).__name__}: {exc}", 3)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _duration(text: str, what: str) -> int:
+    from harness.model_types import parse_duration
+    from harness.worldstore.store import WorldError
+
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise WorldError(f"{what}: {exc}") from None
+
+
+def _new(directory: Path, source: str | None, seed: int) -> None:
+    from harness.loader import load_scenario
+    from harness.model import Scenario
+    from harness.worldstore import session, store
+
+    if source is not None:
+        path = session.find_scenario(source)
+        scenario = load_scenario(path)
+        origin = scenario.id
+    else:
+        scenario = Scenario.model_validate({"id": "standard", "title": "The standard site"})
+        origin = "standard"
+    store.create(
+        directory,
+        lambda root: session.build_world(scenario, seed, root),
+        {"origin": origin, "seed": seed},
+    )
+    print(f"world {origin} (seed {seed}) made in {directory}; the service is stopped")
+
+
+def _register_basic(world: "typer.Typer") -> None:
+    import typer
+
+    from harness.worldstore.store import open_world
+
+    @world.command("new")
+    def new_command(
+        directory: Dir,
+        source: Annotated[str | None, typer.Option("--from", help="Scenario file or id.")] = None,
+        seed: Annotated[int, typer.Option("--seed", help="Seed of the world.")] = 0,
+    ) -> None:
+        """Build the site under DIR (a scenario's faults applied; its steps not run)."""
+        guarded(lambda: _new(directory, source, seed))
+
+    @world.command("status")
+    def status_command(directory: Dir) -> None:
+        """Clock, service state, queues each way, the last events, conservation."""
+        from harness.worldstore.session import status_lines
+
+        def work() -> None:
+            with open_world(directory, write=False) as h:
+                print(f"world        {h.meta.get('origin')} (seed {h.meta.get('seed')})")
+                print("\n".join(status_lines(h.site)))
+
+        guarded(work)
+
+    @world.command("run")
+    def run_command(directory: Dir, duration: Annotated[str, typer.Argument()]) -> None:
+        """Advance the virtual clock by DURATION (30s, 10m, 2h, 1d)."""
+        from harness.worldstore.session import accounted, run_for
+
+        def work() -> None:
+            seconds = _duration(duration, "DURATION")
+            with open_world(directory) as h:
+                print(run_for(h.site, seconds))
+                print(accounted(h.site))
+
+        guarded(work)
+
+    @world.command("service")
+    def service_command(directory: Dir, action: Annotated[str, typer.Argument()]) -> None:
+        """start, stop or restart MSExchangeCCMC."""
+        from harness.worldstore.store import WorldError
+
+        def work() -> None:
+            if action not in ("start", "stop", "restart"):
+                raise WorldError(f"service: {action!r} is not start, stop or restart")
+            with open_world(directory) as h:
+                getattr(h.site.service, action)()
+                print(f"MSExchangeCCMC {h.site.service.state.value}")
+
+        guarded(work)
+
+    @world.command("send")
+    def send_command(
+        directory: Dir,
+        to_exchange: Annotated[int, typer.Option("--to-exchange", min=0)] = 0,
+        to_ccmail: Annotated[int, typer.Option("--to-ccmail", min=0)] = 0,
+    ) -> None:
+        """Users write mail: N messages from cc:Mail to Exchange and/or back."""
+        from harness.worldstore.store import WorldError
+
+        def work() -> None:
+            if not (to_exchange or to_ccmail):
+                raise WorldError("send: give --to-exchange N or --to-ccmail N")
+            with open_world(directory) as h:
+                out = h.site.send("to-exchange", to_exchange) if to_exchange else []
+                back = h.site.send("to-ccmail", to_ccmail) if to_ccmail else []
+                print(f"queued {len(out)} to Exchange, {len(back)} to cc:Mail")
+
+        guarded(work)
+
+
+def _register_tools(world: "typer.Typer") -> None:
+    import typer
+
+    from harness.worldstore.store import WorldError, open_world
+
+    @world.command(
+        "exec", context_settings={"ignore_unknown_options": True, "allow_extra_args": True}
+    )
+    def exec_command(
+        directory: Dir,
+        program: Annotated[str, typer.Argument()],
+        args: Annotated[list[str] | None, typer.Argument()] = None,
+        as_: Annotated[str, typer.Option("--as", help="service or console.")] = "service",
+    ) -> None:
+        """Run a cc:Mail program (EXPORT, IMPORT, ANALYZE, CHKSTAT, RECLAIM, ccmc)."""
+        from harness.worldstore.session import run_program
+
+        def work() -> int:
+            if as_ not in ("service", "console"):
+                raise WorldError(f"--as: {as_!r} is not service or console")
+            with open_world(directory) as h:
+                code, text = run_program(h.site, program, list(args or []), as_)
+            print(text)
+            return code
+
+        raise typer.Exit(guarded(work))
+
+    @world.command("set")
+    def set_command(directory: Dir, pairs: Annotated[list[str], typer.Argument()]) -> None:
+        """Change property pages, registry values, rights, the PATH: KEY=VALUE..."""
+        from harness.worldstore.keys import get_value, set_value
+
+        def work() -> None:
+            with open_world(directory) as h:
+                for pair in pairs:
+                    key, eq, value = pair.partition("=")
+                    if not eq:
+                        raise WorldError(f"set: {pair!r} is not KEY=VALUE")
+                    set_value(h.site, key.strip(), value)
+                    print(f"{key.strip()} = {get_value(h.site, key.strip())}")
+
+        guarded(work)
+
+    @world.command("get")
+    def get_command(directory: Dir, key: Annotated[str | None, typer.Argument()] = None) -> None:
+        """One key's value, or every key."""
+        from harness.worldstore.keys import get_all, get_value
+
+        def work() -> None:
+            with open_world(directory, write=False) as h:
+                rows = [(key, get_value(h.site, key))] if key else get_all(h.site)
+            for name, value in rows:
+                print(f"{name} = {value}")
+
+        guarded(work)
+
+    @world.command("events")
+    def events_command(
+        directory: Dir,
+        since: Annotated[str | None, typer.Option("--since", help="Virtual time.")] = None,
+        export: Annotated[Path | None, typer.Option("--export")] = None,
+    ) -> None:
+        """The Application log (oldest first), or exported to .csv/.txt/.evt."""
+        from sim.evtformat import write_evt, write_nt_text
+
+        def work() -> None:
+            start = _duration(since, "--since") if since else 0
+            with open_world(directory, write=False) as h:
+                epoch = h.site.world.clock.epoch
+                records = [
+                    r for r in h.site.world.eventlog.records
+                    if (r.when - epoch).total_seconds() >= start
+                ]  # fmt: skip
+            if export is None:
+                print("\n".join(r.line() for r in records))
+            elif export.suffix.casefold() == ".evt":
+                write_evt(records, export)
+            elif export.suffix.casefold() in (".csv", ".txt"):
+                write_nt_text(records, export)
+            else:
+                raise WorldError(f"--export: {export} must end in .csv, .txt or .evt")
+
+        guarded(work)
+
+    @world.command("diagnose")
+    def diagnose_command(directory: Dir) -> None:
+        """The catalogue's rules on what support could see in this world."""
+        from harness.collect import collect
+        from harness.commands.diagnose import render_text
+        from harness.diagnosis import diagnose
+
+        def work() -> None:
+            with open_world(directory, write=False) as h:
+                findings = diagnose(collect(h.site))
+            print(render_text(findings, ()).rstrip("\n"))
+
+        guarded(work)
+
+
+def _register_files(world: "typer.Typer") -> None:
+    @world.command("save")
+    def save_command(directory: Dir, target: Path) -> None:
+        """Write the world to one FILE.ccworld."""
+        from harness.worldstore import archive
+        from harness.worldstore.store import open_world
+
+        def work() -> None:
+            with open_world(directory, write=False):  # locked: no command half-way through
+                count = archive.save(directory, target)
+            print(f"saved {count} files to {target}")
+
+        guarded(work)
+
+    @world.command("load")
+    def load_command(source: Path, directory: Dir) -> None:
+        """Unpack FILE.ccworld into DIR (new or empty), every digest checked."""
+        from harness.worldstore import archive
+
+        def work() -> None:
+            count = archive.load(source, directory)
+            print(f"loaded {count} files into {directory}")
+
+        guarded(work)
+
+
+def register(app: "typer.Typer") -> None:
+    import typer
+
+    world = typer.Typer(help="A world in a folder, one command at a time.", no_args_is_help=True)
+    _register_basic(world)
+    _register_tools(world)
+    _register_files(world)
+    app.add_typer(world, name="world")

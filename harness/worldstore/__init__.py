@@ -1,0 +1,1 @@
+"""A world kept in a folder on disk (``ccsim world``) and saved as one ``.ccworld`` file."""
