@@ -60,16 +60,11 @@ def _duration(text: str, what: str) -> int:
 
 def _new(directory: Path, source: str | None, seed: int) -> None:
     from harness.loader import load_scenario
-    from harness.model import Scenario
     from harness.worldstore import session, store
 
-    if source is not None:
-        path = session.find_scenario(source)
-        scenario = load_scenario(path)
-        origin = scenario.id
-    else:
-        scenario = Scenario.model_validate({"id": "standard", "title": "The standard site"})
-        origin = "standard"
+    # without --from: the catalogue's healthy scenario, which is the standard site, no fault
+    scenario = load_scenario(session.find_scenario(source or "healthy"))
+    origin = scenario.id if source is not None else "standard"
     store.create(
         directory,
         lambda root: session.build_world(scenario, seed, root),
