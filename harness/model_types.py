@@ -155,7 +155,19 @@ _BAD_PATH_CHARS = re.compile(r'[<>"|?*\x00-\x1f]')
 
 
 def _win_path(text: str) -> str:
-    r"""A drive path (``C:\EXCHSRVR``) or UNC path (``\\POSRV\CCDATA``) inside the world."""
+    r"""A drive path (``C:\EXCHSRVR``) or UNC path (``\\POSRV\CCDATA``) inside the world.
+
+    The jailed path type of every world field and fault or fix parameter that is a
+    path: first read as the programs read it (``sim.winpath.check``), so a tab or
+    no-break space cannot hide a host path or ``..``.
+    """
+    from sim.errors import PathError
+    from sim.winpath import check
+
+    try:
+        check(text)
+    except PathError as exc:
+        raise ValueError(str(exc)) from None
     if _BAD_PATH_CHARS.search(text):
         raise ValueError(f"path '{text}' holds a character Windows forbids (<>\"|?* or control)")
     parts = re.split(r"[\\/]+", text)
@@ -242,18 +254,23 @@ def _program(value: str) -> str:
 
 
 def _command_line(value: str) -> str:
-    """Switch values (``/D``, ``/@``) must stay inside the world, as other paths must."""
+    """Switch values (``/D``, ``/@``) must stay inside the world, as other paths must.
+
+    The values are read as the programs read them (``sim.winpath.check``): a tab or
+    no-break space inside quotes does not hide a host path.
+    """
+    from sim.errors import PathError
     from sim.programs.cmdline import split_command_line
+    from sim.winpath import check
 
     for arg in split_command_line(value):
         if ".." in re.split(r"[\\/]+", arg):
             raise ValueError(f"argument '{arg}' uses '..': paths may not leave the world")
         if arg[:2].upper() in ("/D", "/@") and len(arg) > 2:
-            path = arg[2:]
-            if path.startswith(("/", "\\")) and not path.startswith(("//", "\\\\")):
-                raise ValueError(
-                    f"argument '{arg}' names a host path: use C:\\... or \\\\server\\share"
-                )
+            try:
+                check(arg[2:])
+            except PathError as exc:
+                raise ValueError(f"argument {arg!r}: {exc}") from None
     return value
 
 

@@ -11,18 +11,38 @@ translation between the two.
   under the root.
 * Anything else is a host path (the ``ccsim`` command line on a real directory),
   taken relative to the world root.
+
+The jail: every placed path is checked with ``os.path.realpath`` to lie inside
+the world root (a symlink that leads out is refused like ``..``), and an absolute
+host path outside the root is refused. :func:`normalise` is how the programs see
+a path before any of that: whitespace and control characters at either end are
+dropped, as a DOS command line drops them; one left inside the path (a tab, a
+newline, a no-break space) is an invalid DOS file-name character and refused.
+That last rule is modelled, not documented: DOS file names exclude control
+characters and the separators of the command line (§2.2).
 """
 
 from __future__ import annotations
 
+import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from sim.access import AccessModel
 from sim.errors import PathError
 
-__all__ = ["Location", "has_space", "is_83_name", "resolve", "split_unc"]
+__all__ = [
+    "Location",
+    "check",
+    "has_space",
+    "is_83_name",
+    "jail",
+    "normalise",
+    "resolve",
+    "split_unc",
+]
 
 _DRIVE = re.compile(r"^([A-Za-z]):[\\/]?(.*)$")
 _83 = re.compile(r"^[^.\s]{1,8}(\.[^.\s]{0,3})?$")
@@ -55,11 +75,59 @@ def _parts(rest: str) -> list[str]:
     return [p for p in parts if p != "."]
 
 
-def resolve(text: str, *, root: Path, access: AccessModel) -> Location:
-    """Place a Windows/UNC/host path under ``root``; raise PathError if it cannot be placed."""
-    text = text.strip().strip('"')
+def _blank(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zs", "Zl", "Zp")
+
+
+def normalise(text: str) -> str:
+    """The path as a DOS program reads it: quotes and outer blanks dropped, inner ones refused."""
+    start, end = 0, len(text)
+    while start < end and (_blank(text[start]) or text[start] == '"'):
+        start += 1
+    while end > start and (_blank(text[end - 1]) or text[end - 1] == '"'):
+        end -= 1
+    text = text[start:end]
     if not text:
         raise PathError("empty path")
+    for ch in text:
+        if _blank(ch) and ch != " ":
+            raise PathError(f"path '{text}' holds the character U+{ord(ch):04X}")
+    return text
+
+
+def check(text: str) -> str:
+    """What can be said of a path without a world: normalised, no ``..``, not a host path.
+
+    The scenario models use it, so ``validate`` refuses what ``run`` would refuse.
+    """
+    text = normalise(text)
+    if ".." in re.split(r"[\\/]+", text):
+        raise PathError(f"path '{text}' uses '..': paths may not leave the world")
+    host = split_unc(text) is None and not _DRIVE.match(text)
+    if host and text.startswith(("/", "\\")):
+        raise PathError(
+            f"path '{text}' is a host path: use a drive (C:\\...) or UNC (\\\\server\\share)"
+        )
+    return text
+
+
+def jail(path: Path, root: Path) -> Path:
+    """``path`` if it lies inside ``root`` once symlinks are followed; else PathError."""
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(path)
+    if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
+        raise PathError(f"path {str(path)!r} leaves the world")
+    return path
+
+
+def resolve(text: str, *, root: Path, access: AccessModel) -> Location:
+    """Place a Windows/UNC/host path under ``root``; raise PathError if it cannot be placed."""
+    location = _place(normalise(text), root=root, access=access)
+    jail(location.host, root)
+    return location
+
+
+def _place(text: str, *, root: Path, access: AccessModel) -> Location:
     unc = split_unc(text)
     if unc is not None:
         server, share_name, rest = unc

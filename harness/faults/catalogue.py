@@ -23,6 +23,7 @@ from typing import Literal
 from pydantic import Field
 
 from harness.build import Site
+from harness.model_types import WinPath
 from harness.params import Params
 from harness.registry import fault
 from sim.connector.settings import IEVersion
@@ -139,7 +140,7 @@ def remove_ie_ri(site: Site, params: None) -> None:
 
 
 class OffPathParams(Params):
-    directory: str = Field(
+    directory: WinPath = Field(
         "C:\\CCMAIL\\ADTOOLS", min_length=3, max_length=200, description="Where they are instead."
     )
 

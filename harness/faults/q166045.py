@@ -16,6 +16,7 @@ from pydantic import Field
 
 from harness import damage
 from harness.build import Site
+from harness.model_types import WinPath
 from harness.params import Params
 from harness.registry import fault
 from sim.access import Rights, SharePermission
@@ -64,7 +65,7 @@ def wrong_po_name(site: Site, params: NameParams | None) -> None:
 
 
 class PathParams(Params):
-    path: str = Field(
+    path: WinPath = Field(
         "\\\\POSRV\\CCDATA\\OLD", min_length=3, max_length=260, description="The wrong UNC path."
     )
 
@@ -198,7 +199,7 @@ def fragment_postoffice(site: Site, params: FragmentParams | None) -> None:
 
 
 class InstallParams(Params):
-    path: str = Field(
+    path: WinPath = Field(
         "C:\\Program Files\\EXCHSRVR", min_length=3, max_length=200, description="Install path."
     )
 
