@@ -121,13 +121,17 @@ def jail(path: Path, root: Path) -> Path:
 
 
 def resolve(text: str, *, root: Path, access: AccessModel) -> Location:
-    """Place a Windows/UNC/host path under ``root``; raise PathError if it cannot be placed."""
-    location = _place(normalise(text), root=root, access=access)
-    jail(location.host, root)
+    """Place a Windows/UNC/host path under ``root``; raise PathError if it cannot be placed.
+
+    A UNC path is jailed to its share's (or volume's) directory: the operator may
+    share a post office outside the root (``ccsim connector run --postoffice``).
+    """
+    location, base = _place(normalise(text), root=root, access=access)
+    jail(location.host, base)
     return location
 
 
-def _place(text: str, *, root: Path, access: AccessModel) -> Location:
+def _place(text: str, *, root: Path, access: AccessModel) -> tuple[Location, Path]:
     unc = split_unc(text)
     if unc is not None:
         server, share_name, rest = unc
@@ -139,14 +143,15 @@ def _place(text: str, *, root: Path, access: AccessModel) -> Location:
             base = share.path if share is not None else None
         if base is None:
             base = root / "_unreachable" / server / share_name
-        return Location(text, base.joinpath(*_parts(rest)), unc)
+        return Location(text, base.joinpath(*_parts(rest)), unc), base
     drive = _DRIVE.match(text)
     if drive:
-        return Location(text, root.joinpath(drive.group(1).upper(), *_parts(drive.group(2))))
-    host = PurePosixPath(text.replace("\\", "/"))
-    if host.is_absolute():
-        return Location(text, Path(host))
-    return Location(text, root.joinpath(*_parts(str(host))))
+        host = root.joinpath(drive.group(1).upper(), *_parts(drive.group(2)))
+        return Location(text, host), root
+    posix = PurePosixPath(text.replace("\\", "/"))
+    if posix.is_absolute():
+        return Location(text, Path(posix)), root
+    return Location(text, root.joinpath(*_parts(str(posix)))), root
 
 
 def has_space(text: str) -> bool:
