@@ -135,6 +135,8 @@ def _place(text: str, *, root: Path, access: AccessModel) -> tuple[Location, Pat
     unc = split_unc(text)
     if unc is not None:
         server, share_name, rest = unc
+        if {server, share_name} & {".", ".."}:
+            raise PathError(f"path {text!r} names no server and share")
         nw = access.netware.get(server.casefold())
         if nw is not None:
             base = nw.volumes.get(share_name.upper())

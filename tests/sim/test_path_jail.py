@@ -136,7 +136,7 @@ def _run_all(sandbox: Sandbox, path: str) -> None:
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
 def test_hostile_paths_touch_nothing_outside_the_root(
@@ -200,6 +200,7 @@ def _inside(path: Path, root: Path) -> bool:
         "C:\\ZERO",
         "C:\\CCDATA\\..\\..\\..",
         "\\\\POSRV\\..\\..\\x",
+        "\\\\..\\..",
     ],
 )
 def test_the_red_team_values_are_refused_by_the_programs(sandbox: Sandbox, value: str) -> None:
