@@ -29,6 +29,7 @@ from pathlib import Path
 
 from harness.customerlog import CustomerLog, read_eventlog
 from harness.evidence import Evidence
+from harness.inputs import InputSummary, summarise_log
 from harness.pocopy import ADMIN_ACCOUNT, CustomerFilesError, PoFacts, infer_site, read_copy
 from sim.fsutil import listdir_sorted
 
@@ -38,6 +39,7 @@ __all__ = [
     "evidence_from_files",
     "infer_site",
     "log_summary",
+    "read_case",
 ]
 
 #: who runs ANALYZE and EXPORT /MSG# on the copy
@@ -57,11 +59,24 @@ def evidence_from_files(
     Raises :class:`harness.customerlog.EventLogError` for a log that cannot be
     read and :class:`CustomerFilesError` for a directory that is not one.
     """
+    return read_case(eventlog, postoffice, ccmcdata, po_password=po_password, site=site)[0]
+
+
+def read_case(
+    eventlog: Path,
+    postoffice: Path | None = None,
+    ccmcdata: Path | None = None,
+    *,
+    po_password: str | None = None,
+    site: str | None = None,
+) -> tuple[Evidence, tuple[InputSummary, ...]]:
+    """:func:`evidence_from_files`, and the summary of what was read from each file."""
     log = read_eventlog(eventlog)
+    summary = summarise_log(log)
     for option, path in (("--postoffice", postoffice), ("--ccmcdata", ccmcdata)):
         if path is not None and not path.is_dir():
             raise CustomerFilesError(f"{path}: {option} wants a directory (a copy of it)")
-    notes = [log_summary(log)]
+    notes = summary.lines()
     given = site or None
     po = PoFacts() if postoffice is None else read_copy(postoffice, po_password, log.records, given)
     notes += po.notes
@@ -71,7 +86,7 @@ def evidence_from_files(
     else:
         how = "given with --site"
     notes.append(f"Exchange site {site}: {how}" if site else how)
-    return Evidence(
+    evidence = Evidence(
         events=log.records,
         po_listing=po.listing,
         ccmcdata=folders,
@@ -85,21 +100,12 @@ def evidence_from_files(
         po_release=po.release,
         store_root=store_root,
     )
+    return evidence, (summary,)
 
 
 def log_summary(log: CustomerLog) -> str:
     """One line on how the log was read: form, encoding, records, time span, dates."""
-    records = log.records
-    ccmc = len(log.ccmc())
-    span = ""
-    if records:
-        first, last = records[0].when, records[-1].when
-        span = f", {first:%m/%d/%Y %H:%M:%S} to {last:%m/%d/%Y %H:%M:%S}"
-    rebuilt = f"; {len(log.rebuilt)} description(s) rebuilt from the catalogue" * bool(log.rebuilt)
-    return (
-        f"{log.path.name}: {log.format.value} ({log.encoding}), {len(records)} record(s), "
-        f"{ccmc} from MSExchangeCCMC{span}; dates {log.date_order_note}{rebuilt}"
-    )
+    return summarise_log(log).lines()[0]
 
 
 # -- Ccmcdata ----------------------------------------------------------------------------------

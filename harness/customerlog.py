@@ -4,15 +4,20 @@ Source: ccmail-reference.md §4.8 (the events), §5 (what support reads); the
 formats are those of ``sim/evtformat.py``. The format is chosen from the file's
 content, never its name:
 
-* a binary NT ``.evt`` file (signature ``LfLe``), read through ``pyevt`` (libevt);
-* the NT 4.0 Event Viewer comma-delimited text export (no header), or the same
-  with a header row ``Date,Time,Source,Type,Category,Event,User,Computer,Description``;
-* the later Event Viewer CSV (``Level,Date and Time,Source,Event ID,Task Category``
-  then the description; no user or computer column, so those read as "N/A" and "").
+* a binary NT ``.evt`` file (signature ``LfLe``), dirty, wrapped or archived, read
+  through ``pyevt`` (libevt) with recovered records (``harness.evtread``);
+* every text form the viewers wrote (``harness.textlog``): NT 4.0 comma-delimited
+  text without quoting, tab-delimited text, quoted CSV, with or without a header
+  row, and the Vista-era CSV.
 
-Text is tried as UTF-8, UTF-16 with a byte-order mark, then cp1252. Dates may be
-US (``M/D/YY``, ``M/D/YYYY``, 12-hour with AM/PM) or not (``D/M/YYYY``, ``D.M.YYYY``,
-``YYYY-MM-DD``, 24-hour). The day/month order of slash dates is decided per file:
+A row that cannot be read is skipped and named in :attr:`CustomerLog.skipped`; the
+file is refused only when no row can be read or more than half of them cannot.
+Only regular files are read (a device, FIFO or directory is refused before it is
+opened), and at most :data:`MAX_LOG_BYTES`.
+
+Text is decoded as :mod:`harness.logbytes` says (UTF-8, UTF-16, cp1252, cp850).
+Dates may be US (``M/D/YY``, ``M/D/YYYY``, 12-hour with AM/PM) or not (``D/M/YYYY``,
+``D.M.YYYY``, ``YYYY-MM-DD``, 24-hour). The day/month order of slash dates is decided per file:
 a first number above 12 means D/M, a second above 12 means M/D; failing that, the
 order that keeps the records in time order; failing that, US, and the result says
 so (``CustomerLog.date_order_note``).
@@ -28,31 +33,39 @@ version, and mapping Vista's "Critical" to Error and "Verbose" to Information.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import io
 import itertools
 import re
-import struct
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 from harness.errors import HarnessError
+from harness.evtread import EvtFacts, EvtUnreadableError, read_evt_records
+from harness.logbytes import decode, read_bytes
+from harness.textlog import Row, Skipped, TextForm, text_rows
 from sim.connector.events import CCMC, category_name, lookup, parse_description
 from sim.eventlog import EventRecord, EventType
-from sim.evtformat import (
-    EVENT_TYPE_CODES,
-    ISO_DATE,
-    SLASH_DATE,
-    DateOrder,
-    parse_log_datetime,
-)
+from sim.evtformat import ISO_DATE, SLASH_DATE, DateOrder, parse_log_datetime
 
-__all__ = ["CustomerLog", "DateOrder", "EventLogError", "LogFormat", "read_eventlog"]
+__all__ = [
+    "MAX_LOG_BYTES",
+    "CustomerLog",
+    "DateOrder",
+    "EventLogError",
+    "LogFormat",
+    "LogKind",
+    "Skipped",
+    "read_eventlog",
+]
+
+#: the largest log read (a larger file is refused, not read in part)
+MAX_LOG_BYTES = 1 << 30
+#: event numbers are the low 16 bits of the EventID (reference §9.1)
+_MAX_EVENT_ID = 0xFFFF
 
 
 class EventLogError(HarnessError, ValueError):
@@ -71,7 +84,28 @@ class LogFormat(StrEnum):
     EVT = "NT binary .evt"
     NT_TEXT = "NT Event Viewer comma-delimited text"
     NT_TEXT_HEADER = "NT Event Viewer comma-delimited text with a header row"
+    NT_TAB = "Event Viewer tab-delimited text"
+    QUOTED = "Event Viewer CSV (quoted)"
     VIEWER_CSV = "Event Viewer CSV (Level,Date and Time,...)"
+
+
+class LogKind(StrEnum):
+    """Which of the three NT logs the file is, judged from its sources (modelled)."""
+
+    APPLICATION = "Application"
+    SYSTEM = "System"
+    SECURITY = "Security"
+
+
+#: sources that write to the System log of NT 4.0 / Windows 2000 (a sample; modelled)
+_SYSTEM_SOURCES = frozenset(
+    s.casefold()
+    for s in (
+        "EventLog", "Service Control Manager", "Srv", "Rdr", "Tcpip", "Disk", "atapi",
+        "NETLOGON", "Dhcp", "W32Time", "Print", "BROWSER", "Application Popup", "Save Dump",
+        "nbf", "NetBT", "LsaSrv", "Ntfs", "MRxSmb", "Workstation", "Server", "Eventlog",
+    )
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +114,7 @@ class CustomerLog:
 
     path: Path
     format: LogFormat
-    #: "binary", "utf-8", "utf-16" or "cp1252"
+    #: "binary", "utf-8", "utf-16", "cp1252" or "cp850"
     encoding: str
     #: None for a binary file (its times are numbers)
     date_order: DateOrder | None
@@ -91,136 +125,80 @@ class CustomerLog:
     foreign: frozenset[int]
     #: record numbers whose description was rebuilt from the catalogue
     rebuilt: frozenset[int]
+    #: rows (text) that could not be read, in file order
+    skipped: tuple[Skipped, ...] = ()
+    #: record numbers (as numbered here) recovered from a damaged or dirty .evt
+    recovered: frozenset[int] = frozenset()
+    #: records the .evt header's record numbers call for but that were not found
+    missing: int = 0
+    #: what else the reader noticed (stale header values, a header row...)
+    notes: tuple[str, ...] = field(default=())
 
     def ccmc(self) -> list[EventRecord]:
         """The connector's own records."""
         return [r for r in self.records if r.record_number not in self.foreign]
+
+    @property
+    def kind(self) -> LogKind:
+        """Application, System or Security, from the sources seen (see :class:`LogKind`)."""
+        sources = {r.source.casefold() for r in self.records}
+        if CCMC.casefold() in sources or not sources:
+            return LogKind.APPLICATION
+        if sources == {"security"}:
+            return LogKind.SECURITY
+        system = sum(r.source.casefold() in _SYSTEM_SOURCES for r in self.records)
+        return LogKind.SYSTEM if 2 * system > len(self.records) else LogKind.APPLICATION
+
+    def sources(self) -> list[tuple[str, int]]:
+        """Each source seen and its number of records, most first."""
+        counts = Counter(r.source for r in self.records)
+        return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
 def read_eventlog(path: Path) -> CustomerLog:
     """Read a customer's Application log, whatever form it was saved in.
 
     Raises :class:`EventLogError` (``path:line: message``) for a file that
-    cannot be read or does not hold an event log.
+    cannot be read or holds nothing usable.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise EventLogError(path, 0, f"cannot read the file: {exc.strerror or exc}") from None
+    data = read_bytes(path, MAX_LOG_BYTES, EventLogError)
     if not data.strip():
         raise EventLogError(path, 1, "the file is empty")
     if data[4:8] == b"LfLe":
         return _read_evt(path, data)
-    text, encoding = _decode(path, data)
+    text, encoding = decode(path, data, EventLogError)
+    del data
     return _read_text(path, text, encoding)
 
 
 # --- binary .evt -------------------------------------------------------------------
 
-_TYPES_BY_CODE = {code: kind for kind, code in EVENT_TYPE_CODES.items()}
-
 
 def _read_evt(path: Path, data: bytes) -> CustomerLog:
-    import pyevt  # C extension: only when a .evt file is read
-
-    if len(data) < 48:
-        raise EventLogError(path, 1, f".evt header is cut short ({len(data)} of 48 bytes)")
-    end = struct.unpack_from("<I", data, 20)[0] + 40  # EndOffset + EOF record: a size check
-    if end > len(data):
-        why = f"it ends at byte {len(data)}, its header says the log ends at byte {end}"
-        raise EventLogError(path, 1, f".evt file is truncated: {why}")
-    log = pyevt.file()
     try:
-        log.open_file_object(io.BytesIO(data))
-        damaged = log.is_corrupted()
-        raw = [_evt_raw(r) for r in log.records]
-    except OSError as exc:
-        raise EventLogError(path, 1, f"not a readable .evt file ({exc})") from None
-    finally:
-        log.close()
-    if damaged:
-        raise EventLogError(path, 1, f".evt file is damaged: libevt read {len(raw)} record(s)")
-    raw.sort(key=lambda r: r.when)
-    done = [_finish(n, r, known=True) for n, r in enumerate(raw, 1)]
-    return _result(path, LogFormat.EVT, "binary", None, "binary times (UTC)", done)
+        read = read_evt_records(data)
+    except EvtUnreadableError as exc:
+        raise EventLogError(path, 1, str(exc)) from None
+    # record-number order is time order across the wrap; a stable sort keeps ties so
+    ordered = sorted(read.records, key=lambda pair: (pair[1].when, pair[0]))
+    done, recovered = [], set()
+    for n, (number, raw) in enumerate(ordered, 1):
+        done.append(_finish(n, raw, known=True))
+        if number in read.recovered:
+            recovered.add(n)
+    notes = _evt_notes(read.facts)
+    log = _result(path, LogFormat.EVT, "binary", None, "binary times (UTC)", done)
+    return replace(log, recovered=frozenset(recovered), missing=read.facts.missing, notes=notes)
 
 
-def _evt_raw(r: Any) -> EventRecord:  # noqa: ANN401 - a pyevt record (no stubs)
-    source, event_id = str(r.source_name or ""), int(r.event_identifier) & 0xFFFF
-    strings = tuple(str(s) for s in (r.strings or ()))
-    return EventRecord(
-        record_number=0,
-        # pyevt's own datetime fails on 1999-12-31 ("day is out of range"): use the seconds
-        when=datetime(1970, 1, 1) + timedelta(seconds=int(r.get_creation_time_as_integer())),
-        source=source,
-        type=_TYPES_BY_CODE.get(int(r.event_type), EventType.INFORMATION),
-        category=category_name(source, int(r.event_category or 0)),
-        event_id=event_id,
-        user=str(r.user_security_identifier or "N/A"),
-        computer=str(r.computer_name or ""),
-        description=_not_found(event_id, source, strings),
-        strings=strings,
-    )
-
-
-def _not_found(event_id: int, source: str, strings: Sequence[str]) -> str:
-    """What NT 4.0 Event Viewer shows without the source's message file (modelled)."""
-    return (
-        f"The description for Event ID ( {event_id} ) in Source ( {source} ) could not be "
-        f"found. It contains the following insertion string(s): {', '.join(strings)}."
-    )
-
-
-# --- decoding ------------------------------------------------------------------------
-
-
-def _decode(path: Path, data: bytes) -> tuple[str, str]:
-    """Text and encoding name: UTF-8, then UTF-16 with a BOM, then cp1252."""
-    bom = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    if b"\0" in data and not bom:
-        line = data[: data.index(b"\0")].count(b"\n") + 1
-        why = "NUL bytes in a text file: UTF-16 without a byte-order mark?"
-        raise EventLogError(path, line, f"{why} Save the log again as text or .evt")
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    if bom:
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].decode("utf-16", "replace").count("\n") + 1
-            raise EventLogError(path, line, f"undecodable UTF-16 ({exc.reason})") from None
-    _refuse_mixed(path, data)
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        why = f"undecodable byte 0x{data[exc.start]:02X}: not UTF-8, UTF-16 or cp1252"
-        raise EventLogError(path, line, why) from None
-
-
-def _refuse_mixed(path: Path, data: bytes) -> None:
-    """A file whose lines are partly UTF-8 (non-ASCII) and partly not is refused."""
-    utf8_line = bad_line = 0
-    for number, line in enumerate(data.split(b"\n"), 1):
-        if line.isascii():
-            continue
-        try:
-            line.decode("utf-8")
-        except UnicodeDecodeError:
-            bad_line = bad_line or number
-        else:
-            utf8_line = utf8_line or number
-    if utf8_line and bad_line:
-        why = f"mixed encodings: line {utf8_line} is UTF-8 but this line is not (cp1252?)"
-        raise EventLogError(path, bad_line, f"{why}; save the log again in one encoding")
+def _evt_notes(facts: EvtFacts) -> tuple[str, ...]:
+    flags = ", ".join(facts.flags) if facts.flags else "none"
+    found = f"header flags: {flags}; libevt read {facts.read}, recovered {facts.recovered}"
+    return (found + f", signature scan found {facts.scanned}", *facts.notes)
 
 
 # --- text forms ------------------------------------------------------------------------
 
-_NT_FIELDS = ("Date", "Time", "Source", "Type", "Category", "Event", "User", "Computer")
-_CSV_FIELDS = ("Level", "Date and Time", "Source", "Event ID", "Task Category")
 _LEVELS = {
     "error": EventType.ERROR,
     "critical": EventType.ERROR,
@@ -232,99 +210,74 @@ _LEVELS = {
     "success audit": EventType.SUCCESS_AUDIT,
     "failure audit": EventType.FAILURE_AUDIT,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class _Row:
-    """One text record before its date is read: fields in NT export order."""
-
-    line: int
-    date: str
-    time: str
-    source: str
-    type: str
-    category: str
-    event: str
-    user: str
-    computer: str
-    description: str
-
-
-def _csv_rows(path: Path, text: str) -> list[tuple[int, list[str]]]:
-    """(first line, fields) of every non-blank CSV record."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[tuple[int, list[str]]] = []
-    while True:
-        start = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return rows
-        except csv.Error as exc:
-            cut = "end of data" in str(exc)
-            why = "unterminated quoted field (file cut short?)" if cut else str(exc)
-            raise EventLogError(path, start, f"malformed CSV: {why}") from None
-        if any(field.strip() for field in row):
-            rows.append((start, row))
-
-
-def _is_header(row: Sequence[str], names: Sequence[str]) -> bool:
-    got = [field.strip().casefold() for field in row[: len(names)]]
-    return got == [name.casefold() for name in names]
+_FORMS = {
+    (TextForm.NT_TEXT, False): LogFormat.NT_TEXT,
+    (TextForm.NT_TEXT, True): LogFormat.NT_TEXT_HEADER,
+}
 
 
 def _read_text(path: Path, text: str, encoding: str) -> CustomerLog:
-    rows = _csv_rows(path, text)
-    if not rows:
+    form, header, rows = text_rows(io.StringIO(text, newline=""))
+    if form is None:
         raise EventLogError(path, 1, "no events in the file")
-    if _is_header(rows[0][1], _CSV_FIELDS):
-        kind, parsed = LogFormat.VIEWER_CSV, [_csv_row(path, *r) for r in rows[1:]]
-    elif _is_header(rows[0][1], _NT_FIELDS):
-        kind, parsed = LogFormat.NT_TEXT_HEADER, [_nt_row(path, *r) for r in rows[1:]]
-    else:
-        kind, parsed = LogFormat.NT_TEXT, [_nt_row(path, *r) for r in rows]
+    parsed: list[Row] = []
+    skipped: list[Skipped] = []
+    for row in rows:
+        problem = row if isinstance(row, Skipped) else _check(row)
+        if problem is None and isinstance(row, Row):
+            parsed.append(row)
+        elif problem is not None:
+            skipped.append(problem)
     order, note = _date_order(path, parsed)
-    stamped = [(_when(path, row, order), row) for row in parsed]
+    stamped: list[tuple[datetime, Row]] = []
+    for row in parsed:
+        try:
+            stamped.append((parse_log_datetime(row.date, row.time, order), row))
+        except ValueError as exc:
+            skipped.append(Skipped(row.line, str(exc)))
+    skipped.sort(key=lambda s: s.line)
+    total = len(stamped) + len(skipped)
+    if not stamped:
+        if header and not skipped:
+            raise EventLogError(path, 1, "no events in the file (a header row only)")
+        first = skipped[0] if skipped else Skipped(1, "no events in the file")
+        raise EventLogError(path, first.line, first.why)
+    if 2 * len(skipped) > total:
+        first = skipped[0]
+        why = f"{len(skipped)} of {total} rows unreadable; the first: {first.why}"
+        raise EventLogError(path, first.line, why)
     if len(stamped) > 1 and stamped[0][0] > stamped[-1][0]:
         stamped.reverse()  # newest first, as Event Viewer saves
     stamped.sort(key=lambda pair: pair[0])
-    done = [_finish(n, _text_raw(path, when, row)) for n, (when, row) in enumerate(stamped, 1)]
-    return _result(path, kind, encoding, order, note, done)
+    done = [_finish(n, _text_raw(when, row)) for n, (when, row) in enumerate(stamped, 1)]
+    kind = _FORMS.get((form, header), LogFormat(form.value))
+    notes = ("a header row",) if header else ()
+    log = _result(path, kind, encoding, order, note, done)
+    return replace(log, skipped=tuple(skipped), notes=notes)
 
 
-def _nt_row(path: Path, line: int, row: list[str]) -> _Row:
-    if len(row) != 9:
-        names = ", ".join(_NT_FIELDS)
-        why = f"expected 9 fields ({names}, Description), found {len(row)}"
-        raise EventLogError(path, line, why)
-    date, time, source, kind, category, event, user, computer = (f.strip() for f in row[:8])
-    return _Row(line, date, time, source, kind, category, event, user, computer, row[8])
-
-
-def _csv_row(path: Path, line: int, row: list[str]) -> _Row:
-    if len(row) != 6:
-        names = ", ".join(_CSV_FIELDS)
-        raise EventLogError(path, line, f"expected 6 fields ({names}, text), found {len(row)}")
-    level, stamp, source, event, category = (f.strip() for f in row[:5])
-    date, _, time = stamp.partition(" ")
-    return _Row(line, date, time.strip(), source, level, category, event, "N/A", "", row[5])
-
-
-def _text_raw(path: Path, when: datetime, row: _Row) -> EventRecord:
-    kind = _LEVELS.get(row.type.casefold())
-    if kind is None:
+def _check(row: Row) -> Skipped | None:
+    """Why a row's type or event ID cannot be read, or None."""
+    if row.type.casefold() not in _LEVELS:
         known = "Error, Warning, Information, Success Audit, Failure Audit"
-        raise EventLogError(path, row.line, f"unknown event type {row.type!r} (expected {known})")
-    if not row.event.isdecimal():
-        raise EventLogError(path, row.line, f"event ID {row.event!r} is not a number")
-    return EventRecord(0, when, row.source, kind, row.category, int(row.event), row.user,
-                       row.computer, row.description)  # fmt: skip
+        return Skipped(row.line, f"unknown event type {row.type[:40]!r} (expected {known})")
+    event = row.event
+    if not (event.isascii() and event.isdecimal()):
+        return Skipped(row.line, f"event ID {event[:40]!r} is not a number")
+    if len(event) > 5 or int(event) > _MAX_EVENT_ID:
+        return Skipped(row.line, f"event ID {event[:12]}... is over {_MAX_EVENT_ID}")
+    return None
+
+
+def _text_raw(when: datetime, row: Row) -> EventRecord:
+    return EventRecord(0, when, row.source, _LEVELS[row.type.casefold()], row.category,
+                       int(row.event), row.user, row.computer, row.description)  # fmt: skip
 
 
 # --- dates ------------------------------------------------------------------------------
 
 
-def _date_order(path: Path, rows: Sequence[_Row]) -> tuple[DateOrder, str]:
+def _date_order(path: Path, rows: Sequence[Row]) -> tuple[DateOrder, str]:
     """The day/month order of the file's slash dates (see the module docstring)."""
     slashes = [(row, m) for row in rows if (m := SLASH_DATE.fullmatch(row.date))]
     if not slashes:
@@ -340,42 +293,69 @@ def _date_order(path: Path, rows: Sequence[_Row]) -> tuple[DateOrder, str]:
     if dmy or mdy:
         order, row = (DateOrder.DMY, dmy[0]) if dmy else (DateOrder.MDY, mdy[0])
         return order, f"{order.value} ({row.date} on line {row.line})"
-    fits = [o for o in (DateOrder.MDY, DateOrder.DMY) if _in_time_order(path, rows, o)]
+    fits = [o for o in (DateOrder.MDY, DateOrder.DMY) if _in_time_order(rows, o)]
     if len(fits) == 1:
         return fits[0], f"{fits[0].value} (the only order that keeps the records in time order)"
     return DateOrder.MDY, "M/D/Y (assumed: no date in the file decides it)"
 
 
-def _in_time_order(path: Path, rows: Sequence[_Row], order: DateOrder) -> bool:
+def _in_time_order(rows: Sequence[Row], order: DateOrder) -> bool:
     try:
-        times = [_when(path, row, order) for row in rows]
-    except EventLogError:
+        times = [parse_log_datetime(row.date, row.time, order) for row in rows]
+    except ValueError:
         return False
     pairs = list(itertools.pairwise(times))
     return all(a >= b for a, b in pairs) or all(a <= b for a, b in pairs)
 
 
-def _when(path: Path, row: _Row, order: DateOrder) -> datetime:
-    try:
-        return parse_log_datetime(row.date, row.time, order)
-    except ValueError as exc:
-        raise EventLogError(path, row.line, str(exc)) from None
-
-
 # --- records ----------------------------------------------------------------------------
 
-_NOT_FOUND = re.compile(
-    r"The description for Event ID \(?\s*(?P<id>\d+)\s*\)? (?:in|from) [Ss]ource \(?\s*"
-    r"(?P<source>.+?)\s*\)? (?:could not|cannot) be found\..*?(?:"
-    r"following information (?:is part of|was included with) the event:\s*(?P<list>.*?)"
-    r"|following insertion string\(s\):\s*(?P<nt4>.*?))\.?\s*",
-    re.DOTALL,
+#: the head of Event Viewer's "could not be found" text; the rest is found with str.find
+#: (a pattern over the whole description backtracks quadratically on long texts)
+_NOT_FOUND_HEAD = re.compile(
+    r"The description for Event ID \(?[ \t]*(?P<id>\d{1,10})[ \t]*\)? (?:in|from) [Ss]ource \(?"
+)
+_MISSING = (" could not be found.", " cannot be found.")
+_LISTS = (
+    ("list", "following information is part of the event:"),
+    ("list", "following information was included with the event:"),
+    ("nt4", "following insertion string(s):"),
 )
 
 
-def _listed_strings(missing: re.Match[str]) -> tuple[str, ...]:
+@dataclass(frozen=True, slots=True)
+class _NotFound:
+    """The parts of a "could not be found" description."""
+
+    event_id: int
+    source: str
+    kind: str
+    listed: str
+
+
+def _parse_not_found(text: str) -> _NotFound | None:
+    """Event Viewer's text for an event without its message file, in linear time."""
+    head = _NOT_FOUND_HEAD.match(text)
+    if head is None:
+        return None
+    hits = [(at, kind, marker) for kind, marker in _LISTS if (at := text.find(marker)) >= 0]
+    if not hits:
+        return None
+    at, kind, marker = min(hits)
+    ends = [(end, m) for m in _MISSING if (end := text.rfind(m, head.end(), at)) >= 0]
+    if not ends:
+        return None
+    end, _ = min(ends)
+    source = text[head.end() : end].strip()
+    source = source[:-1].rstrip() if source.endswith(")") else source
+    listed = text[at + len(marker) :].lstrip().rstrip()
+    listed = listed[:-1] if listed.endswith(".") else listed
+    return _NotFound(int(head.group("id")), source, kind, listed)
+
+
+def _listed_strings(missing: _NotFound) -> tuple[str, ...]:
     """The insertion strings Event Viewer lists after a "could not be found" text."""
-    listed = missing.group("list") if missing.group("nt4") is None else missing.group("nt4")
+    listed = missing.listed
     if not listed.strip():
         return ()
     if "\n" in listed.strip():  # Vista: one string a line
@@ -388,10 +368,10 @@ def _finish(number: int, raw: EventRecord, *, known: bool = False) -> tuple[Even
     catalogue can (``known``: ``raw.strings`` came from the file); and whether the
     description was rebuilt from the catalogue."""
     category = raw.category
-    if m := re.fullmatch(r"\((\d+)\)", category):
+    if m := re.fullmatch(r"\((\d{1,5})\)", category):
         category = category_name(raw.source, int(m.group(1)))
     entry = lookup(raw.source, raw.event_id)
-    missing = _NOT_FOUND.fullmatch(raw.description)
+    missing = _parse_not_found(raw.description)
     strings: tuple[str, ...] | None = raw.strings if known else None
     if strings is None and missing is not None:
         strings = _listed_strings(missing)
@@ -411,9 +391,10 @@ def _result(
     encoding: str,
     order: DateOrder | None,
     note: str,
-    done: Sequence[tuple[EventRecord, bool]],
+    done: Iterable[tuple[EventRecord, bool]],
 ) -> CustomerLog:
-    records = tuple(record for record, _ in done)
+    pairs = list(done)
+    records = tuple(record for record, _ in pairs)
     foreign = frozenset(r.record_number for r in records if r.source.casefold() != CCMC.casefold())
-    rebuilt = frozenset(record.record_number for record, flag in done if flag)
+    rebuilt = frozenset(record.record_number for record, flag in pairs if flag)
     return CustomerLog(path, kind, encoding, order, note, records, foreign, rebuilt)

@@ -7,7 +7,9 @@ reads the files
 (:func:`harness.diagnosis.diagnose`) and prints the findings best first: the
 quoted event lines, the article, the fix and, where the files cannot tell, the
 check that would (reference §8 "How a support engineer confirms it"). JSON is
-``{"findings": [{"cause", "score", "evidence", "article", "fix", "confirm"}]}``.
+``{"inputs": [...], "findings": [{"cause", "score", "evidence", "article", "fix",
+"confirm"}]}``, ``inputs`` being what was read from each file
+(:class:`harness.inputs.InputSummary`).
 ``--html`` also writes the case as one page (:mod:`harness.html_diagnose`):
 what was read, the log's timeline with the quoted events marked, the findings.
 
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeVar
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 
     from harness.diagnosis import Finding
     from harness.evidence import Evidence
+    from harness.inputs import InputSummary
 
 __all__ = ["OutputFormat", "register", "render_text"]
 
@@ -119,14 +122,17 @@ def _evidence(
     ccmcdata: Path | None,
     po_password: str | None,
     site: str | None,
-) -> tuple[Evidence, list[Finding]]:
-    from harness.customer import evidence_from_files
+) -> tuple[Evidence, list[Finding], tuple[InputSummary, ...]]:
+    """The evidence, the findings and what was read. A log that cannot show a
+    connector failure (a System or Security log, or no MSExchangeCCMC event) gets no
+    findings: its summary says what to ask the customer for."""
+    from harness.customer import read_case
     from harness.diagnosis import diagnose
 
-    evidence = evidence_from_files(
-        eventlog, postoffice, ccmcdata, po_password=po_password, site=site
-    )
-    return evidence, diagnose(evidence)
+    evidence, inputs = read_case(eventlog, postoffice, ccmcdata, po_password=po_password, site=site)
+    if any(summary.advice for summary in inputs):
+        return evidence, [], inputs
+    return evidence, diagnose(evidence), inputs
 
 
 def _write_html(
@@ -147,13 +153,20 @@ def _write_html(
 
 
 def write_findings(
-    findings: list[Finding], notes: tuple[str, ...], form: OutputFormat, out: TextIO, err: TextIO
+    findings: list[Finding],
+    notes: tuple[str, ...],
+    form: OutputFormat,
+    out: TextIO,
+    err: TextIO,
+    inputs: Sequence[InputSummary] = (),
 ) -> None:
-    """JSON (notes to ``err``), or text: rich on a terminal, plain otherwise."""
+    """JSON (``inputs`` next to ``findings``; notes to ``err``), or text: rich on a
+    terminal, plain otherwise."""
     from harness.diagnosis import findings_json
 
     if form is OutputFormat.JSON:
-        out.write(json.dumps(findings_json(findings), indent=2, ensure_ascii=False) + "\n")
+        doc = {"inputs": [summary.as_json() for summary in inputs], **findings_json(findings)}
+        out.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         err.writelines(f"ccsim diagnose: {note}\n" for note in notes)
     elif out.isatty():
         _print_rich(findings, notes, out)
@@ -187,12 +200,12 @@ def _register_diagnose(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Diagnose a customer's case from the files they sent: ranked findings."""
-        evidence, findings = _guarded(
+        evidence, findings, inputs = _guarded(
             lambda: _evidence(eventlog, postoffice, ccmcdata, po_password, site)
         )
         if html is not None:
             _guarded(lambda: _write_html(html, evidence, findings, eventlog, postoffice))
-        write_findings(findings, evidence.notes, form, sys.stdout, sys.stderr)
+        write_findings(findings, evidence.notes, form, sys.stdout, sys.stderr, inputs)
         raise typer.Exit(0)
 
 
@@ -222,7 +235,7 @@ def _register_reproduce(app: typer.Typer) -> None:
         def work() -> str:
             from harness.casefile import build_scenario, write_scenario
 
-            evidence, findings = _evidence(eventlog, postoffice, ccmcdata, po_password, site)
+            evidence, findings, _ = _evidence(eventlog, postoffice, ccmcdata, po_password, site)
             write_scenario(output, build_scenario(evidence, findings, eventlog), force=force)
             return findings[0].cause
 

@@ -34,7 +34,15 @@ def test_json_shape_best_first() -> None:
     )
     assert code == 0
     doc = json.loads(out)
-    assert list(doc) == ["findings"]
+    assert list(doc) == ["inputs", "findings"]
+    (read,) = doc["inputs"]
+    assert (read["file"], read["log"], read["records"], read["ccmc"]) == (
+        "event70-only.txt",
+        "Application",
+        21,
+        20,
+    )
+    assert (read["skipped"], read["recovered"], read["missing"], read["advice"]) == (0, 0, 0, None)
     assert len(doc["findings"]) >= 5
     for item in doc["findings"]:
         assert list(item) == KEYS
@@ -58,7 +66,11 @@ def test_json_matches_the_diagnosis() -> None:
 def test_no_findings_is_an_empty_list() -> None:
     code, out, _ = ccsim("diagnose", "--eventlog", str(DATA / "healthy.txt"), "--format", "json")
     assert code == 0
-    assert json.loads(out) == {"findings": []}
+    doc = json.loads(out)
+    assert doc["findings"] == []
+    assert [(i["file"], i["ccmc"], i["advice"]) for i in doc["inputs"]] == [
+        ("healthy.txt", 13, None)
+    ]
 
 
 def test_json_notes_go_to_stderr() -> None:

@@ -296,8 +296,8 @@ def test_directory_options_want_a_directory(tmp_path: Path, option: str) -> None
 
 
 def test_unreadable_log_raises_eventlog_error(tmp_path: Path) -> None:
-    with pytest.raises(EventLogError, match=r"bad-date\.txt:2: unreadable date"):
-        evidence_from_files(DATA / "bad" / "bad-date.txt", make_po(tmp_path / "po"))
+    with pytest.raises(EventLogError, match=r"bad-type\.txt:1: unknown event type"):
+        evidence_from_files(DATA / "bad" / "bad-type.txt", make_po(tmp_path / "po"))
 
 
 def test_same_files_same_evidence(tmp_path: Path) -> None:

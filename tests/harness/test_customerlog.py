@@ -186,25 +186,11 @@ NT9 = "expected 9 fields (Date, Time, Source, Type, Category, Event, User, Compu
 NT9 += "Description), found "
 BAD_FILES = [
     ("empty.txt", 1, "the file is empty"),
-    ("truncated-line.txt", 3, NT9 + "6"),
-    ("unterminated-quote.txt", 2, "malformed CSV: unterminated quoted field (file cut short?)"),
-    ("extra-field.txt", 2, NT9 + "10"),
     ("not-a-log.txt", 1, NT9 + "2"),
     (
         "csv-short-row.csv",
         2,
         "expected 6 fields (Level, Date and Time, Source, Event ID, Task Category, text), found 4",
-    ),
-    (
-        "bad-date.txt",
-        2,
-        "unreadable date '6-2-98' (expected M/D/YYYY, D/M/YYYY, D.M.YYYY or YYYY-MM-DD)",
-    ),
-    ("bad-time.txt", 2, "unreadable time '8:39:27h' (expected H:MM:SS AM/PM or HH:MM:SS)"),
-    (
-        "impossible-date.txt",
-        2,
-        "impossible date or time '2/30/98' '8:39:27 AM': day is out of range for month",
     ),
     (
         "conflicting-dates.txt",
@@ -217,14 +203,12 @@ BAD_FILES = [
         "unknown event type 'Fatal' (expected Error, Warning, Information, Success Audit, "
         "Failure Audit)",
     ),
-    ("bad-event-id.txt", 2, "event ID '7O' is not a number"),
     (
         "mixed-encoding.txt",
         3,
         "mixed encodings: line 1 is UTF-8 but this line is not (cp1252?); "
         "save the log again in one encoding",
     ),
-    ("undecodable.txt", 2, "undecodable byte 0x81: not UTF-8, UTF-16 or cp1252"),
     (
         "utf16-no-bom.txt",
         1,
@@ -233,13 +217,58 @@ BAD_FILES = [
     ),
     ("odd-utf16.txt", 3, "undecodable UTF-16 (truncated data)"),
     ("short-header.evt", 1, ".evt header is cut short (30 of 48 bytes)"),
-    (
-        "truncated.evt",
-        1,
-        ".evt file is truncated: it ends at byte 348, its header says the log ends at byte 548",
-    ),
-    ("damaged.evt", 1, ".evt file is damaged: libevt read 2 record(s)"),
 ]
+#: files with a bad part: what is readable is read, the rest is named
+#: (name, records read, skipped (line, why), recovered, missing)
+PARTIAL_FILES = [
+    ("truncated-line.txt", 2, [(3, NT9 + "6")], 0, 0),
+    ("unterminated-quote.txt", 1,
+     [(2, "malformed CSV: unterminated quoted field (file cut short?)")], 0, 0),
+    ("extra-field.txt", 2, [], 0, 0),
+    ("bad-date.txt", 1,
+     [(2, "unreadable date '6-2-98' (expected M/D/YYYY, D/M/YYYY, D.M.YYYY or YYYY-MM-DD)")],
+     0, 0),
+    ("bad-time.txt", 1,
+     [(2, "unreadable time '8:39:27h' (expected H:MM:SS AM/PM or HH:MM:SS)")], 0, 0),
+    ("impossible-date.txt", 1,
+     [(2, "impossible date or time '2/30/98' '8:39:27 AM': day is out of range for month")],
+     0, 0),
+    ("bad-event-id.txt", 1, [(2, "event ID '7O' is not a number")], 0, 0),
+    ("undecodable.txt", 2, [], 0, 0),
+    ("truncated.evt", 1, [], 0, 2),
+    ("damaged.evt", 2, [], 0, 1),
+]  # fmt: skip
+PARTIAL = BAD.parent / "partial"
+
+
+@pytest.mark.parametrize(
+    ("name", "count", "skipped", "recovered", "missing"),
+    PARTIAL_FILES,
+    ids=[p[0] for p in PARTIAL_FILES],
+)
+def test_partly_bad_logs_are_read_and_say_what_was_skipped(
+    name: str, count: int, skipped: list[tuple[int, str]], recovered: int, missing: int
+) -> None:
+    got = read_eventlog(PARTIAL / name)
+    assert len(got.records) == count
+    assert [(s.line, s.why) for s in got.skipped] == skipped
+    assert (len(got.recovered), got.missing) == (recovered, missing)
+
+
+def test_every_partial_sample_is_tested() -> None:
+    assert sorted(p.name for p in PARTIAL.iterdir()) == sorted(p[0] for p in PARTIAL_FILES)
+
+
+def test_unquoted_nt4_row_with_an_extra_comma_keeps_it_in_the_description() -> None:
+    first = read_eventlog(PARTIAL / "extra-field.txt").records[0]
+    assert (first.user, first.computer) == ("N/A", "Administrator")
+    assert first.description.startswith("EXSRV1,Lotus cc:Mail EXPORT to file msg4A01.ccm")
+
+
+def test_high_bytes_that_are_letters_only_in_cp850_read_as_cp850() -> None:
+    got = read_eventlog(PARTIAL / "undecodable.txt")
+    assert got.encoding == "cp850"
+    assert got.records[0].description.rstrip() == "cafÚ ü"
 
 
 @pytest.mark.parametrize(("name", "line", "message"), BAD_FILES, ids=[b[0] for b in BAD_FILES])
@@ -319,12 +348,11 @@ def test_format_comes_from_content_not_name(tmp_path: Path) -> None:
     assert read_eventlog(tmp_path / "AppEvent.Evt").format is LogFormat.NT_TEXT
 
 
-def test_header_only_export_has_no_records(tmp_path: Path) -> None:
+def test_header_only_export_holds_nothing_and_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "app.csv"
     path.write_text("Level,Date and Time,Source,Event ID,Task Category\r\n")
-    got = read_eventlog(path)
-    assert (got.format, got.records) == (LogFormat.VIEWER_CSV, ())
-    assert got.date_order_note == "M/D/Y (assumed: no dates)"
+    with pytest.raises(EventLogError, match=r"app.csv:1: no events in the file"):
+        read_eventlog(path)
 
 
 def test_superscript_digits_are_not_an_event_id(tmp_path: Path) -> None:

@@ -182,12 +182,12 @@ def test_nothing_to_reproduce_in_a_healthy_log(tmp_path: Path) -> None:
 
 
 def test_malformed_log_exits_2_with_file_and_line(tmp_path: Path) -> None:
-    bad = DATA / "bad" / "bad-date.txt"
+    bad = DATA / "bad" / "bad-type.txt"
     code, _, stderr = ccsim(
         "reproduce", "--eventlog", str(bad), "-o", str(tmp_path / "x.scenario.yaml")
     )
     assert code == 2
-    assert stderr.startswith(f"ccsim: {bad}:2: unreadable date")
+    assert stderr.startswith(f"ccsim: {bad}:1: unknown event type 'Fatal'")
 
 
 @pytest.fixture

@@ -1,0 +1,199 @@
+"""The text forms Event Viewer saved a log in (reference §9.2), row by row.
+
+* NT 4.0 "Comma Delimited Text": nine fields, **not quoted**, so everything after
+  the 8th comma is the description (which may hold commas itself);
+* NT 4.0 "Text" and Windows 2000/XP/2003 "Text (Tab delimited)": the same nine
+  fields separated by tabs;
+* the quoted forms (Windows 2000/XP/2003 "CSV (Comma delimited)"), with or without a
+  header row ``Date,Time,Source,Type,Category,Event,User,Computer,Description``;
+* the Vista-era CSV (``Level,Date and Time,Source,Event ID,Task Category``, then the
+  description; no user or computer column, so those read as "N/A" and "").
+
+The form is decided from the first record that is not blank. A row that cannot be
+read is skipped and named (:class:`Skipped`); the caller decides whether enough was
+read. Splitting is plain string work, linear in the line.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = ["Row", "Skipped", "TextForm", "text_rows"]
+
+NT_FIELDS = ("Date", "Time", "Source", "Type", "Category", "Event", "User", "Computer")
+CSV_FIELDS = ("Level", "Date and Time", "Source", "Event ID", "Task Category")
+
+
+class TextForm(StrEnum):
+    """Which text form the customer's viewer wrote."""
+
+    NT_TEXT = "NT Event Viewer comma-delimited text"
+    NT_TAB = "Event Viewer tab-delimited text"
+    QUOTED = "Event Viewer CSV (quoted)"
+    VIEWER_CSV = "Event Viewer CSV (Level,Date and Time,...)"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One text record before its date is read: fields in NT export order."""
+
+    line: int
+    date: str
+    time: str
+    source: str
+    type: str
+    category: str
+    event: str
+    user: str
+    computer: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A row that could not be read: its first line and why."""
+
+    line: int
+    why: str
+
+
+def _is_header(row: Sequence[str], names: Sequence[str]) -> bool:
+    got = [f.strip().strip('"').casefold() for f in row[: len(names)]]
+    return got == [name.casefold() for name in names]
+
+
+def text_rows(
+    lines: Iterable[str],
+) -> tuple[TextForm | None, bool, Iterator[Row | Skipped]]:
+    """The form, whether a header row was seen, and the rows of ``lines`` (line ends kept)."""
+    numbered = ((n, line) for n, line in enumerate(lines, 1))
+    for number, line in numbered:  # noqa: B007 - number is used after the loop
+        if line.strip():
+            break
+    else:
+        return None, False, iter(())
+    first = line.rstrip("\r\n")
+    if _is_header(_split_header(first), CSV_FIELDS):
+        return TextForm.VIEWER_CSV, True, _quoted(numbered, number, 6, _vista_row)
+    header = _is_header(_split_header(first), NT_FIELDS)
+    rest: Iterable[tuple[int, str]] = numbered if header else _chain((number, line), numbered)
+    if header:  # the form is the first record's, after the header row
+        for after, line in numbered:
+            if line.strip():
+                first = line.rstrip("\r\n")
+                rest = _chain((after, line), numbered)
+                break
+    sep = "\t" if "\t" in first else ","
+    form = TextForm.NT_TAB if sep == "\t" else TextForm.NT_TEXT
+    if first.lstrip().startswith('"'):
+        form = TextForm.QUOTED
+    return form, header, _delimited(rest, sep)
+
+
+def _split_header(line: str) -> list[str]:
+    return line.split("\t") if "\t" in line else line.split(",")
+
+
+def _chain(head: tuple[int, str], tail: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    yield head
+    yield from tail
+
+
+#: the most lines one quoted record may run over before it is called unterminated
+MAX_RECORD_LINES = 500
+
+
+def _delimited(rows: Iterable[tuple[int, str]], sep: str) -> Iterator[Row | Skipped]:
+    """Nine fields a record. NT 4.0 does not quote: the description is everything after
+    the 8th separator. Later viewers quote where needed, and a quoted field may run over
+    several lines: a record whose fields (or description) open with a quote is read as
+    CSV, and falls back to the unquoted reading when that does not give nine fields."""
+    pending: list[str] = []
+    start = quotes = 0
+    for number, line in rows:
+        if pending:
+            pending.append(line)
+            quotes += line.count('"')
+            if quotes % 2 and len(pending) < MAX_RECORD_LINES:
+                continue
+            text, pending = "".join(pending), []
+            if quotes % 2:
+                yield Skipped(start, "malformed CSV: unterminated quoted field (file cut short?)")
+                continue
+            yield _record(start, text, sep)
+            continue
+        if not line.strip():
+            continue
+        fields = line.split(sep, 8)
+        opens = line.lstrip().startswith('"') or (
+            len(fields) == 9 and fields[8].lstrip().startswith('"')
+        )
+        quotes = line.count('"') if opens else 0
+        if quotes % 2:
+            start, pending = number, [line]
+            continue
+        yield _record(number, line, sep)
+    if pending:
+        yield Skipped(start, "malformed CSV: unterminated quoted field (file cut short?)")
+
+
+def _record(number: int, text: str, sep: str) -> Row | Skipped:
+    text = text.rstrip("\r\n")
+    if '"' in text:
+        try:
+            fields = next(csv.reader([text], delimiter=sep, strict=True), [])
+        except csv.Error:
+            fields = []
+        if len(fields) == 9:
+            return _nt_fields(number, fields)
+    fields = text.split(sep, 8)
+    if len(fields) != 9:
+        names = ", ".join(NT_FIELDS)
+        return Skipped(number, f"expected 9 fields ({names}, Description), found {len(fields)}")
+    return _nt_fields(number, fields)
+
+
+def _quoted(
+    rows: Iterable[tuple[int, str]],
+    before: int,
+    width: int,
+    build: Callable[[int, list[str]], Row],
+) -> Iterator[Row | Skipped]:
+    """Quoted CSV records (a quoted field may run over several lines)."""
+    reader = csv.reader((line for _, line in rows), strict=True)
+    while True:
+        start = before + reader.line_num + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            cut = "end of data" in str(exc)
+            why = "unterminated quoted field (file cut short?)" if cut else str(exc)
+            yield Skipped(start, f"malformed CSV: {why}")
+            continue
+        if not any(f.strip() for f in fields):
+            continue
+        if len(fields) != width:
+            names = ", ".join(NT_FIELDS) + ", Description" if width == 9 else _vista_names()
+            yield Skipped(start, f"expected {width} fields ({names}), found {len(fields)}")
+            continue
+        yield build(start, fields)
+
+
+def _vista_names() -> str:
+    return ", ".join(CSV_FIELDS) + ", text"
+
+
+def _nt_fields(line: int, fields: list[str]) -> Row:
+    date, time, source, kind, category, event, user, computer = (f.strip() for f in fields[:8])
+    return Row(line, date, time, source, kind, category, event, user, computer, fields[8])
+
+
+def _vista_row(line: int, fields: list[str]) -> Row:
+    level, stamp, source, event, category = (f.strip() for f in fields[:5])
+    date, _, time = stamp.partition(" ")
+    return Row(line, date, time.strip(), source, level, category, event, "N/A", "", fields[5])
