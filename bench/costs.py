@@ -24,10 +24,9 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from harness.commands.catalogue import load_selection
 from harness.costs import COSTS_FILE, render_costs, virtual_seconds
 from harness.runner import run
-from harness.selection import builtin_dir, display_name, shard
+from harness.selection import builtin_dir, display_name, load_selection, shard
 
 REPEATS = 3
 

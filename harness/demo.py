@@ -46,7 +46,7 @@ class Lesson:
 
 def lessons() -> list[Lesson]:
     """Every scenario of the built-in catalogue, by §8 row (``healthy`` first), then id."""
-    from harness.commands.catalogue import load_selection
+    from harness.selection import load_selection
 
     found = [Lesson(SCENARIO_CAUSES[s.cause], s, p) for p, s in load_selection([], None, None)]
     return sorted(found, key=lambda lesson: (lesson.cause.number, lesson.scenario.id))

@@ -23,7 +23,6 @@ __all__ = [
     "UnknownFaultError",
     "UnknownFixError",
     "UnknownNameError",
-    "UnknownRuleError",
 ]
 
 
@@ -72,10 +71,6 @@ class UnknownFixError(UnknownNameError):
 
 class UnknownCauseError(UnknownNameError):
     """A cause id not in the cause table (reference §8)."""
-
-
-class UnknownRuleError(UnknownNameError):
-    """A diagnosis rule that is not registered."""
 
 
 class ScenarioErrors(ScenarioError):  # noqa: N818 - name fixed by STYLE.md §10

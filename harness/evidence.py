@@ -14,7 +14,6 @@ Every part but the events may be missing: a customer who sent only
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -190,10 +189,3 @@ class Evidence:
         if self.queues is None:
             return None
         return next((n for q, n in self.queues if q.casefold() == name.casefold()), 0)
-
-    def after_last(self, event_id: int, records: Sequence[EventRecord]) -> list[EventRecord]:
-        """Those of ``records`` logged after the last CCMC event ``event_id``."""
-        marks = [e.record_number for e in self.ccmc(event_id)]
-        if not marks:
-            return list(records)
-        return [r for r in records if r.record_number > marks[-1]]

@@ -177,12 +177,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     text = config.getoption("ccsim_shard")
     if not text:
         return
-    from harness.commands.catalogue import _cost
+    from harness.costs import scenario_cost
     from harness.selection import parse_shard, shard
 
     k, n = parse_shard(text)
     scenarios = [i for i in items if isinstance(i, ScenarioItem)]
-    costs = {i.scenario.id: _cost(i.scenario) for i in scenarios}
+    costs = {i.scenario.id: scenario_cost(i.scenario) for i in scenarios}
     chosen = set(shard(sorted(costs.items()), k, n))
     dropped = [i for i in scenarios if i.scenario.id not in chosen]
     if dropped:

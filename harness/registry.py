@@ -45,9 +45,6 @@ __all__ = [
     "did_you_mean",
     "fault",
     "fix",
-    "get_fault",
-    "get_fix",
-    "get_rule",
     "rule",
 ]
 
@@ -263,18 +260,3 @@ def rule(
         return function
 
     return decorate
-
-
-def get_fault(name: str) -> FaultSpec:
-    """The registered fault ``name`` (NotRegisteredError with did-you-mean)."""
-    return FAULTS.lookup(name)
-
-
-def get_fix(name: str) -> FixSpec:
-    """The registered fix ``name`` (NotRegisteredError with did-you-mean)."""
-    return FIXES.lookup(name)
-
-
-def get_rule(cause: str) -> RuleSpec:
-    """The rule registered for ``cause`` (NotRegisteredError with did-you-mean)."""
-    return RULES.lookup(cause)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -22,7 +22,7 @@ from harness.registry import FAULTS, FIXES
 from sim.eventlog import EventRecord
 
 if TYPE_CHECKING:
-    from harness.model import Scenario, Step
+    from harness.model import Scenario
 
 __all__ = ["Checkpoint", "Line", "Observer", "RunResult", "Status", "run", "run_file"]
 
@@ -276,6 +276,3 @@ def _apply_fixes(state: _Run) -> bool:
             steps.run_step(state, item, ("fix", i))  # type: ignore[arg-type]
         state.observe("fix")
     return bool(state.scenario.fix)
-
-
-StepRunner = Callable[["_Run", "Step", Sequence[Any]], None]

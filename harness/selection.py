@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["SelectionError", "builtin_dir", "display_name", "matches", "parse_shard", "shard"]
+if TYPE_CHECKING:
+    from harness.model import Scenario
+
+__all__ = [
+    "PATTERN",
+    "SelectionError",
+    "builtin_dir",
+    "display_name",
+    "expand_paths",
+    "load_selection",
+    "matches",
+    "parse_shard",
+    "shard",
+]
+
+#: the scenario files a directory stands for
+PATTERN = "*.scenario.yaml"
 
 
 class SelectionError(ValueError):
@@ -102,3 +119,47 @@ def shard(items: Sequence[tuple[str, float]], k: int, n: int) -> list[str]:
         loads[target] += cost
         buckets[target].append(name)
     return sorted(buckets[k - 1])
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; a directory stands for its ``*.scenario.yaml`` files, sorted."""
+    result: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            result.extend(sorted(path.rglob(PATTERN)))
+        else:
+            result.append(path)
+    return result
+
+
+def _words(scenario: Scenario, path: Path) -> set[str]:
+    return {
+        scenario.id,
+        scenario.cause,
+        scenario.title,
+        path.name,
+        *scenario.tags,
+        *scenario.articles,
+    }
+
+
+def load_selection(
+    paths: list[Path], keyword: str | None, shard_text: str | None
+) -> list[tuple[Path, Scenario]]:
+    """Load every selected scenario; ScenarioError/SelectionError on bad input."""
+    from harness.costs import scenario_cost
+    from harness.loader import load_scenario
+
+    files = expand_paths(paths or [builtin_dir()])
+    missing = [p for p in files if not p.exists()]
+    if missing:
+        raise SelectionError(f"no such file or directory: {missing[0]}")
+    loaded = [(p, load_scenario(p)) for p in files]
+    if keyword:
+        loaded = [(p, s) for p, s in loaded if matches(keyword, _words(s, p))]
+    if shard_text:
+        k, n = parse_shard(shard_text)
+        costs = [(s.id, scenario_cost(s)) for _, s in loaded]
+        chosen = set(shard(costs, k, n))
+        loaded = [(p, s) for p, s in loaded if s.id in chosen]
+    return loaded

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from harness.admin import run_as_admin, run_as_service
@@ -15,14 +14,9 @@ if TYPE_CHECKING:
     from harness.model import Flow, Step
     from harness.runner import _Run
 
-__all__ = ["check_expect", "queue_sizes", "run_step", "run_steps", "start_traffic"]
+__all__ = ["check_expect", "queue_sizes", "run_step", "start_traffic"]
 
 _ADMIN_PROGRAMS = ("ANALYZE", "CHKSTAT", "RECLAIM")
-
-
-def run_steps(state: _Run, steps: Sequence[Step], loc: tuple[Any, ...]) -> None:
-    for i, step in enumerate(steps):
-        run_step(state, step, (*loc, i))
 
 
 def run_step(state: _Run, step: Step, loc: tuple[Any, ...]) -> None:

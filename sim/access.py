@@ -115,10 +115,6 @@ class Account:
     password: str
     domain: str = "CORP"
 
-    @property
-    def qualified(self) -> str:
-        return f"{self.domain}\\{self.name}"
-
 
 @dataclass(slots=True)
 class Share:

@@ -63,7 +63,6 @@ SYSTEM_SENDER = "System Attendant"
 MTA_SOURCE = events.MTA
 #: Microsoft recommends Winnt\System32 for IMPORT/EXPORT (§4.2).
 DEFAULT_PATH = ("C:\\WINNT\\SYSTEM32", "C:\\WINNT")
-REGISTRY_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeCCMC\\Parameters"
 
 
 class ExchangeError(SimError, ValueError):

@@ -34,7 +34,7 @@ checker can follow it anywhere. It travels as the last line of the body,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -50,7 +50,6 @@ __all__ = [
     "parse_date",
     "parse_sized_message",
     "render_message",
-    "render_messages",
 ]
 
 #: a single-byte code page: a character (or its "?" replacement) is one byte, so the
@@ -177,14 +176,6 @@ def render_message(
         total = len(rest)
         return f"Message:{EOL}{total}{EOL}{rest}"
     return f"Message:{EOL}{rest}{contents}"
-
-
-def render_messages(
-    messages: Iterable[Message], *, itemsize: bool = True, date_style: DateStyle = DateStyle.US
-) -> Iterator[str]:
-    """Stream the text of many messages (write them as they come: memory stays flat)."""
-    for message in messages:
-        yield render_message(message, itemsize=itemsize, date_style=date_style)
 
 
 @dataclass(slots=True)

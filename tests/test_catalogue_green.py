@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from harness.commands.catalogue import load_selection
+from harness.selection import load_selection
 from tests.pytester_support import preload, run_inprocess
 
 pytest_plugins = ["pytester"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from harness.commands.catalogue import load_selection
 from harness.report import SUMMARY_COLUMNS
+from harness.selection import load_selection
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from harness.model import Scenario
     from harness.runner import RunResult
 
-__all__ = ["load_selection", "register"]
+from harness.selection import load_selection
+
+__all__ = ["register"]
 
 
 def _fail_usage(message: str) -> None:
@@ -25,49 +27,6 @@ def _fail_usage(message: str) -> None:
 
     typer.echo(f"ccsim: {message}", err=True)
     raise typer.Exit(2)
-
-
-def _words(scenario: Scenario, path: Path) -> set[str]:
-    return {
-        scenario.id,
-        scenario.cause,
-        scenario.title,
-        path.name,
-        *scenario.tags,
-        *scenario.articles,
-    }
-
-
-def load_selection(
-    paths: list[Path], keyword: str | None, shard_text: str | None
-) -> list[tuple[Path, Scenario]]:
-    """Load every selected scenario; ScenarioError/SelectionError on bad input."""
-    from harness.commands.scenario import expand_paths
-    from harness.loader import load_scenario
-    from harness.selection import builtin_dir, matches, parse_shard, shard
-
-    files = expand_paths(paths or [builtin_dir()])
-    missing = [p for p in files if not p.exists()]
-    if missing:
-        from harness.selection import SelectionError
-
-        raise SelectionError(f"no such file or directory: {missing[0]}")
-    loaded = [(p, load_scenario(p)) for p in files]
-    if keyword:
-        loaded = [(p, s) for p, s in loaded if matches(keyword, _words(s, p))]
-    if shard_text:
-        k, n = parse_shard(shard_text)
-        costs = [(s.id, _cost(s)) for _, s in loaded]
-        chosen = set(shard(costs, k, n))
-        loaded = [(p, s) for p, s in loaded if s.id in chosen]
-    return loaded
-
-
-def _cost(scenario: Scenario) -> float:
-    """Recorded CPU seconds (``scenarios/costs.json``), else an estimate (``harness.costs``)."""
-    from harness.costs import scenario_cost
-
-    return scenario_cost(scenario)
 
 
 def _run_all(selection: list[tuple[Path, Scenario]], seed: int | None) -> list[RunResult]:

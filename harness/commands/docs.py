@@ -19,8 +19,7 @@ __all__ = ["catalogue_markdown", "register"]
 def catalogue_markdown(scenario_dir: Path | None = None) -> str:
     """The page for the scenarios in ``scenario_dir`` (default: the built-in catalogue)."""
     from harness.catalogue_doc import build_rows, render_markdown
-    from harness.commands.scenario import expand_paths
-    from harness.selection import builtin_dir
+    from harness.selection import builtin_dir, expand_paths
 
     folder = scenario_dir or builtin_dir()
     rows = build_rows(expand_paths([folder]), folder.parent)
@@ -38,8 +37,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """The failure catalogue (§8): cause, articles, rule, fixes and scenarios."""
         from harness.catalogue_doc import build_rows, render_text
-        from harness.commands.scenario import expand_paths
-        from harness.selection import builtin_dir
+        from harness.selection import builtin_dir, expand_paths
 
         if markdown:
             typer.echo(catalogue_markdown(), nl=False)

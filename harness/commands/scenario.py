@@ -12,28 +12,18 @@ nothing here imports ``rich`` or ``sim``.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
+
+from harness.selection import expand_paths
 
 if TYPE_CHECKING:
     import typer
 
-__all__ = ["REGISTRARS", "expand_paths", "register", "schema_text", "validate_paths"]
+__all__ = ["REGISTRARS", "register", "schema_text", "validate_paths"]
 
 #: the file pattern of scenario files inside a directory
-PATTERN = "*.scenario.yaml"
-
-
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; a directory stands for its ``*.scenario.yaml`` files, sorted."""
-    result: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            result.extend(sorted(path.rglob(PATTERN)))
-        else:
-            result.append(path)
-    return result
 
 
 def validate_paths(paths: Sequence[Path], *, out: TextIO, err: TextIO) -> int:

@@ -19,7 +19,7 @@ from statistics import median
 
 from harness.causes import CAUSES
 from harness.diagnosis import Finding
-from harness.evidence import Evidence, ExchangeView, ProgramView
+from harness.evidence import ExchangeView, ProgramView
 from sim.eventlog import EventRecord
 
 __all__ = [
@@ -27,7 +27,6 @@ __all__ = [
     "DB_OF_CHOICE",
     "EVERY_POLL",
     "finding",
-    "has_evidence",
     "in_use",
     "is_16bit",
     "major",
@@ -94,8 +93,3 @@ def in_use(ex: ExchangeView) -> tuple[list[str], list[ProgramView]]:
 def is_16bit(name: str) -> bool:
     """DOS ``EXPORT.EXE``/``IMPORT.EXE``, not the 8.5 ``EXPORT32.EXE`` (§2.1)."""
     return not name.upper().removesuffix(".EXE").endswith("32")
-
-
-def has_evidence(ev: Evidence) -> bool:
-    """Was the site itself examined (not only a customer's event log)?"""
-    return ev.exchange is not None and ev.settings is not None

@@ -22,15 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 from harness.build import Site
 from sim.access import Account, NetWareServer, Rights, Share, SharePermission
+from sim.connector.constants import DIRSYNC_THREAD, EXPORT_THREAD, IMPORT_THREAD
 from sim.connector.events import Category, LoggingLevel
-from sim.connector.service import (
-    DIRSYNC_THREAD,
-    EXPORT_THREAD,
-    IMPORT_THREAD,
-    ConnectorService,
-    Counters,
-    ServiceState,
-)
+from sim.connector.service import ConnectorService, Counters, ServiceState
 from sim.connector.settings import (
     DiagnosticsLogging,
     DirsyncMode,

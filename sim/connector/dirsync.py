@@ -281,11 +281,6 @@ def _at_site(block: DirBlock, site: str) -> bool:
     return block.address.split(" ", 1)[0].casefold() == site.casefold() if block.address else False
 
 
-def _matches_any(address: str, formats: tuple[str, ...]) -> bool:
-    """The import container's "Only import directory entries of these formats" (Q153487)."""
-    return any(fnmatch.fnmatch(address.casefold(), f.casefold()) for f in formats)
-
-
 def _display(name: str) -> str:
     """ "Last, First" -> "First Last" (display rule ``%F %L``); other names unchanged (Q185593)."""
     last, sep, first = name.partition(",")

@@ -15,6 +15,7 @@ import io
 from typing import TYPE_CHECKING
 
 from sim.connector import transfer
+from sim.connector.constants import EXPORT_SWITCHES, EXPORT_THREAD, IMPORT_SWITCHES, IMPORT_THREAD
 from sim.connector.store import Folder
 from sim.exchange import CONNECTOR_SENDER
 from sim.message import (
@@ -62,7 +63,6 @@ class Flow:
 
     def export_once(self) -> float | None:
         """One EXPORT run (leftover files first); returns the delay to the next run."""
-        from sim.connector.service import EXPORT_SWITCHES, EXPORT_THREAD
 
         svc = self.service
         names = svc.store.names(Folder.EXPORT)
@@ -126,7 +126,6 @@ class Flow:
 
     def import_once(self) -> float | None:
         """Convert, move and IMPORT one batch; returns the delay to the next run."""
-        from sim.connector.service import IMPORT_SWITCHES, IMPORT_THREAD
 
         svc = self.service
         names = svc.store.names(Folder.IMPORT)

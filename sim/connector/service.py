@@ -40,6 +40,19 @@ from typing import TYPE_CHECKING
 
 from sim.access import AccessCheck
 from sim.connector import events
+from sim.connector.constants import (
+    DIRSYNC_THREAD,
+    DISPLAY_NAME,
+    EXPORT_SWITCHES,
+    EXPORT_THREAD,
+    IMPORT_SWITCHES,
+    IMPORT_THREAD,
+    MAX_RESTARTS,
+    RESTART_DELAY,
+    SERVICE_NAME,
+)
+from sim.connector.dirsync import Dirsync
+from sim.connector.flow import Flow
 from sim.connector.settings import Settings
 from sim.connector.store import EXPORT_INI, IMPORT_INI, Folder, Store, short_path
 from sim.errors import PathError
@@ -61,15 +74,6 @@ __all__ = [
     "WorkerError",
 ]
 
-SERVICE_NAME = "MSExchangeCCMC"
-DISPLAY_NAME = "Microsoft Exchange Connector for Lotus cc:Mail"
-MAX_RESTARTS = 25
-RESTART_DELAY = 1.0
-EXPORT_SWITCHES = "/ITEMSIZE /FORMAT/FAN /BATCH /FILES/MACBIN2"
-IMPORT_SWITCHES = "/ITEMSIZE /PARTIAL /BATCH /FILES/MACBIN2"
-EXPORT_THREAD = "dwCCExport"
-IMPORT_THREAD = "dwCCImport"
-DIRSYNC_THREAD = "dwCCDirSync"
 _NOT_FOUND = ("2", "The system cannot find the file specified.")
 
 
@@ -101,9 +105,6 @@ class ConnectorService:
     """``MSExchangeCCMC`` on one Exchange server, connected to one post office."""
 
     def __init__(self, world: World, exchange: ExchangeServer, settings: Settings) -> None:
-        from sim.connector.dirsync import Dirsync  # dirsync needs this module's names
-        from sim.connector.flow import Flow
-
         self.world = world
         self.exchange = exchange
         self.settings = settings

@@ -147,12 +147,6 @@ class DirectoryEntry:
         """First word of the address: the PO a remote entry lives on (§1.4)."""
         return self.address.split(" ", 1)[0] if self.address else ""
 
-    @property
-    def foreign_alias(self) -> str:
-        """Words after the PO name in the address: the FAN (§1.4, PMDF 38.5.9)."""
-        parts = self.address.split(" ", 1)
-        return parts[1] if len(parts) > 1 else ""
-
     def encode(self) -> bytes:
         text = "\x00".join((self.name, self.address, self.comments))
         return _ENTRY.pack(self.number, self.mailbox, self.location.value.encode()) + enc(text)

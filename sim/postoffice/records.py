@@ -130,11 +130,6 @@ class FileScan:
         return [r for r in self.records if not r.crc_ok]
 
     @property
-    def counters_ok(self) -> bool:
-        h = self.header
-        return h.live_count == self.counted_live and h.free_bytes == self.counted_free
-
-    @property
     def fragmentation(self) -> float:
         """Share of the committed bytes held by free records."""
         used = self.header.used_bytes

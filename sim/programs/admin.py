@@ -30,10 +30,10 @@ import struct
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sim.errors import PathError, PostofficeError
+from sim.errors import PostofficeError
 from sim.postoffice.postoffice import Postoffice
 from sim.programs.cmdline import SwitchError, Switches, parse_switches
-from sim.programs.common import ProgramSpec, Refusal, Refused, end, refuse
+from sim.programs.common import ProgramSpec, Refusal, Refused, end, reach_postoffice, refuse
 from sim.programs.results import AdminResult
 from sim.programs.runner import ProgramContext
 
@@ -106,23 +106,14 @@ def parse_admin(argv: Sequence[str], spec: ProgramSpec) -> Switches | Refused:
 
 
 def _reach(switches: Switches, ctx: ProgramContext, tool: AdminTool) -> Postoffice | Refused:
-    given = (("/N", switches.name), ("/P", switches.password), ("/D", switches.path))
-    missing = [k for k, v in given if not v]
-    if missing or switches.path is None:
-        return Refused(Refusal.BAD_LOGIN, f"Missing {', '.join(missing)}.")
-    try:
-        location = ctx.world.resolve(switches.path)
-    except PathError as exc:
-        return Refused(Refusal.NOT_ACCESSIBLE, f"Post office directory is not accessible: {exc}.")
+    reached = reach_postoffice(switches, ctx, empty_password=False)
+    if isinstance(reached, Refused):
+        return reached
+    location, check = reached
     ctx.stdout.write(f"Post office directory: {location.text}\n")
-    if ctx.account is not None and location.unc is not None:
-        check = ctx.world.access.check_unc(ctx.account, *location.unc)
-        allowed = check.can_write if tool.exclusive else check.can_read
-        if not allowed:
-            need = "Read, File Scan, Modify and Create" if tool.exclusive else "Read and File Scan"
-            return Refused(
-                Refusal.NOT_ACCESSIBLE, f"Insufficient rights: {tool.name} needs {need}."
-            )
+    if check is not None and not (check.can_write if tool.exclusive else check.can_read):
+        need = "Read, File Scan, Modify and Create" if tool.exclusive else "Read and File Scan"
+        return Refused(Refusal.NOT_ACCESSIBLE, f"Insufficient rights: {tool.name} needs {need}.")
     return Postoffice(location.host, cached=True)
 
 

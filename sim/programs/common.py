@@ -67,6 +67,7 @@ __all__ = [
     "open_postoffice",
     "parse_command_line",
     "postoffice_date_style",
+    "reach_postoffice",
     "refuse",
     "version_number",
 ]
@@ -168,12 +169,20 @@ def parse_command_line(argv: Sequence[str], spec: ProgramSpec) -> Switches | Ref
     return switches
 
 
-def _reach(
-    switches: Switches, ctx: ProgramContext
+def reach_postoffice(
+    switches: Switches, ctx: ProgramContext, *, empty_password: bool
 ) -> tuple[Location, AccessCheck | None] | Refused:
-    """Step 3: place the /D path and check the account's access to a UNC path."""
+    """Place the /D path and look up the account's access to a UNC path.
+
+    /N, /P and /D must all be given. ``empty_password`` says what a bare ``/P``
+    is: for EXPORT and IMPORT a password (a post office may have none, and the
+    connector passes ``/P`` with nothing after it); for the admin tools a missing
+    switch, since they ask for the password. Modelled: the reference (§2.2, §3)
+    documents the switches, not how each program takes an empty value. The caller
+    decides what the access check must allow (reading, or exclusive writing).
+    """
     given = (("/N", switches.name), ("/P", switches.password), ("/D", switches.path))
-    missing = [k for k, v in given if v is None or (k != "/P" and not v)]
+    missing = [k for k, v in given if v is None or (not v and (k != "/P" or not empty_password))]
     if missing or switches.path is None:
         return Refused(Refusal.BAD_LOGIN, f"Missing {', '.join(missing)}.")
     try:
@@ -183,8 +192,6 @@ def _reach(
     check = None
     if ctx.account is not None and location.unc is not None:
         check = ctx.world.access.check_unc(ctx.account, *location.unc)
-        if not check.can_read:
-            return Refused(Refusal.NOT_ACCESSIBLE, "Post office directory is not accessible.")
     return location, check
 
 
@@ -243,10 +250,12 @@ def _state(po: Postoffice, ctx: ProgramContext, switches: Switches) -> PoIdentit
 
 def open_postoffice(switches: Switches, ctx: ProgramContext) -> Session | Refused:
     """Steps 3-9; prints "Post office directory: <path>" once the path is known."""
-    reached = _reach(switches, ctx)
+    reached = reach_postoffice(switches, ctx, empty_password=True)
     if isinstance(reached, Refused):
         return reached
     location, check = reached
+    if check is not None and not check.can_read:
+        return Refused(Refusal.NOT_ACCESSIBLE, "Post office directory is not accessible.")
     ctx.stdout.write(f"Post office directory: {location.text}\n")
     po = Postoffice(location.host, cached=True)
     state = _state(po, ctx, switches)

@@ -18,9 +18,8 @@ from typing import TypeVar
 
 import pytest
 
-from harness.commands.catalogue import load_selection
 from harness.runner import RunResult, run
-from harness.selection import display_name
+from harness.selection import display_name, load_selection
 
 try:
     import fcntl

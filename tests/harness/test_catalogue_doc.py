@@ -11,8 +11,7 @@ from typer.testing import CliRunner
 from harness.catalogue_doc import build_rows, render_markdown, render_text
 from harness.causes import CAUSES
 from harness.commands import docs
-from harness.commands.scenario import expand_paths
-from harness.selection import builtin_dir
+from harness.selection import builtin_dir, expand_paths
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "catalogue.md"
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from harness.commands.catalogue import _cost, load_selection
 from harness.costs import (
     DEFAULT_RATE,
     Costs,
@@ -17,7 +16,9 @@ from harness.costs import (
     scenario_cost,
     virtual_seconds,
 )
+from harness.costs import scenario_cost as _cost
 from harness.loader import load_text
+from harness.selection import load_selection
 
 SMALL = """\
 id: my-own-case

@@ -23,9 +23,9 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from harness.build import build_site
-from harness.commands.catalogue import load_selection
 from harness.report import render_json
 from harness.runner import RunResult
+from harness.selection import load_selection
 from sim.postoffice.layout import Location
 from sim.postoffice.postoffice import Postoffice
 from tests.harness.conftest import CATALOGUE_SEED as SEED

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.commands.catalogue import load_selection
-from harness.selection import builtin_dir
+from harness.selection import builtin_dir, load_selection
 from tests.pytester_support import preload, run_inprocess
 
 preload()

@@ -15,10 +15,10 @@ import pytest
 from typer.testing import CliRunner
 
 from harness.cli import _build_app
-from harness.commands.catalogue import load_selection
 from harness.commands.reports import MergeError, merge_reports, parse_report
 from harness.report import render_json
 from harness.runner import RunResult
+from harness.selection import load_selection
 
 SHARD_COUNTS = (1, 2, 3, 4, 5)
 

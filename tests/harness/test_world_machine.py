@@ -55,9 +55,9 @@ from hypothesis.stateful import (
 )
 
 from harness.build import Site, build_site
-from harness.commands.catalogue import load_selection
 from harness.loader import import_registries, load_text
 from harness.registry import FAULTS, FIXES, FaultSpec
+from harness.selection import load_selection
 from sim.connector.store import Folder
 from sim.conservation import check
 from sim.postoffice.postoffice import Postoffice
