@@ -314,7 +314,7 @@ class Scenario(ScenarioModel):
     cause: CauseId = field("The §8 cause id, or 'healthy' for the baseline.")
     tags: list[KebabId] = field("Free kebab-case tags for selecting scenarios.", [])
     seed: int | None = field(
-        "Seed of the world (the CLI --seed overrides).", None, ge=0, le=2**63 - 1
+        "Seed of the world (the CLI --seed overrides).", None, ge=0, le=2**32 - 1
     )
     summary: Text | None = field("Prose shown to trainers.", None, max_length=10000)
     world: WorldSpec = field("The world before any fault.", WorldSpec())

@@ -13,13 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import typer
+    from pydantic import BaseModel
 
     from harness.model import Scenario
     from harness.runner import RunResult
 
 from harness.selection import load_selection
 
-__all__ = ["register"]
+__all__ = ["SEED_LIMIT", "param_text", "register"]
+
+#: seeds are 32-bit, as in scenario files (``seed:``)
+SEED_LIMIT = 2**32
 
 
 def _fail_usage(message: str) -> None:
@@ -130,6 +134,8 @@ def _register_run(app: typer.Typer) -> None:
         except (ScenarioError, SelectionError) as exc:
             _fail_usage(str(exc))
             return
+        if seed is not None and not 0 <= seed < SEED_LIMIT:
+            _fail_usage(f"--seed {seed}: a seed is a whole number from 0 to {SEED_LIMIT - 1}")
         if not selection:
             _fail_usage("no scenario selected")
         reports = {"json": json_file, "junit": junit_file, "html": html_file}
@@ -158,12 +164,16 @@ def _register_list(app: typer.Typer) -> None:
 
     @app.command("list")
     def list_command(
-        what: str = typer.Argument("scenarios", help="scenarios, causes, faults, fixes or rules."),
+        what: str = typer.Argument(
+            "scenarios", help="scenarios, causes, faults, fixes, rules or events."
+        ),
     ) -> None:
         """List the catalogue, or the causes, faults, fixes and rules it is built from."""
         rows = _listing(what)
         if rows is None:
-            _fail_usage(f"cannot list {what!r}: choose scenarios, causes, faults, fixes or rules")
+            _fail_usage(
+                f"cannot list {what!r}: choose scenarios, causes, faults, fixes, rules or events"
+            )
             return
         from rich.console import Console
         from rich.table import Table
@@ -200,16 +210,18 @@ def _listing(what: str) -> list[tuple[str, ...]] | None:
         rows = [("#", "cause", "articles", "title")]
         rows += [(str(c.number), c.id, ", ".join(c.articles), c.title) for c in CAUSES.values()]
         return rows
+    if what == "events":
+        return _event_rows()
     tables: dict[str, Any] = {
         "faults": (
             FAULTS,
-            ("fault", "article", "summary"),
-            lambda s: (s.name, s.article, s.summary),
+            ("fault", "article", "parameters", "summary"),
+            lambda s: (s.name, s.article, param_text(s.params), s.summary),
         ),
         "fixes": (
             FIXES,
-            ("fix", "cures", "summary"),
-            lambda s: (s.name, ", ".join(s.cures), s.summary),
+            ("fix", "cures", "parameters", "summary"),
+            lambda s: (s.name, ", ".join(s.cures), param_text(s.params), s.summary),
         ),
         "rules": (
             RULES,
@@ -221,6 +233,43 @@ def _listing(what: str) -> list[tuple[str, ...]] | None:
         return None
     registry, head, row = tables[what]
     return [head, *(row(spec) for spec in registry.specs())]
+
+
+def param_text(model: type[BaseModel] | None) -> str:
+    """A parameter model as ``name: type = default`` items ("-" when it takes none)."""
+    if model is None or not model.model_fields:
+        return "-"
+    items = []
+    for name, info in model.model_fields.items():
+        default = (
+            "" if info.is_required() else f" = {info.get_default(call_default_factory=True)!r}"
+        )
+        items.append(f"{name}: {_type_text(info.annotation)}{default}")
+    return "; ".join(items)
+
+
+def _type_text(annotation: object) -> str:
+    """``str``, ``int``, a Literal's choices as ``a|b``; other forms as Python writes them."""
+    import typing
+
+    if typing.get_origin(annotation) is typing.Literal:
+        return "|".join(str(choice) for choice in typing.get_args(annotation))
+    name = getattr(annotation, "__name__", None)
+    return name if isinstance(name, str) else str(annotation).replace("typing.", "")
+
+
+def _event_rows() -> list[tuple[str, ...]]:
+    """Every catalogue event: ID, type, category, the logging level that shows it."""
+    from sim.connector.events import CATALOGUE
+
+    rows: list[tuple[str, ...]] = [("event", "type", "category", "level", "article", "text")]
+    for event_id in sorted(CATALOGUE):
+        spec = CATALOGUE[event_id]
+        rows.append(
+            (str(event_id), spec.type.value, spec.category.value, spec.level.name.title(),
+             spec.article, spec.template)
+        )  # fmt: skip
+    return rows
 
 
 def _register_plan(app: typer.Typer) -> None:
