@@ -150,11 +150,12 @@ def load_selection(
     from harness.costs import scenario_cost
     from harness.loader import load_scenario
 
-    files = expand_paths(paths or [builtin_dir()])
+    files = list({p.resolve(): p for p in expand_paths(paths or [builtin_dir()])}.values())
     missing = [p for p in files if not p.exists()]
     if missing:
         raise SelectionError(f"no such file or directory: {missing[0]}")
     loaded = [(p, load_scenario(p)) for p in files]
+    _refuse_duplicates(loaded)
     if keyword:
         loaded = [(p, s) for p, s in loaded if matches(keyword, _words(s, p))]
     if shard_text:
@@ -163,3 +164,24 @@ def load_selection(
         chosen = set(shard(costs, k, n))
         loaded = [(p, s) for p, s in loaded if s.id in chosen]
     return loaded
+
+
+def _id_line(path: Path) -> int:
+    """The line of the file's top-level ``id:`` key (1 when it cannot be found)."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return 1
+    return next((n for n, line in enumerate(lines, 1) if line.startswith("id:")), 1)
+
+
+def _refuse_duplicates(loaded: Sequence[tuple[Path, Scenario]]) -> None:
+    """Two files with one scenario id: SelectionError naming both ``file:line``."""
+    first: dict[str, Path] = {}
+    for path, scenario in loaded:
+        if scenario.id in first:
+            a, b = first[scenario.id], path
+            raise SelectionError(
+                f"duplicate scenario id {scenario.id!r}: {a}:{_id_line(a)} and {b}:{_id_line(b)}"
+            )
+        first[scenario.id] = path

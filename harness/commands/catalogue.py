@@ -33,7 +33,16 @@ def _fail_usage(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _run_all(selection: list[tuple[Path, Scenario]], seed: int | None) -> list[RunResult]:
+def _run_all(
+    selection: list[tuple[Path, Scenario]],
+    seed: int | None,
+    *,
+    exitfirst: bool = False,
+    verbosity: int = 0,
+) -> list[RunResult]:
+    """Run the selection in order; ``exitfirst`` stops after the first scenario that
+    does not pass. Below verbosity 0 no line per scenario is printed; above it the
+    failures of each scenario that did not pass follow its line."""
     from rich.console import Console
     from rich.progress import Progress
 
@@ -49,21 +58,43 @@ def _run_all(selection: list[tuple[Path, Scenario]], seed: int | None) -> list[R
                 progress.update(task, description=scenario.id)
                 results.append(run(scenario, file=display_name(path), seed=seed))
                 progress.advance(task)
+                _progress_line(results[-1], verbosity)
+                if exitfirst and not results[-1].passed:
+                    break
         return results
     for path, scenario in selection:
         result = run(scenario, file=display_name(path), seed=seed)
-        print(f"{result.status.value:<6} {result.id}", file=sys.stderr)
         results.append(result)
+        if verbosity >= 0:
+            print(f"{result.status.value:<6} {result.id}", file=sys.stderr)
+        _progress_line(result, verbosity)
+        if exitfirst and not result.passed:
+            break
     return results
 
 
-def _print_table(results: list[RunResult]) -> None:
+def _progress_line(result: RunResult, verbosity: int) -> None:
+    """With -v, what failed in a scenario that did not pass, under its line."""
+    if verbosity <= 0 or result.passed:
+        return
+    lines = [f"  {result.id}: {failure}" for failure in result.failures] or [
+        f"  {result.id}: {result.status.value}"
+    ]
+    for line in lines:
+        print(line, file=sys.stderr)
+
+
+def _print_table(results: list[RunResult], *, quiet: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
     from harness.report import SUMMARY_COLUMNS, counts, render_summary, summary_rows
 
     console = Console()
+    if quiet:
+        c = counts(results)
+        sys.stdout.write(f"{c['passed']} passed, {c['failed']} failed, {c['error']} error\n")
+        return
     if not console.is_terminal:
         sys.stdout.write(render_summary(results))
         return
@@ -78,7 +109,10 @@ def _print_table(results: list[RunResult]) -> None:
     console.print(f"{c['passed']} passed, {c['failed']} failed, {c['error']} error")
 
 
-def _write_reports(results: list[RunResult], options: dict[str, Path | None]) -> None:
+def _write_reports(
+    results: list[RunResult], options: dict[str, Path | None], *, quiet: bool = False
+) -> None:
+    """The report files; then, unless ``quiet``, the transcript of each failure."""
     from harness.report import render_json, render_junit, render_transcript
 
     renderers = {"json": render_json, "junit": render_junit}
@@ -93,7 +127,7 @@ def _write_reports(results: list[RunResult], options: dict[str, Path | None]) ->
             text = renderers[kind](results)
         target.write_text(text, encoding="utf-8")
     for result in results:
-        if not result.passed:
+        if not result.passed and not quiet:
             sys.stdout.write("\n" + render_transcript(result))
 
 
@@ -121,6 +155,13 @@ def _register_run(app: typer.Typer) -> None:
         shard_text: str | None = typer.Option(
             None, "--shard", help="Run shard K of N (K/N), balanced by cost."
         ),
+        exitfirst: bool = typer.Option(
+            False, "-x", "--exitfirst", help="Stop after the first scenario that does not pass."
+        ),
+        verbose: int = typer.Option(
+            0, "-v", "--verbose", count=True, help="Say what failed under each failing scenario."
+        ),
+        quiet: bool = typer.Option(False, "-q", "--quiet", help="Print only the summary line."),
     ) -> None:
         """Reproduce, diagnose, fix and verify every selected scenario."""
         from harness.errors import ScenarioError, ScenarioErrors
@@ -142,10 +183,11 @@ def _register_run(app: typer.Typer) -> None:
         for target in reports.values():
             if target is not None and not target.parent.is_dir():
                 _fail_usage(f"cannot write a report to {target}: no folder {target.parent}")
-        results = _run_all(selection, seed)
-        _print_table(results)
+        verbosity = -1 if quiet else verbose
+        results = _run_all(selection, seed, exitfirst=exitfirst, verbosity=verbosity)
+        _print_table(results, quiet=quiet)
         try:
-            _write_reports(results, reports)
+            _write_reports(results, reports, quiet=quiet)
         except OSError as exc:
             _fail_usage(f"cannot write a report: {exc.strerror or exc} ({exc.filename})")
         raise typer.Exit(_exit_code(results))
