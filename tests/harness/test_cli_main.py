@@ -17,7 +17,11 @@ def _main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("run", "--bogus"), "ccsim: No such option: --bogus (see 'ccsim run --help')"),
+        (
+            ("run", "--bogus"),
+            "ccsim: No such option: --bogus (Possible options: --verbose) "
+            "(see 'ccsim run --help')",
+        ),
         (("frobnicate",), "ccsim: No such command 'frobnicate'. (see 'ccsim --help')"),
         (("validate",), "ccsim: Missing argument 'files'. (see 'ccsim validate --help')"),
         (("run", "--seed", "x"), "ccsim: Invalid value for '--seed':"),
