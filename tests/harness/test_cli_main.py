@@ -19,8 +19,7 @@ def _main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str
     [
         (
             ("run", "--bogus"),
-            "ccsim: No such option: --bogus (Possible options: --verbose) "
-            "(see 'ccsim run --help')",
+            "ccsim: No such option: --bogus (Possible options: --verbose) (see 'ccsim run --help')",
         ),
         (("frobnicate",), "ccsim: No such command 'frobnicate'. (see 'ccsim --help')"),
         (("validate",), "ccsim: Missing argument 'files'. (see 'ccsim validate --help')"),
