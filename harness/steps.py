@@ -105,6 +105,24 @@ def queue_sizes(site: Site) -> dict[str, int]:
     return sizes
 
 
+def _level_hint(state: _Run, event_id: int) -> str:
+    """Why an expected event may be missing: its category's Diagnostics Logging level
+    is below the one that event needs (reference §4.3, §4.8)."""
+    from sim.connector.events import CATALOGUE, LoggingLevel
+
+    spec = CATALOGUE.get(event_id)
+    if spec is None:
+        return ""
+    levels = state.site.service.active.logging.levels
+    have = levels.get(spec.category, LoggingLevel.NONE)
+    if have >= spec.level:
+        return ""
+    return (
+        f"; event {event_id} is logged only at {spec.category.value} logging level "
+        f"{spec.level.name.title()} or above, and this world's is {have.name.title()}"
+    )
+
+
 def check_expect(state: _Run) -> None:
     expect = state.scenario.expect
     records = state.site.world.eventlog.records
@@ -116,9 +134,12 @@ def check_expect(state: _Run) -> None:
         bounds = _bounds(
             want.min if want.min is not None else (1 if want.max is None else None), want.max
         )
+        hint = (
+            "" if ok or (want.max is not None and count > want.max) else _level_hint(state, want.id)
+        )
         state.note(
             "expect",
-            f"event {want.id} logged {count} time(s) (want {bounds})",
+            f"event {want.id} logged {count} time(s) (want {bounds}){hint}",
             ok,
             "expect",
             "events",

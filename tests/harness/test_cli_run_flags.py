@@ -73,3 +73,17 @@ def test_the_same_file_twice_runs_once(tmp_path: Path) -> None:
     one = _write(tmp_path, "one.scenario.yaml", "only-once", failing=True)
     code, out, _ = ccsim("run", str(one), str(one), "-q")
     assert (code, out) == (1, "0 passed, 1 failed, 0 error\n")
+
+
+def test_a_missing_event_below_the_logging_level_says_so(tmp_path: Path) -> None:
+    path = _write(tmp_path, "quiet.scenario.yaml", "quiet-logging", failing=False)
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("logging: {general: medium, dir_synch: medium}", "logging: {}")
+    text = text.replace("{id: 67, max: 0}", "{id: 14001, min: 1}")
+    path.write_text(text, encoding="utf-8")
+    code, _, err = ccsim("run", str(path), "-v")
+    assert code == 1
+    assert (
+        "event 14001 logged 0 time(s) (want >= 1); event 14001 is logged only at "
+        "Dir-Synch logging level Minimum or above, and this world's is None"
+    ) in err
