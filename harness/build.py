@@ -26,7 +26,7 @@ from sim.connector.settings import (
 from sim.connector.setup import StandardWorld, standard_world
 from sim.exchange import AddressSpace
 from sim.message import DateStyle
-from sim.programs.runner import install_program
+from sim.programs.runner import install_program, install_win32_companions
 from sim.world import World
 
 if TYPE_CHECKING:
@@ -139,7 +139,9 @@ def _programs(std: StandardWorld, spec: ExchangeSpec, db: int) -> None:
         world.path(f"C:\\WINNT\\SYSTEM32\\{name}").unlink(missing_ok=True)
     install_program(world, programs.directory, f"EXPORT{suffix}.EXE", export_version)
     install_program(world, programs.directory, f"IMPORT{suffix}.EXE", import_version)
-    if float(export_version.split(".")[0]) >= 6:
+    if suffix:
+        install_win32_companions(world, programs.directory)
+    elif float(export_version.split(".")[0]) >= 6:
         ie = world.path(programs.directory) / "IE.RI"
         ie.write_bytes(b"cc:Mail Import/Export resources 6.0\r\n")
     if suffix:

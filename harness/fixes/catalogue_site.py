@@ -31,7 +31,7 @@ from sim.exchange import AddressSpace
 from sim.message import DateStyle
 from sim.postoffice.layout import IE_RI, Location
 from sim.postoffice.postoffice import Postoffice
-from sim.programs.runner import find_program, install_program
+from sim.programs.runner import find_program, install_program, install_win32_companions
 
 __all__: list[str] = []
 
@@ -41,8 +41,7 @@ _SETTING_FOR = {DateStyle.US: 1, DateStyle.EUROPEAN: 2, DateStyle.JAPANESE: 3}
 MAX_ADDRESS_BUFFER = 0x28000
 #: where the cc:Mail 8.5 administration programs live (modelled, KB Q251360)
 ADTOOLS = "C:\\CCMAIL\\ADTOOLS"
-#: the 32-bit programs' companions (KB Q248195)
-COMPANIONS = ("CDMW800.DLL", "CFW803.DLL", "CIW803.DLL", "IMPEXP.RI")
+#: the cc:Mail 8.5 release of Import32/Export32 (KB Q282172 banner)
 RELEASE_85 = "8.50.00.14"
 
 
@@ -190,10 +189,7 @@ def use_32bit_tools(site: Site, params: None) -> None:
     world = site.world
     for name in ("EXPORT32.EXE", "IMPORT32.EXE"):
         install_program(world, ADTOOLS, name, RELEASE_85)
-    directory = world.path(ADTOOLS)
-    for companion in COMPANIONS:
-        (directory / companion).write_bytes(f"{companion} cc:Mail 8.5\r\n".encode())
-    (directory / IE_RI).write_bytes(ie_ri_bytes(site))
+    install_win32_companions(world, ADTOOLS)
     registry = site.exchange.registry
     registry["Export"], registry["Import"] = "EXPORT32.EXE", "IMPORT32.EXE"
     registry["cc:Mail Admin file path"] = ADTOOLS

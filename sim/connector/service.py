@@ -227,6 +227,7 @@ class ConnectorService:
             search_path=self.search_path(),
             date_style=self.exchange.date_style,
             options=self._ini()[EXPORT_INI]["Export"],
+            cwd=self.store.windows_path,
         )
 
     def debug_output(self) -> list[str]:
@@ -366,6 +367,7 @@ class ConnectorService:
             search_path=self.search_path(),
             date_style=self.exchange.date_style,
             options=next(iter(section.values())),
+            cwd=self.store.windows_path,
         )
         if result.failure == "not found":
             if not self._logged_43:
@@ -373,7 +375,7 @@ class ConnectorService:
                 self.log(43, *_NOT_FOUND)
             raise WorkerError(f"{program} could not be executed")
         detail = _console_detail(result.output)
-        if result.code is None:
+        if result.failure == "failed to run" or result.code is None:
             export = kind == "EXPORT"
             failed = events.EXPORT_FAILED_TO_RUN if export else events.IMPORT_FAILED_TO_RUN
             self.log(failed, label, detail)
@@ -389,10 +391,12 @@ class ConnectorService:
 
 def _console_detail(output: str) -> str:
     """The program's own lines: no banner, no path line, no "process ended" line."""
-    lines = [ln.strip() for ln in output.splitlines()[1:] if ln.strip()]
+    lines = [ln.strip() for ln in output.splitlines() if ln.strip()]
     keep = [
         ln
         for ln in lines
-        if not ln.startswith("Post office directory:") and "process ended" not in ln
+        if not ln.startswith("Post office directory:")
+        and "process ended" not in ln
+        and "Copyright(c)" not in ln
     ]
     return " ".join(keep)

@@ -10,6 +10,8 @@ content is its banner, e.g. ``EXPORT 5.14 Copyright(c) ...``, which is where
 the version comes from. Installing another version means writing another file.
 Modelled, not documented: the banner text other than the 8.50 example of
 KB Q282172, and that IE.RI is looked for in the program's own directory.
+Bitness and resource needs come from the installed image (``sim.programs.image``,
+KB Q248195), never from the file name the program was started by.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 
 from sim.message import DateStyle
 from sim.programs.cmdline import split_command_line
+from sim.programs.image import IMPEXP_RI, WIN32_DLLS, image_text, read_image, startup_failure
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -34,6 +37,7 @@ __all__ = [
     "banner",
     "find_program",
     "install_program",
+    "install_win32_companions",
     "program_version",
     "run_program",
 ]
@@ -48,7 +52,6 @@ PROGRAM_FILES = {
     "CHKSTAT.EXE": "sim.programs.chkstat",
     "RECLAIM.EXE": "sim.programs.reclaim",
 }
-IE_RI = "IE.RI"
 
 
 def banner(program: str, version: str) -> str:
@@ -78,6 +81,9 @@ class ProgramContext:
     #: values the caller writes into Export.ini / Import.ini (keys modelled, §7 item 4),
     #: e.g. {"MaxAddressBuffer": "163840"}
     options: Mapping[str, str] = field(default_factory=dict)
+    #: a Win32 image (read from the installed file); None = a program run without
+    #: an installed file (a console run), whose name says what it is
+    win32: bool | None = None
 
     @property
     def major(self) -> int:
@@ -85,6 +91,9 @@ class ProgramContext:
 
     @property
     def is_32bit(self) -> bool:
+        """A Win32 program (KB Q248195): from its image, not from the name it was run by."""
+        if self.win32 is not None:
+            return self.win32
         return self.program.endswith("32")
 
 
@@ -98,28 +107,44 @@ class ProgramRun:
 
     program: str
     command_line: str
-    #: exit code; None when the program could not be started or failed to start up
+    #: exit code; None when the program could not be started at all
     code: int | None
     output: str
-    #: "not found" (event 43) or "failed to run" (event 65) when code is None
+    #: "not found" (event 43) or "failed to run" (event 65): a missing resource
+    #: file ends the program with code 1 (KB Q233164), a missing DLL stops it
+    #: before it runs (code None)
     failure: str = ""
 
 
-def install_program(world: World, directory: str, file_name: str, version: str) -> Path:
-    """Put a program file (its banner) into a Windows directory of the world."""
+def install_program(
+    world: World, directory: str, file_name: str, version: str, *, win32: bool | None = None
+) -> Path:
+    """Put a program file (banner and image) into a Windows directory of the world.
+
+    ``win32`` None: the image Lotus ships under that name (``EXPORT32.EXE`` and
+    ``IMPORT32.EXE`` are Win32, KB Q248195; the others DOS). A file renamed
+    later keeps its image.
+    """
     target = world.path(directory)
     target.mkdir(parents=True, exist_ok=True)
     program = file_name.upper().removesuffix(".EXE")
     path = target / file_name.upper()
-    path.write_text(banner(program, version) + "\r\n", encoding="cp850")
+    image = program.endswith("32") if win32 is None else win32
+    path.write_text(image_text(banner(program, version), image), encoding="cp850")
     return path
+
+
+def install_win32_companions(world: World, directory: str) -> None:
+    """The DLLs and ``Impexp.ri`` the cc:Mail 8.5 Import32/Export32 ship with (KB Q248195)."""
+    target = world.path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+    for name in (*WIN32_DLLS, IMPEXP_RI):
+        (target / name).write_bytes(f"{name} cc:Mail 8.5\r\n".encode())
 
 
 def program_version(path: Path) -> str:
     """The version printed in a program file's banner."""
-    first = path.read_text(encoding="cp850", errors="replace").split("\n", 1)[0]
-    parts = first.split()
-    return parts[1] if len(parts) > 1 else "0"
+    return read_image(path).version
 
 
 def find_program(
@@ -142,23 +167,42 @@ def run_program(
     search_path: Sequence[str],
     date_style: DateStyle = DateStyle.US,
     options: Mapping[str, str] | None = None,
+    cwd: str = "",
 ) -> ProgramRun:
-    """Find ``file_name`` on the path and run it with a DOS command-line string."""
+    """Find ``file_name`` on the path and run it with a DOS command-line string.
+
+    ``cwd`` is the current directory the caller starts it in (the connector:
+    its ``Ccmcdata`` store, where KB Q248195 puts ``Impexp.ri``).
+    """
     found = find_program(world, file_name, search_path)
     if found is None:
         return ProgramRun(file_name, command_line, None, "", "not found")
     directory, host = found
-    version = program_version(host)
+    image = read_image(host)
+    version = image.version
     program = file_name.upper().removesuffix(".EXE")
     out = io.StringIO()
-    out.write(banner(program, version) + "\n")
-    if int(version.split(".", 1)[0]) >= 6 and not (host.parent / IE_RI).is_file():
-        missing = directory.rstrip("\\") + "\\" + IE_RI
-        out.write(f"R0002 Resource file not found: {missing}.\n")
-        return ProgramRun(file_name, command_line, None, out.getvalue(), "failed to run")
+    failure = startup_failure(world, image, directory, cwd, search_path)
+    if failure is not None:
+        line, ran = failure
+        if ran:
+            out.write(image.banner + "\n")
+        out.write(line + "\n")
+        return ProgramRun(
+            file_name, command_line, 1 if ran else None, out.getvalue(), "failed to run"
+        )
+    out.write(image.banner + "\n")
     module = importlib.import_module(PROGRAM_FILES[file_name.upper()])
     ctx = ProgramContext(
-        world, account, program, version, out, directory, date_style, dict(options or {})
+        world,
+        account,
+        program,
+        version,
+        out,
+        directory,
+        date_style,
+        dict(options or {}),
+        image.win32,
     )
     main: ProgramMain = module.main
     code = main(split_command_line(command_line), ctx)

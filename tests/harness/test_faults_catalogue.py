@@ -297,7 +297,10 @@ def test_32bit_tools_repair_the_85_post_office_and_leave_it_sound(tmp_path: Path
     assert not after & {70, 59, 68}
     assert site.exchange.registry["Export"] == "EXPORT32.EXE"
     tools = site.world.path("C:\\CCMAIL\\ADTOOLS")
-    assert {"CDMW800.DLL", "IMPEXP.RI", "IE.RI"} <= {p.name for p in tools.iterdir()}
+    names = {p.name for p in tools.iterdir()}
+    # the Win32 tools need their DLLs and Impexp.ri, not IE.RI (KB Q248195)
+    assert {"CDMW800.DLL", "CFW803.DLL", "CIW803.DLL", "IMPEXP.RI"} <= names
+    assert "IE.RI" not in names
     from harness.admin import admin_switches, run_as_admin
 
     assert run_as_admin(site, "ANALYZE", f"{admin_switches(site)} /BATCH").code == 0

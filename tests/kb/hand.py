@@ -1,0 +1,35 @@
+"""What a support engineer has at hand: the site, its files, the service, the mail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sim.connector.setup import StandardWorld
+from sim.conservation import check
+from sim.world import World
+
+
+def copy(world: World, source: str, target: str) -> None:
+    """``copy SOURCE TARGET`` in a Windows command prompt (TARGET: a file name)."""
+    dest = world.path(target)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_bytes(world.path(source).read_bytes())
+
+
+def ids_since(world: World, mark: int) -> set[int]:
+    return {r.event_id for r in world.eventlog.records[mark:]}
+
+
+def mail_flows(site: StandardWorld, inbound: list[str], outbound: list[str]) -> None:
+    """Every message sent has arrived, and nothing is lost or doubled."""
+    in_exchange = {m.ident for b in site.exchange.mailboxes.values() for m in b.items}
+    assert set(inbound) <= in_exchange
+    po = site.postoffice
+    in_ccmail = {s.message.ident for e in po.entries() if e.mailbox for s in po.mailbox(e)}
+    assert set(outbound) <= in_ccmail
+    report = check(site.world)
+    assert report.ok, report.summary()
+
+
+def host(world: World, windows: str) -> Path:
+    return world.path(windows)
