@@ -36,7 +36,7 @@ from harness.timeline import Span, clean, render_svg
 from sim.clock import DEFAULT_EPOCH
 from sim.eventlog import EventRecord
 
-__all__ = ["CSS", "FILTER_SCRIPT", "anchor", "event_rows", "phases", "render_html"]
+__all__ = ["CSS", "FILTER_SCRIPT", "LIST_LIMIT", "anchor", "event_rows", "phases", "render_html"]
 
 _CSS = """
 body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
@@ -253,6 +253,7 @@ def _picture(index: int, r: RunResult) -> str:
         r.events,
         DEFAULT_EPOCH,
         phases=phases(r.transcript),
+        queues=r.queues,
         highlight=quoted(r.diagnosis, r.events),
         end=r.virtual_seconds,
         lane_href=lambda event_id: f"#{prefix}-ev{event_id}",
@@ -279,18 +280,53 @@ def _virtual(record: EventRecord) -> str:
     return f"t={format_virtual(_event_seconds(record))}"
 
 
+#: the most event rows a table lists: beyond it the first and last halves are
+#: listed and one row says how many are left out (the picture counts them all),
+#: so a month of polls stays a page of a few hundred kilobytes
+LIST_LIMIT = 2000
+
+
 def event_rows(
     events: Sequence[EventRecord],
     prefix: str,
     shown: Callable[[EventRecord], str] = _virtual,
+    limit: int = LIST_LIMIT,
 ) -> Iterator[tuple[float, str]]:
     """(seconds, row) per event, a run of the same event ID folded into one expandable row.
 
     The first row holding an event ID carries the id ``{prefix}-ev{ID}`` the
     timeline's lane label links to; ``shown`` writes an event's time (virtual
-    ``t=HH:MM:SS`` by default).
+    ``t=HH:MM:SS`` by default). Past ``limit`` events, the middle ones are left
+    out and one row says which.
     """
     seen: set[int] = set()
+    if len(events) <= limit:
+        yield from _runs(events, prefix, shown, seen)
+        return
+    half = limit // 2
+    head, middle, tail = events[:half], events[half:-half], events[-half:]
+    yield from _runs(head, prefix, shown, seen)
+    yield from _runs(tail, prefix, shown, seen)
+    anchors = "".join(
+        f'<span id="{prefix}-ev{event_id}"></span>'
+        for event_id in sorted({r.event_id for r in middle} - seen)
+    )
+    note = (
+        f"… {len(middle)} events not listed here, {shown(middle[0])}–{shown(middle[-1])} "
+        f"(the table lists the first and last {half} of {len(events)}; the timeline counts all)"
+    )
+    yield (
+        _event_seconds(middle[0]),
+        f'<tr class="skipped"><td colspan="6">{anchors}{_e(note)}</td></tr>\n',
+    )
+
+
+def _runs(
+    events: Sequence[EventRecord],
+    prefix: str,
+    shown: Callable[[EventRecord], str],
+    seen: set[int],
+) -> Iterator[tuple[float, str]]:
     start = 0
     while start < len(events):
         stop = start + 1

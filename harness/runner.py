@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from harness.build import Site, build_site
 from harness.diagnosis import Finding, diagnose
 from harness.registry import FAULTS, FIXES
+from harness.timeline_queues import QueueSample, sample
 from sim.eventlog import EventRecord
 
 if TYPE_CHECKING:
@@ -73,6 +74,8 @@ class RunResult:
     expected_diagnosis: tuple[str, ...] = ()
     #: the named fixes (or "steps") the scenario applied, in order
     fixes: tuple[str, ...] = ()
+    #: queue sizes each way after every transcript line (``harness.timeline_queues``)
+    queues: tuple[QueueSample, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -111,6 +114,7 @@ class _Run:
     observer: Observer | None = None
     shown: int = 0
     findings: tuple[Finding, ...] = ()
+    queues: list[QueueSample] = field(default_factory=list)
 
     def observe(self, phase: str) -> None:
         """Hand the observer (if any) the site and the lines written since its last call."""
@@ -126,6 +130,9 @@ class _Run:
     def note(self, phase: str, text: str, ok: bool | None = None, *loc: Any) -> None:  # noqa: ANN401
         line = self.line_of(*loc) if loc else None
         self.transcript.append(Line(self.site.world.clock.now, phase, text, ok, line))
+        queues = sample(self.site)
+        if queues is not None:
+            self.queues.append(queues)
         if ok is False:
             where = f"{self.file}:{line}: " if line else f"{self.file}: "
             self.failures.append(f"{where}{phase}: {text}")
@@ -221,6 +228,7 @@ def _run_in(
         events=tuple(site.world.eventlog.records),
         expected_diagnosis=tuple(scenario.diagnose),
         fixes=tuple(_fix_label(item) for item in scenario.fix) if fixed else (),
+        queues=tuple(state.queues),
     )
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from xml.sax.saxutils import escape as _xml_escape
 
+from harness.timeline_queues import QueueSample
 from sim.eventlog import EventRecord, EventType
 
 __all__ = [
@@ -69,15 +70,6 @@ class Span:
     end: float | None
     label: str
     kind: str
-
-
-@dataclass(frozen=True, slots=True)
-class QueueSample:
-    """Messages waiting each way at one moment (seconds from the origin)."""
-
-    at: float
-    to_exchange: int
-    to_ccmail: int
 
 
 def clean(text: object) -> str:
@@ -184,7 +176,9 @@ def render_svg(
     parts += (_quoted(t, record, x(t), rows[record.event_id]) for t, record in quoted)
     parts += _axis(x, t0, t1, top + lanes_h)
     if queues:
-        parts += _queue_chart(queues, x, queue_top)
+        from harness.timeline_queues import queue_chart
+
+        parts += queue_chart(queues, x, queue_top, _LABEL_W, _PLOT_W, _QUEUE_H)
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -381,29 +375,3 @@ def _tick_step(length: float) -> float:
         if length / step <= 10:
             return float(step)
     return 2592000.0
-
-
-def _queue_chart(
-    samples: Sequence[QueueSample], x: Callable[[float], float], top: float
-) -> Iterator[str]:
-    peak = max(max(s.to_exchange, s.to_ccmail) for s in samples) or 1
-    yield (
-        f'<g class="queues"><text x="4" y="{top + 12}" fill="#333">queues</text>'
-        f'<text x="4" y="{top + 26}" fill="#6a1b9a">to Exchange</text>'
-        f'<text x="4" y="{top + 40}" fill="#00796b">to cc:Mail</text>'
-        f'<text x="{_LABEL_W - 4}" y="{top + 10}" text-anchor="end" fill="#777">{peak}</text>'
-        f'<line x1="{_LABEL_W}" y1="{top + _QUEUE_H}" x2="{_LABEL_W + _PLOT_W}" '
-        f'y2="{top + _QUEUE_H}" stroke="#bbb"/>'
-    )
-    for attr, colour in (("to_exchange", "#6a1b9a"), ("to_ccmail", "#00796b")):
-        points = " ".join(
-            f"{x(s.at):.1f},{top + _QUEUE_H - getattr(s, attr) / peak * (_QUEUE_H - 6):.1f}"
-            for s in samples
-        )
-        last = getattr(samples[-1], attr)
-        yield (
-            f'<polyline class="queue" data-way="{attr}" points="{points}" fill="none" '
-            f'stroke="{colour}" stroke-width="1.5"><title>{attr.replace("_", " ")}: '
-            f"{last} waiting at {stamp(samples[-1].at)}</title></polyline>"
-        )
-    yield "</g>"

@@ -139,3 +139,15 @@ def test_filter_data_matches_the_results(run: RunResult) -> None:
     assert page.count('data-status="failed"') == 2  # summary row and section
     assert page.count(f'data-cause="{run.cause}"') >= 2
     assert page.index('data-status="failed"') < page.index('data-status="passed"')
+
+
+def test_run_queues_are_sampled_and_drawn(run: RunResult) -> None:
+    """The wrong password holds cc:Mail's outbound mail until the fix; the chart shows it."""
+    assert len(run.queues) == len(run.transcript)
+    peak = max(q.to_exchange for q in run.queues)
+    assert peak > 0
+    assert run.queues[-1].to_exchange < peak  # drained after the fix
+    text = render_svg(run.events, DEFAULT_EPOCH, queues=run.queues, end=run.virtual_seconds)
+    lines = svg_of(text).findall(".//s:polyline[@class='queue']", NS)
+    assert [line.get("data-way") for line in lines] == ["to_exchange", "to_ccmail"]
+    assert len(lines[0].get("points", "").split()) == len(run.queues)
