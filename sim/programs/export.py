@@ -33,23 +33,19 @@ The option ``MaxMessages`` (``ctx.options``) caps a message export.
 
 from __future__ import annotations
 
-import struct
-import zlib
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from contextlib import closing
-from pathlib import Path
-from typing import BinaryIO, cast
+from collections.abc import Iterator, Sequence
 
 from sim.errors import PostofficeError
 from sim.fsutil import atomic_write_bytes
-from sim.message import CODEPAGE, DateStyle, format_date, render_message
+from sim.message import DateStyle, format_date
 from sim.postoffice import records as rf
 from sim.postoffice.check import check_message_index
-from sim.postoffice.layout import MLANDATA, T_MESSAGE, DirectoryEntry, Location, Ref, StoredMessage
+from sim.postoffice.layout import MLANDATA, DirectoryEntry, Location, Ref
 from sim.postoffice.postoffice import Postoffice
 from sim.programs import common
 from sim.programs.common import ProgramSpec, Refusal, Refused, Session
 from sim.programs.dirfile import block_for_entry, block_for_list, render_blocks
+from sim.programs.exportfile import encode_text, export_messages, temporary_name
 from sim.programs.results import ExportResult
 from sim.programs.runner import ProgramContext
 
@@ -58,9 +54,6 @@ __all__ = ["BB_FILE", "LIST_FILE", "SPEC", "export_messages", "main", "temporary
 #: files written beside the /@ file of a /DIRECTORY export (§2.4, §4.6)
 LIST_FILE = "CCMLIST.EXP"
 BB_FILE = "CCMBB.EXP"
-#: bytes gathered before each write of a message export
-CHUNK = 1 << 16
-_U32 = struct.Struct("<I")
 #: the line every readable message has (§2.3, KB Q234745)
 CONTENTS = b"\r\nContents:\r\n"
 
@@ -105,110 +98,6 @@ _DATE_SWITCH = {"1": DateStyle.US, "2": DateStyle.EUROPEAN, "3": DateStyle.JAPAN
 _GROUP = {"P": 0, "p": 1, "L": 2, "l": 2, "R": 2, "r": 2, "A": 3, "a": 3}
 
 
-def temporary_name(target: Path) -> Path:
-    """``msg1234.ccm`` is written as ``msg1234.$$$`` and renamed when complete."""
-    return target.with_name(f"{target.stem}.$$$")
-
-
-def _open_binary(path: Path) -> BinaryIO:
-    return path.open("wb")
-
-
-def _encode(text: str) -> bytes:
-    """Code page 850; plain ASCII (nearly all mail) takes the fast codec, same bytes."""
-    try:
-        return text.encode("ascii")
-    except UnicodeEncodeError:
-        return text.encode(CODEPAGE, "replace")
-
-
-def _chunks(pieces: Iterable[bytes]) -> Iterator[bytes]:
-    parts: list[bytes] = []
-    size = 0
-    for piece in pieces:
-        parts.append(piece)
-        size += len(piece)
-        if size >= CHUNK:
-            yield b"".join(parts)
-            parts, size = [], 0
-    if parts:
-        yield b"".join(parts)
-
-
-def _stored_texts(po: Postoffice, refs: Sequence[Ref]) -> Iterator[bytes]:
-    """The stored text of each message, checked as ``Postoffice.read_messages`` checks it.
-
-    MLANDATA keeps each message already rendered in the Import/Export format with
-    /ITEMSIZE and US dates (``postoffice.encode_message``), so an export in that
-    form copies the bytes instead of parsing and rendering every message again.
-    """
-    with (po.path / MLANDATA).open("rb") as fh:
-        for ref in refs:
-            fh.seek(ref.offset)
-            size, status, rtype, crc = rf.RECORD.unpack(fh.read(rf.RECORD_SIZE))
-            payload = fh.read(size)
-            ok = status == rf.LIVE and rtype == T_MESSAGE and zlib.crc32(payload) == crc
-            if not ok or _U32.unpack_from(payload)[0] != ref.number:
-                raise PostofficeError(f"message {ref.number}: index points at a bad record")
-            yield payload[_U32.size :]
-
-
-def _rendered(
-    po: Postoffice, refs: Sequence[Ref], itemsize: bool, date_style: DateStyle
-) -> Generator[bytes, None, None]:
-    if itemsize and date_style is DateStyle.US:
-        yield from _stored_texts(po, refs)
-        return
-    reading = cast("Generator[StoredMessage, None, None]", po.read_messages(refs))
-    with closing(reading) as stored:
-        for s in stored:
-            yield _encode(render_message(s.message, itemsize=itemsize, date_style=date_style))
-
-
-def export_messages(
-    po: Postoffice,
-    entry: DirectoryEntry,
-    target: Path,
-    *,
-    refs: Sequence[Ref] | None = None,
-    limit: int | None = None,
-    itemsize: bool = True,
-    date_style: DateStyle = DateStyle.US,
-    remove: bool = True,
-    opener: Callable[[Path], BinaryIO] = _open_binary,
-) -> list[int]:
-    """Stream a mailbox's messages into ``target``; return the exported message numbers.
-
-    The file is written under :func:`temporary_name` and renamed when complete;
-    only then are the messages removed from the mailbox (``remove``). An OSError
-    or a message that cannot be read removes the temporary file and propagates,
-    leaving the mailbox as it was. Nothing is written for an empty mailbox.
-
-    ``opener`` is the seam for simulating a program killed mid-file: pass one
-    whose stream raises, after N bytes, an exception that is none of OSError,
-    PostofficeError or ValueError (the harness's own "killed" exception). It
-    propagates past this function untouched, so what is left is what a killed
-    EXPORT leaves: a partial temporary file and the full queue.
-    """
-    chosen = list(po.refs(entry) if refs is None else refs)
-    chosen = chosen if limit is None else chosen[:limit]
-    if not chosen:
-        return []
-    tmp = temporary_name(target)
-    try:
-        with closing(_rendered(po, chosen, itemsize, date_style)) as texts, opener(tmp) as fh:
-            for chunk in _chunks(texts):
-                fh.write(chunk)
-    except (OSError, PostofficeError, ValueError):
-        tmp.unlink(missing_ok=True)
-        raise
-    tmp.replace(target)
-    numbers = [r.number for r in chosen]
-    if remove:
-        po.remove_messages(entry, numbers)
-    return numbers
-
-
 def _directory_texts(po: Postoffice, fan: bool) -> tuple[str, str, str]:
     """Ccmdir.exp, Ccmlist.exp and Ccmbb.exp contents, sorted as /PROPADD describes."""
     entries = po.entries()
@@ -234,8 +123,8 @@ def _export_directory(session: Session, ctx: ProgramContext) -> ExportResult:
         return ExportResult.NO_ACCESS
     try:
         for path, text in ((target, directory), (target.parent / LIST_FILE, lists)):
-            atomic_write_bytes(path, _encode(text))
-        atomic_write_bytes(target.parent / BB_FILE, _encode(bbs))
+            atomic_write_bytes(path, encode_text(text))
+        atomic_write_bytes(target.parent / BB_FILE, encode_text(bbs))
     except OSError as exc:
         ctx.stdout.write(f"Cannot write file {switches.file}: {exc.strerror}.\n")
         return ExportResult.NO_ACCESS
@@ -270,7 +159,7 @@ def _list_queue(session: Session, entry: DirectoryEntry, ctx: ProgramContext) ->
     try:
         if target is None:
             raise OSError(0, "the path cannot be placed")
-        atomic_write_bytes(target, _encode(text))
+        atomic_write_bytes(target, encode_text(text))
     except OSError as exc:
         ctx.stdout.write(f"Cannot write file {file}: {exc.strerror}.\n")
         return ExportResult.NO_ACCESS

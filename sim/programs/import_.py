@@ -37,7 +37,6 @@ mailbox still holds mail is refused (nothing may be lost); that /FILES,
 from __future__ import annotations
 
 import fnmatch
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -45,15 +44,16 @@ from pathlib import Path
 from typing import IO
 
 from sim.fsutil import listdir_sorted
-from sim.message import CODEPAGE, DateStyle, Message, MessageFormatError
+from sim.message import CODEPAGE, Message, MessageFormatError
 from sim.postoffice.check import ProblemKind
-from sim.postoffice.layout import NFTERROR, DirectoryEntry, Location
+from sim.postoffice.layout import NFTERROR, DirectoryEntry
 from sim.postoffice.postoffice import Postoffice
 from sim.programs import common
 from sim.programs.ccmfile import MessageItem, file_kind, iter_items, open_text
 from sim.programs.common import ProgramSpec, Refusal, Refused, Session
 from sim.programs.dirfile import DirBlock, DirFileError, apply_blocks, iter_blocks, render_block
 from sim.programs.results import ImportResult
+from sim.programs.routing import HEADER_LIMIT, ImportRules, Router, targets
 from sim.programs.runner import ProgramContext
 
 __all__ = ["SPEC", "main", "und_path"]
@@ -87,8 +87,6 @@ _CODES = {
     Refusal.BAD_LOGIN: ImportResult.NOT_CONFIGURED,
     Refusal.DAMAGED: ImportResult.FAILED,
 }
-#: the 4 KB address block of Import/Export up to 8.2x (KB Q166499)
-HEADER_LIMIT = 4096
 #: messages gathered before they are stored (one MLANDATA append per batch)
 BATCH = 256
 #: parsed message text the validation pass keeps for delivery, over all files; larger
@@ -101,19 +99,7 @@ def und_path(source: Path) -> Path:
     return source.with_name(f"{source.stem}.und")
 
 
-@dataclass(frozen=True, slots=True)
-class _Rules:
-    """What this IMPORT version and its parameters accept."""
-
-    date_style: DateStyle
-    header_limit: int
-    no_brackets: bool
-    no_bracket_subject: bool
-    partial: bool
-    itemsize: bool
-
-
-def _rules(session: Session, ctx: ProgramContext) -> _Rules:
+def _rules(session: Session, ctx: ProgramContext) -> ImportRules:
     version = common.version_number(ctx.version)
     if Decimal("5.12") <= version <= Decimal("5.15"):
         style = ctx.date_style  # the NT locale (KB Q180641)
@@ -122,7 +108,7 @@ def _rules(session: Session, ctx: ProgramContext) -> _Rules:
     limit = HEADER_LIMIT
     if version >= Decimal("8.2"):
         limit = common.int_option(ctx, "MaxAddressBuffer") or HEADER_LIMIT
-    return _Rules(
+    return ImportRules(
         style,
         limit,
         no_brackets=ctx.major == 8,
@@ -157,7 +143,7 @@ class _Budget:
         return kept
 
 
-def _validate(path: Path, rules: _Rules, budget: _Budget) -> _Checked | str:
+def _validate(path: Path, rules: ImportRules, budget: _Budget) -> _Checked | str:
     """Read the whole file once; a description of what is wrong with it, or the file."""
     try:
         kind = file_kind(path)
@@ -172,88 +158,6 @@ def _validate(path: Path, rules: _Rules, budget: _Budget) -> _Checked | str:
         return f"{path.name}, {exc}"
     except OSError as exc:
         return f"cannot read {path.name}: {exc.strerror}"
-
-
-# -- routing ---------------------------------------------------------------------------------
-
-
-_AT = re.compile(r"^\s*(.*\S)\s+at\s+(\S+)\s*$", re.IGNORECASE)
-
-
-class _Router:
-    """Recipient address -> the mailbox that takes the message (§1.4)."""
-
-    def __init__(self, po_name: str, entries: Sequence[DirectoryEntry]) -> None:
-        self.po_name = po_name.casefold()
-        self.by_name = {e.name.casefold(): e for e in entries}
-
-    def _queue(self, po_name: str) -> DirectoryEntry | None:
-        """The ``P`` entry that carries mail for a post office (via a ``p`` entry's address)."""
-        entry = self.by_name.get(po_name.casefold())
-        if entry is not None and entry.location is Location.INDIRECT_PO:
-            entry = self.by_name.get(entry.post_office.casefold())
-        return entry if entry is not None and entry.location is Location.POST_OFFICE else None
-
-    def _entry(self, name: str, depth: int = 0) -> DirectoryEntry | None:
-        entry = self.by_name.get(name.casefold())
-        if entry is None or entry.location in (Location.POST_OFFICE, Location.BULLETIN_BOARD):
-            return None
-        if entry.mailbox:
-            return entry
-        if entry.location in (Location.ALIAS, Location.REMOTE_ALIAS) and depth == 0:
-            return self.route(entry.address, depth=1)
-        return self._queue(entry.post_office) if entry.post_office else None
-
-    def route(self, address: str, depth: int = 0) -> DirectoryEntry | None:
-        match = _AT.match(address)
-        name, po_name = (match.group(1), match.group(2)) if match else (address.strip(), "")
-        if po_name and po_name.casefold() != self.po_name:
-            return self._queue(po_name)
-        if name.startswith("#"):
-            board = self.by_name.get(name[1:].casefold())
-            return (
-                board if board is not None and board.location is Location.BULLETIN_BOARD else None
-            )
-        return self._entry(name, depth)
-
-
-def _address_bytes(message: Message) -> int:
-    """The From/To/Cc lines as written (modelled: the "address block" of KB Q166499)."""
-    size = len(f"From: {message.sender}\r\n")
-    size += sum(len(f"To: {a}\r\n") for a in message.to)
-    return size + sum(len(f"Cc: {a}\r\n") for a in message.cc)
-
-
-def _problems(message: Message, rules: _Rules) -> str | None:
-    """Whole-message reasons (§2.3): header size, brackets."""
-    if _address_bytes(message) > rules.header_limit:
-        return "Header Buffer Full"
-    if rules.no_brackets and any("[" in a or "]" in a for a in message.recipients):
-        return "Invalid character '[' or ']' in an address"
-    if rules.no_bracket_subject and "[" in message.subject and "]" in message.subject:
-        return "Invalid characters '[' and ']' in the subject"
-    if not message.recipients:
-        return "No recipients"
-    return None
-
-
-def _targets(message: Message, router: _Router, rules: _Rules) -> tuple[list[DirectoryEntry], str]:
-    """The mailboxes to deliver to (one each) and the reason some or all were refused."""
-    problem = _problems(message, rules)
-    if problem:
-        return [], problem
-    boxes: dict[int, DirectoryEntry] = {}
-    unknown = []
-    for address in message.recipients:
-        entry = router.route(address)
-        if entry is None:
-            unknown.append(address)
-        else:
-            boxes.setdefault(entry.mailbox, entry)
-    reason = f"Address(es) were unknown: {'; '.join(unknown)}" if unknown else ""
-    if unknown and not rules.partial:
-        return [], reason
-    return list(boxes.values()), reason
 
 
 # -- delivering ------------------------------------------------------------------------------
@@ -293,7 +197,7 @@ class _Delivery:
             self._und.close()
 
 
-def _each_item(checked: _Checked, rules: _Rules) -> Iterator[MessageItem]:
+def _each_item(checked: _Checked, rules: ImportRules) -> Iterator[MessageItem]:
     if checked.items is not None:
         yield from checked.items
         return
@@ -301,16 +205,16 @@ def _each_item(checked: _Checked, rules: _Rules) -> Iterator[MessageItem]:
         yield from iter_items(fh, itemsize=rules.itemsize, date_style=rules.date_style)
 
 
-def _deliver_messages(checked: _Checked, session: Session, rules: _Rules) -> tuple[int, int]:
+def _deliver_messages(checked: _Checked, session: Session, rules: ImportRules) -> tuple[int, int]:
     """Deliver every message of a validated file: (delivered, undeliverable)."""
-    router = _Router(session.identity.name, session.po.entries())
+    router = Router(session.identity.name, session.po.entries())
     delivery = _Delivery(session.po, und_path(checked.path))
     try:
         for item in _each_item(checked, rules):
             if item.message is None:
                 delivery.refuse(f"*** Unknown Date Format *** {item.bad_date}", item.text)
                 continue
-            boxes, reason = _targets(item.message, router, rules)
+            boxes, reason = targets(item.message, router, rules)
             if boxes:
                 delivery.add(boxes, item.message)
             if reason:
@@ -348,7 +252,7 @@ def _input_files(ctx: ProgramContext, text: str) -> list[Path] | None:
 
 
 def _import_files(
-    files: Sequence[Path], session: Session, ctx: ProgramContext, rules: _Rules
+    files: Sequence[Path], session: Session, ctx: ProgramContext, rules: ImportRules
 ) -> ImportResult:
     budget = _Budget(KEEP_CHARS)
     checked: list[_Checked] = []

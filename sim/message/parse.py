@@ -1,181 +1,21 @@
-"""Messages and the cc:Mail Import/Export text format (``.ccm`` files).
+"""Reading messages from the cc:Mail Import/Export text format (``.ccm``).
 
-Source: ccmail-reference.md §2.3 (the KB Q184052 sample, ``Contents:`` mandatory
-per KB Q234745, 20 KB text items per EX50-RN 2.6.15, dates per KB Q180641).
-
-The confirmed sample::
-
-    Message:
-    179
-    From: Grewal, Jeff at Hub
-    Date: 6/2/98 8:39
-    To: Admin at HUBPO2
-    Subject: Another message
-    Contents:
-    58
-    Text item:
-    32
-    This is the message body
-
-Modelled, not documented (§2.3 marks these unknown):
-
-* the numbers written under ``/ITEMSIZE`` count the bytes, CR/LF included, from
-  the line after the number to the end of the message, of the contents, and of
-  the item text respectively;
-* ``Cc:`` lines (one recipient each, like ``To:``) and a title after
-  ``Text item:``;
-* lines end in CR/LF and text is in DOS code page 850.
-
-Every message the simulation creates carries an identity so the conservation
-checker can follow it anywhere. It travels as the last line of the body,
-``ccsim-id: <id>``, so the file format itself is untouched.
+Two readers with one result: :func:`iter_messages` streams any file and names the
+line of the first error; :func:`parse_sized_message` is the fast path for one
+well-formed ``/ITEMSIZE`` message and gives up (None) on anything else. The format
+is described in :mod:`sim.message` (ccmail-reference.md §2.3, KB Q234745).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
-from datetime import datetime
-from enum import StrEnum
+from dataclasses import dataclass, field
 from typing import IO
 
-__all__ = [
-    "CODEPAGE",
-    "DateStyle",
-    "Message",
-    "MessageFormatError",
-    "format_date",
-    "iter_messages",
-    "parse_date",
-    "parse_sized_message",
-    "render_message",
-]
+from sim.message.model import TRACE, DateStyle, Message, MessageFormatError, parse_date
 
-#: a single-byte code page: a character (or its "?" replacement) is one byte, so the
-#: /ITEMSIZE byte counts are string lengths
-CODEPAGE = "cp850"
-EOL = "\r\n"
-TRACE = "ccsim-id: "
-#: a text item is at most 20 KB (EX50-RN 2.6.15)
-TEXT_ITEM_LIMIT = 20 * 1024
-
-
-class DateStyle(StrEnum):
-    """Date orders of the ``Date:`` line (KB Q180641 "Locale Date Format" 1/2/3)."""
-
-    US = "M/D/YY"
-    EUROPEAN = "D/M/YY"
-    JAPANESE = "YY/M/D"
-
-
-class MessageFormatError(ValueError):
-    """A ``.ccm`` file that does not follow the format; ``line`` is 1-based."""
-
-    def __init__(self, line: int, reason: str) -> None:
-        super().__init__(f"line {line}: {reason}")
-        self.line = line
-        self.reason = reason
-
-
-@dataclass(frozen=True, slots=True)
-class Message:
-    """One message: addresses are ``Name at PO`` strings, or bare names under ANR."""
-
-    sender: str
-    date: datetime
-    to: tuple[str, ...]
-    subject: str
-    body: str
-    cc: tuple[str, ...] = ()
-    ident: str | None = None
-    #: further items, as (kind, title, text); kind is "Text" or "File"
-    items: tuple[tuple[str, str, str], ...] = field(default=())
-
-    def with_ident(self, ident: str | None) -> Message:
-        return replace(self, ident=ident)
-
-    @property
-    def recipients(self) -> tuple[str, ...]:
-        return self.to + self.cc
-
-
-def format_date(when: datetime, style: DateStyle = DateStyle.US) -> str:
-    """``6/2/98 8:39`` in the given order (KB Q184052 sample; KB Q180641)."""
-    yy = f"{when.year % 100:02d}"
-    if style is DateStyle.US:
-        day = f"{when.month}/{when.day}/{yy}"
-    elif style is DateStyle.EUROPEAN:
-        day = f"{when.day}/{when.month}/{yy}"
-    else:
-        day = f"{yy}/{when.month}/{when.day}"
-    return f"{day} {when.hour}:{when.minute:02d}"
-
-
-_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{1,2}) (\d{1,2}):(\d{2})$")
-
-
-def parse_date(text: str, style: DateStyle = DateStyle.US) -> datetime:
-    """Parse a ``Date:`` value the way Import 5.12-5.15 does: with one fixed order.
-
-    Raises ValueError ("Unknown Date Format") when the text does not fit the order.
-    Two-digit years below 80 are 20xx (modelled, not documented).
-    """
-    m = _DATE.match(text.strip())
-    if not m:
-        raise ValueError("Unknown Date Format")
-    a, b, c, hour, minute = (int(g) for g in m.groups())
-    if style is DateStyle.US:
-        month, day, yy = a, b, c
-    elif style is DateStyle.EUROPEAN:
-        day, month, yy = a, b, c
-    else:
-        yy, month, day = a, b, c
-    year = 2000 + yy if yy < 80 else 1900 + yy
-    try:
-        return datetime(year, month, day, hour, minute)
-    except ValueError:
-        raise ValueError("Unknown Date Format") from None
-
-
-def _body_with_trace(message: Message) -> str:
-    body = message.body
-    if message.ident is not None:
-        body = (body + EOL if body else "") + TRACE + message.ident
-    return body
-
-
-def _text_block(text: str) -> str:
-    lines = text.replace("\r\n", "\n").split("\n")
-    return "".join(line + EOL for line in lines)
-
-
-def _item(kind: str, title: str, text: str, itemsize: bool) -> str:
-    block = _text_block(text)
-    head = f"{kind} item:{(' ' + title) if title else ''}{EOL}"
-    if itemsize:
-        return f"{head}{len(block)}{EOL}{block}"
-    return head + block
-
-
-def render_message(
-    message: Message, *, itemsize: bool = True, date_style: DateStyle = DateStyle.US
-) -> str:
-    """One message in the Import/Export text format."""
-    head = [f"From: {message.sender}", f"Date: {format_date(message.date, date_style)}"]
-    head += [f"To: {r}" for r in message.to]
-    head += [f"Cc: {r}" for r in message.cc]
-    head.append(f"Subject: {message.subject}")
-    items = [_item("Text", "", _body_with_trace(message), itemsize)]
-    items += [_item(kind, title, text, itemsize) for kind, title, text in message.items]
-    contents = "".join(items)
-    rest = "".join(line + EOL for line in head) + "Contents:" + EOL
-    if itemsize:
-        size = len(contents)
-        rest += f"{size}{EOL}{contents}"
-        total = len(rest)
-        return f"Message:{EOL}{total}{EOL}{rest}"
-    return f"Message:{EOL}{rest}{contents}"
+__all__ = ["iter_messages", "parse_sized_message"]
 
 
 @dataclass(slots=True)
