@@ -33,23 +33,21 @@ version, and mapping Vista's "Critical" to Error and "Verbose" to Information.
 
 from __future__ import annotations
 
-import io
-import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
+from harness.customer_text import read_text_rows
 from harness.errors import HarnessError
 from harness.evtread import EvtFacts, EvtUnreadableError, read_evt_records
-from harness.logbytes import decode, read_bytes
-from harness.textlog import Row, Skipped, TextForm, text_rows
+from harness.logbytes import head_bytes, read_bytes, sniff_text, text_lines
+from harness.textlog import Skipped, TextForm
 from sim.connector.events import CCMC, category_name, lookup, parse_description
 from sim.eventlog import EventRecord, EventType
-from sim.evtformat import ISO_DATE, SLASH_DATE, DateOrder, parse_log_datetime
+from sim.evtformat import DateOrder
 
 __all__ = [
     "MAX_LOG_BYTES",
@@ -64,8 +62,6 @@ __all__ = [
 
 #: the largest log read (a larger file is refused, not read in part)
 MAX_LOG_BYTES = 1 << 30
-#: event numbers are the low 16 bits of the EventID (reference §9.1)
-_MAX_EVENT_ID = 0xFFFF
 
 
 class EventLogError(HarnessError, ValueError):
@@ -161,14 +157,9 @@ def read_eventlog(path: Path) -> CustomerLog:
     Raises :class:`EventLogError` (``path:line: message``) for a file that
     cannot be read or holds nothing usable.
     """
-    data = read_bytes(path, MAX_LOG_BYTES, EventLogError)
-    if not data.strip():
-        raise EventLogError(path, 1, "the file is empty")
-    if data[4:8] == b"LfLe":
-        return _read_evt(path, data)
-    text, encoding = decode(path, data, EventLogError)
-    del data
-    return _read_text(path, text, encoding)
+    if head_bytes(path, 8, MAX_LOG_BYTES, EventLogError)[4:8] == b"LfLe":
+        return _read_evt(path, read_bytes(path, MAX_LOG_BYTES, EventLogError))
+    return _read_text(path, sniff_text(path, MAX_LOG_BYTES, EventLogError))
 
 
 # --- binary .evt -------------------------------------------------------------------
@@ -181,13 +172,17 @@ def _read_evt(path: Path, data: bytes) -> CustomerLog:
         raise EventLogError(path, 1, str(exc)) from None
     # record-number order is time order across the wrap; a stable sort keeps ties so
     ordered = sorted(read.records, key=lambda pair: (pair[1].when, pair[0]))
-    done, recovered = [], set()
+    done: list[EventRecord] = []
+    recovered, rebuilt = set(), set()
     for n, (number, raw) in enumerate(ordered, 1):
-        done.append(_finish(n, raw, known=True))
+        record, again = _finish(n, raw)
+        done.append(record)
+        if again:
+            rebuilt.add(n)
         if number in read.recovered:
             recovered.add(n)
     notes = _evt_notes(read.facts)
-    log = _result(path, LogFormat.EVT, "binary", None, "binary times (UTC)", done)
+    log = _result(path, LogFormat.EVT, "binary", None, "binary times (UTC)", done, rebuilt)
     return replace(log, recovered=frozenset(recovered), missing=read.facts.missing, notes=notes)
 
 
@@ -199,46 +194,22 @@ def _evt_notes(facts: EvtFacts) -> tuple[str, ...]:
 
 # --- text forms ------------------------------------------------------------------------
 
-_LEVELS = {
-    "error": EventType.ERROR,
-    "critical": EventType.ERROR,
-    "warning": EventType.WARNING,
-    "information": EventType.INFORMATION,
-    "verbose": EventType.INFORMATION,
-    "audit success": EventType.SUCCESS_AUDIT,
-    "audit failure": EventType.FAILURE_AUDIT,
-    "success audit": EventType.SUCCESS_AUDIT,
-    "failure audit": EventType.FAILURE_AUDIT,
-}
 _FORMS = {
     (TextForm.NT_TEXT, False): LogFormat.NT_TEXT,
     (TextForm.NT_TEXT, True): LogFormat.NT_TEXT_HEADER,
 }
 
 
-def _read_text(path: Path, text: str, encoding: str) -> CustomerLog:
-    form, header, rows = text_rows(io.StringIO(text, newline=""))
-    if form is None:
+def _read_text(path: Path, encoding: str) -> CustomerLog:
+    """A text export, streamed line by line (:mod:`harness.customer_text`)."""
+    lines = text_lines(path, encoding, MAX_LOG_BYTES, EventLogError)
+    read = read_text_rows(lines, _Maker())
+    if read.form is None:
         raise EventLogError(path, 1, "no events in the file")
-    parsed: list[Row] = []
-    skipped: list[Skipped] = []
-    for row in rows:
-        problem = row if isinstance(row, Skipped) else _check(row)
-        if problem is None and isinstance(row, Row):
-            parsed.append(row)
-        elif problem is not None:
-            skipped.append(problem)
-    order, note = _date_order(path, parsed)
-    stamped: list[tuple[datetime, Row]] = []
-    for row in parsed:
-        try:
-            stamped.append((parse_log_datetime(row.date, row.time, order), row))
-        except ValueError as exc:
-            skipped.append(Skipped(row.line, str(exc)))
-    skipped.sort(key=lambda s: s.line)
-    total = len(stamped) + len(skipped)
-    if not stamped:
-        if header and not skipped:
+    records, skipped = read.records, read.skipped
+    total = len(records) + len(skipped)
+    if not records:
+        if read.header and not skipped:
             raise EventLogError(path, 1, "no events in the file (a header row only)")
         first = skipped[0] if skipped else Skipped(1, "no events in the file")
         raise EventLogError(path, first.line, first.why)
@@ -246,66 +217,10 @@ def _read_text(path: Path, text: str, encoding: str) -> CustomerLog:
         first = skipped[0]
         why = f"{len(skipped)} of {total} rows unreadable; the first: {first.why}"
         raise EventLogError(path, first.line, why)
-    if len(stamped) > 1 and stamped[0][0] > stamped[-1][0]:
-        stamped.reverse()  # newest first, as Event Viewer saves
-    stamped.sort(key=lambda pair: pair[0])
-    done = [_finish(n, _text_raw(when, row)) for n, (when, row) in enumerate(stamped, 1)]
-    kind = _FORMS.get((form, header), LogFormat(form.value))
-    notes = ("a header row",) if header else ()
-    log = _result(path, kind, encoding, order, note, done)
+    kind = _FORMS.get((read.form, read.header), LogFormat(read.form.value))
+    notes = ("a header row",) if read.header else ()
+    log = _result(path, kind, encoding, read.order, read.note, records, read.rebuilt)
     return replace(log, skipped=tuple(skipped), notes=notes)
-
-
-def _check(row: Row) -> Skipped | None:
-    """Why a row's type or event ID cannot be read, or None."""
-    if row.type.casefold() not in _LEVELS:
-        known = "Error, Warning, Information, Success Audit, Failure Audit"
-        return Skipped(row.line, f"unknown event type {row.type[:40]!r} (expected {known})")
-    event = row.event
-    if not (event.isascii() and event.isdecimal()):
-        return Skipped(row.line, f"event ID {event[:40]!r} is not a number")
-    if len(event) > 5 or int(event) > _MAX_EVENT_ID:
-        return Skipped(row.line, f"event ID {event[:12]}... is over {_MAX_EVENT_ID}")
-    return None
-
-
-def _text_raw(when: datetime, row: Row) -> EventRecord:
-    return EventRecord(0, when, row.source, _LEVELS[row.type.casefold()], row.category,
-                       int(row.event), row.user, row.computer, row.description)  # fmt: skip
-
-
-# --- dates ------------------------------------------------------------------------------
-
-
-def _date_order(path: Path, rows: Sequence[Row]) -> tuple[DateOrder, str]:
-    """The day/month order of the file's slash dates (see the module docstring)."""
-    slashes = [(row, m) for row in rows if (m := SLASH_DATE.fullmatch(row.date))]
-    if not slashes:
-        if not rows:
-            return DateOrder.MDY, "M/D/Y (assumed: no dates)"
-        order = DateOrder.YMD if all(ISO_DATE.fullmatch(r.date) for r in rows) else DateOrder.DMY
-        return order, f"{order.value} (the dates say so)"
-    dmy = [row for row, m in slashes if int(m.group(1)) > 12]
-    mdy = [row for row, m in slashes if int(m.group(2)) > 12]
-    if dmy and mdy:
-        why = f"date {mdy[0].date!r} is month-first but {dmy[0].date!r} on line {dmy[0].line}"
-        raise EventLogError(path, mdy[0].line, f"{why} is day-first")
-    if dmy or mdy:
-        order, row = (DateOrder.DMY, dmy[0]) if dmy else (DateOrder.MDY, mdy[0])
-        return order, f"{order.value} ({row.date} on line {row.line})"
-    fits = [o for o in (DateOrder.MDY, DateOrder.DMY) if _in_time_order(rows, o)]
-    if len(fits) == 1:
-        return fits[0], f"{fits[0].value} (the only order that keeps the records in time order)"
-    return DateOrder.MDY, "M/D/Y (assumed: no date in the file decides it)"
-
-
-def _in_time_order(rows: Sequence[Row], order: DateOrder) -> bool:
-    try:
-        times = [parse_log_datetime(row.date, row.time, order) for row in rows]
-    except ValueError:
-        return False
-    pairs = list(itertools.pairwise(times))
-    return all(a >= b for a, b in pairs) or all(a <= b for a, b in pairs)
 
 
 # --- records ----------------------------------------------------------------------------
@@ -363,25 +278,67 @@ def _listed_strings(missing: _NotFound) -> tuple[str, ...]:
     return tuple(s.strip() for s in listed.split(", "))  # "*.ccm, ." keeps the empty %2
 
 
-def _finish(number: int, raw: EventRecord, *, known: bool = False) -> tuple[EventRecord, bool]:
-    """The record numbered, its description rebuilt and strings recovered when the
-    catalogue can (``known``: ``raw.strings`` came from the file); and whether the
-    description was rebuilt from the catalogue."""
-    category = raw.category
-    if m := re.fullmatch(r"\((\d{1,5})\)", category):
-        category = category_name(raw.source, int(m.group(1)))
-    entry = lookup(raw.source, raw.event_id)
-    missing = _parse_not_found(raw.description)
-    strings: tuple[str, ...] | None = raw.strings if known else None
+def _finish(number: int, raw: EventRecord) -> tuple[EventRecord, bool]:
+    """A record read from a .evt (its strings came from the file), numbered and finished."""
+    return _make(number, raw.when, raw.source, raw.type, raw.category, raw.event_id, raw.user,
+                 raw.computer, raw.description, strings=raw.strings)  # fmt: skip
+
+
+#: descriptions a reader remembers (a real log repeats its texts; beyond this, none added)
+_REMEMBERED = 1 << 17
+
+
+class _Maker:
+    """:func:`_make` for text rows, remembering what each distinct description gave: a log
+    repeats its texts, which then share one string and are parsed once."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, int, str, str], tuple[str, str, tuple[str, ...], bool]] = {}
+
+    def __call__(self, number: int, when: datetime, source: str, kind: EventType,
+                 category: str, event_id: int, user: str, computer: str,
+                 description: str) -> tuple[EventRecord, bool]:  # fmt: skip
+        key = (source, event_id, category, description)
+        done = self._seen.get(key)
+        if done is None:
+            record, again = _make(number, when, source, kind, category, event_id, user,
+                                  computer, description, strings=None)  # fmt: skip
+            if len(self._seen) < _REMEMBERED:
+                self._seen[key] = (record.category, record.description, record.strings, again)
+            return record, again
+        category, description, strings, again = done
+        record = EventRecord(number, when, source, kind, category, event_id, user, computer,
+                             description, strings)  # fmt: skip
+        return record, again
+
+
+def _make(
+    number: int,
+    when: datetime,
+    source: str,
+    kind: EventType,
+    category: str,
+    event_id: int,
+    user: str,
+    computer: str,
+    description: str,
+    *,
+    strings: tuple[str, ...] | None,
+) -> tuple[EventRecord, bool]:
+    """The record, its description rebuilt and strings recovered when the catalogue can
+    (``strings`` None: not given by the file); and whether the description was rebuilt."""
+    if category.startswith("(") and (m := re.fullmatch(r"\((\d{1,5})\)", category)):
+        category = category_name(source, int(m.group(1)))
+    entry = lookup(source, event_id)
+    missing = _parse_not_found(description)
     if strings is None and missing is not None:
         strings = _listed_strings(missing)
-    description = raw.description
     if entry is not None and strings is not None:
         description = entry.fill(strings, strict=False)
     elif entry is not None:
-        strings = parse_description(raw.event_id, description)
-    record = replace(raw, record_number=number, category=category, description=description,
-                     strings=strings or ())  # fmt: skip
+        strings = parse_description(event_id, description)
+    record = EventRecord(number, when, source, kind, category, event_id, user, computer,
+                         description, strings or ())  # fmt: skip
     return record, entry is not None and missing is not None
 
 
@@ -391,10 +348,10 @@ def _result(
     encoding: str,
     order: DateOrder | None,
     note: str,
-    done: Iterable[tuple[EventRecord, bool]],
+    records: list[EventRecord],
+    rebuilt: set[int],
 ) -> CustomerLog:
-    pairs = list(done)
-    records = tuple(record for record, _ in pairs)
-    foreign = frozenset(r.record_number for r in records if r.source.casefold() != CCMC.casefold())
-    rebuilt = frozenset(record.record_number for record, flag in pairs if flag)
-    return CustomerLog(path, kind, encoding, order, note, records, foreign, rebuilt)
+    done = tuple(records)
+    records.clear()
+    foreign = frozenset(r.record_number for r in done if r.source.casefold() != CCMC.casefold())
+    return CustomerLog(path, kind, encoding, order, note, done, foreign, frozenset(rebuilt))

@@ -125,7 +125,12 @@ def _delimited(rows: Iterable[tuple[int, str]], sep: str) -> Iterator[Row | Skip
                 continue
             yield _record(start, text, sep)
             continue
-        if not line.strip():
+        if '"' not in line:  # the common case: one line, nothing quoted
+            fields = line.rstrip("\r\n").split(sep, 8)
+            if len(fields) == 9:
+                yield _nt_fields(number, fields)
+            elif line.strip():
+                yield _too_few(number, len(fields))
             continue
         fields = line.split(sep, 8)
         opens = line.lstrip().startswith('"') or (
@@ -151,9 +156,13 @@ def _record(number: int, text: str, sep: str) -> Row | Skipped:
             return _nt_fields(number, fields)
     fields = text.split(sep, 8)
     if len(fields) != 9:
-        names = ", ".join(NT_FIELDS)
-        return Skipped(number, f"expected 9 fields ({names}, Description), found {len(fields)}")
+        return _too_few(number, len(fields))
     return _nt_fields(number, fields)
+
+
+def _too_few(number: int, found: int) -> Skipped:
+    names = ", ".join(NT_FIELDS)
+    return Skipped(number, f"expected 9 fields ({names}, Description), found {found}")
 
 
 def _quoted(
@@ -189,8 +198,9 @@ def _vista_names() -> str:
 
 
 def _nt_fields(line: int, fields: list[str]) -> Row:
-    date, time, source, kind, category, event, user, computer = (f.strip() for f in fields[:8])
-    return Row(line, date, time, source, kind, category, event, user, computer, fields[8])
+    f = fields
+    return Row(line, f[0].strip(), f[1].strip(), f[2].strip(), f[3].strip(), f[4].strip(),
+               f[5].strip(), f[6].strip(), f[7].strip(), f[8])  # fmt: skip
 
 
 def _vista_row(line: int, fields: list[str]) -> Row:

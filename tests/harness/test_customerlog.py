@@ -193,11 +193,6 @@ BAD_FILES = [
         "expected 6 fields (Level, Date and Time, Source, Event ID, Task Category, text), found 4",
     ),
     (
-        "conflicting-dates.txt",
-        2,
-        "date '6/13/98' is month-first but '13/6/98' on line 1 is day-first",
-    ),
-    (
         "bad-type.txt",
         1,
         "unknown event type 'Fatal' (expected Error, Warning, Information, Success Audit, "
@@ -234,6 +229,9 @@ PARTIAL_FILES = [
      [(2, "impossible date or time '2/30/98' '8:39:27 AM': day is out of range for month")],
      0, 0),
     ("bad-event-id.txt", 1, [(2, "event ID '7O' is not a number")], 0, 0),
+    ("conflicting-dates.txt", 1,
+     [(2, "date '6/13/98' is month-first but the file's dates are day-first "
+          "('13/6/98' on line 1)")], 0, 0),
     ("undecodable.txt", 2, [], 0, 0),
     ("truncated.evt", 1, [], 0, 2),
     ("damaged.evt", 2, [], 0, 1),
