@@ -44,7 +44,7 @@ from harness.selection import builtin_dir
 from sim.programs import runner as program_runner
 
 #: what a test module has imported by the time its tests run (pyfakefs cannot import later)
-PRELOAD = ("harness.collect", "harness.rules", "harness.steps", "harness.verify")
+PRELOAD = ("harness.collect", "harness.causes", "harness.steps", "harness.verify")
 DEFAULT = "q166045-wrong-password"
 TARGET = 60.0
 BARE_RUNS = 25

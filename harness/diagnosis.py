@@ -55,7 +55,6 @@ def _row(cause: str) -> int:
 def diagnose(evidence: Evidence, rules: Registry[RuleSpec] | None = None) -> list[Finding]:
     """Every rule's finding, best first. A healthy world gives an empty list."""
     if rules is None:
-        import harness.rules  # noqa: F401 - registers the rules
         from harness.registry import RULES
 
         rules = RULES

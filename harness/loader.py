@@ -5,14 +5,14 @@ its line; did-you-mean for misspelt names). The YAML layer (size, encoding,
 tabs, aliases, tags, depth, duplicate keys) is ``harness.yamlsafe``.
 
 Faults and fixes are checked against the registries (``harness.registry``),
-their parameters included: the loader imports ``harness.faults`` and
-``harness.fixes`` when they exist and never imports anything a file names.
+their parameters included: the loader imports the cause modules of
+``harness.causes`` (built-in, and those of installed ``ccsim.causes`` packages) and
+never imports anything a file names.
 Nothing is written anywhere.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -40,18 +40,14 @@ if TYPE_CHECKING:
 __all__ = ["import_registries", "load_scenario", "load_text"]
 
 #: modules whose import fills the registries (written by other parts of the harness)
-_REGISTRY_MODULES = ("harness.faults", "harness.fixes")
 _PLACEHOLDER = {"name": "invalid", "params": None}
 
 
 def import_registries() -> None:
-    """Import the fault and fix modules if they exist (they register on import)."""
-    for name in _REGISTRY_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+    """Import the cause modules (their faults, rules and fixes register on import)."""
+    from harness import causes
+
+    causes.load()
 
 
 def load_scenario(

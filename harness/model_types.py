@@ -28,13 +28,15 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    GetJsonSchemaHandler,
     InstanceOf,
     PlainSerializer,
     Tag,
     WithJsonSchema,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
 from harness.causes import SCENARIO_CAUSES, cause_hint
 
@@ -216,7 +218,18 @@ HexCounter = Annotated[
     WithJsonSchema({"type": "string", "pattern": "^(0x)?[0-9A-Fa-f]{1,4}$", "examples": ["4A01"]}),
 ]
 WinPath = Annotated[str, Field(min_length=1, max_length=260), AfterValidator(_win_path)]
-CauseId = Annotated[str, AfterValidator(_cause_id), WithJsonSchema({"enum": list(SCENARIO_CAUSES)})]
+
+
+class _CauseIdSchema:
+    """The JSON schema of a cause id: the ids known when the schema is asked for."""
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"enum": list(SCENARIO_CAUSES)}
+
+
+CauseId = Annotated[str, AfterValidator(_cause_id), _CauseIdSchema()]
 EventId = Annotated[int, Field(ge=0, le=65535), AfterValidator(_event_id)]
 Count = Annotated[int, Field(ge=0, le=10000)]
 Level = Literal["none", "minimum", "medium", "maximum"]

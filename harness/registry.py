@@ -28,7 +28,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from harness.causes import CAUSES, cause_hint
 from harness.errors import NotRegisteredError, RegistryError
 
 if TYPE_CHECKING:
@@ -105,12 +104,23 @@ class RuleSpec:
 class Registry(Generic[SpecT]):
     """Name -> spec, in definition order; duplicates refused; lookups with did-you-mean."""
 
-    def __init__(self, kind: str, *, listing: str) -> None:
+    def __init__(self, kind: str, *, listing: str, autoload: bool = False) -> None:
         #: "fault", "fix" or "rule": used in messages
         self.kind = kind
         #: where a user finds the names, e.g. "ccsim list faults"
         self.listing = listing
         self._specs: dict[str, SpecT] = {}
+        #: the first read imports the cause modules (``harness.causes.load``)
+        self._autoload = autoload
+
+    def _ensure(self) -> dict[str, SpecT]:
+        """The specs, after loading the cause modules if this registry is filled by them."""
+        if self._autoload:
+            from harness import causes
+
+            if not causes.is_loading():
+                causes.load()
+        return self._specs
 
     def add(self, name: str, spec: SpecT) -> None:
         """Record ``spec`` under ``name``; RegistryError if the name is taken."""
@@ -119,41 +129,41 @@ class Registry(Generic[SpecT]):
         self._specs[name] = spec
 
     def get(self, name: str) -> SpecT | None:
-        return self._specs.get(name)
+        return self._ensure().get(name)
 
     def hint(self, name: str) -> str:
         """``did you mean 'x'?`` or where to find the names."""
-        close = did_you_mean(name, self._specs)
+        close = did_you_mean(name, self._ensure())
         return f"did you mean {close!r}?" if close else f"see `{self.listing}`"
 
     def lookup(self, name: str) -> SpecT:
         """The spec for ``name``; NotRegisteredError with a did-you-mean hint."""
-        found = self._specs.get(name)
+        found = self._ensure().get(name)
         if found is None:
             raise NotRegisteredError(f"unknown {self.kind} {name!r} ({self.hint(name)})")
         return found
 
     def names(self) -> list[str]:
         """Registered names, sorted."""
-        return sorted(self._specs)
+        return sorted(self._ensure())
 
     def specs(self) -> list[SpecT]:
         """Registered specs, sorted by name."""
         return [self._specs[n] for n in self.names()]
 
     def __contains__(self, name: object) -> bool:
-        return name in self._specs
+        return name in self._ensure()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.names())
 
     def __len__(self) -> int:
-        return len(self._specs)
+        return len(self._ensure())
 
     @contextmanager
     def scoped(self) -> Iterator[Registry[SpecT]]:
         """Register freely inside the block; the registry is restored on exit."""
-        saved = dict(self._specs)
+        saved = dict(self._ensure())
         try:
             yield self
         finally:
@@ -161,12 +171,12 @@ class Registry(Generic[SpecT]):
             self._specs.update(saved)
 
 
-#: every fault, by name (filled by ``harness.faults``)
-FAULTS: Registry[FaultSpec] = Registry("fault", listing="ccsim list faults")
-#: every fix, by name (filled by ``harness.fixes``)
-FIXES: Registry[FixSpec] = Registry("fix", listing="ccsim list fixes")
-#: one diagnosis rule per cause id (filled by ``harness.rules``)
-RULES: Registry[RuleSpec] = Registry("rule", listing="ccsim list rules")
+#: every fault, by name (filled by the modules of ``harness.causes``)
+FAULTS: Registry[FaultSpec] = Registry("fault", listing="ccsim list faults", autoload=True)
+#: every fix, by name (filled by the modules of ``harness.causes``)
+FIXES: Registry[FixSpec] = Registry("fix", listing="ccsim list fixes", autoload=True)
+#: one diagnosis rule per cause id (filled by the modules of ``harness.causes``)
+RULES: Registry[RuleSpec] = Registry("rule", listing="ccsim list rules", autoload=True)
 
 
 def _check_name(kind: str, name: str) -> None:
@@ -175,8 +185,13 @@ def _check_name(kind: str, name: str) -> None:
 
 
 def _check_cause(kind: str, cause: str) -> None:
-    if cause not in CAUSES:
-        hint = cause_hint(cause, include_healthy=False)
+    """A name of a loaded cause; while the cause modules load, ``load`` checks afterwards."""
+    from harness import causes
+
+    if causes.is_loading():
+        return
+    if cause not in causes.CAUSES:
+        hint = causes.cause_hint(cause, include_healthy=False)
         raise RegistryError(f"{kind} names unknown cause {cause!r} ({hint})")
 
 

@@ -239,7 +239,6 @@ def _listing(what: str) -> list[tuple[str, ...]] | None:
     from harness.registry import FAULTS, FIXES, RULES
 
     import_registries()
-    import harness.rules  # noqa: F401 - registers the rules
 
     if what == "scenarios":
         selection = load_selection([], None, None)

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-import harness.faults
-import harness.fixes
 from harness.build import Site, build_site
 from harness.causes import CAUSES
 from harness.loader import load_scenario, load_text
@@ -21,9 +19,6 @@ from sim.message import Message
 from sim.postoffice.postoffice import Postoffice
 from sim.programs.runner import run_program
 from sim.world import World
-
-assert harness.faults  # the packages register on import
-assert harness.fixes
 
 BASE = "id: t\ntitle: t\ncause: healthy\n"
 CATALOGUE = [c.id for c in CAUSES.values() if c.number >= 6]
@@ -125,7 +120,7 @@ def test_a_version_choice_for_the_other_db_is_refused_with_code_1(world: World) 
 
 def _corrupt_site(world: World) -> tuple[StandardWorld, int]:
     site = standard_world(world, dirsync_done=True, start=False)
-    from harness.faults.catalogue import strip_contents
+    from harness.causes.corrupt_message import strip_contents
 
     po = site.postoffice
     queue = po.find("EX1")

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-import harness.faults
-import harness.fixes
 from harness.build import Site, build_site
 from harness.collect import collect
 from harness.diagnosis import diagnose
@@ -20,8 +18,6 @@ from sim.access import SharePermission
 from sim.eventlog import EventRecord, EventType
 from sim.postoffice.layout import CLANDATA, Location
 from sim.postoffice.postoffice import Postoffice
-
-assert harness.faults  # the package registers the faults on import
 
 BASE = "id: t\ntitle: t\ncause: healthy\n"
 Q166045 = [

@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-import harness.faults
-import harness.rules
 from harness.build import Site, build_site
 from harness.causes import CAUSES
 from harness.collect import collect
@@ -29,9 +27,6 @@ from sim.postoffice import records as rf
 from sim.postoffice.layout import MLANDATA, T_MESSAGE, Location
 from sim.postoffice.postoffice import Postoffice
 from sim.programs.runner import install_program
-
-assert harness.faults  # the packages register on import
-assert harness.rules
 
 BASE = "id: t\ntitle: t\ncause: healthy\n"
 #: §8 rows 6-20 (the causes this catalogue adds)

@@ -6,8 +6,6 @@ from pathlib import Path
 
 import pytest
 
-import harness.faults
-import harness.fixes
 from harness.build import Site, build_site
 from harness.collect import collect
 from harness.diagnosis import Finding, diagnose
@@ -15,9 +13,6 @@ from harness.loader import load_scenario
 from harness.registry import FAULTS, FIXES
 from harness.runner import run_file
 from harness.selection import builtin_dir
-
-assert harness.faults  # the packages register on import
-assert harness.fixes
 
 IE_RI_AND_COMMENT = builtin_dir() / "two-causes-ie-ri-and-site-comment.scenario.yaml"
 CORRUPT_AND_CONTAINER = builtin_dir() / "two-causes-corrupt-message-and-container.scenario.yaml"

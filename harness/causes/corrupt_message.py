@@ -1,0 +1,229 @@
+"""§8 row 12, corrupt-message: Corrupt message in PO / Export file.
+
+Source: ccmail-reference.md §8 row 12 and Q212759, Q202240, Q234745, Q176375, Q168556.
+This module is the cause's one home: its §8 row (``CAUSE``), the faults that reproduce
+it, the rule that diagnoses it from evidence only, and its fix.
+
+Row 12 is confirmed by ``EXPORT /MSG#`` listing a message it cannot read, or by
+files in ``Bad`` while Event 54 is still being logged; 54s that stopped more than
+``QUIET`` before the evidence was taken are history (the corrupt message is gone).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import shutil
+import zlib
+from datetime import timedelta
+from itertools import pairwise
+from statistics import median
+
+from pydantic import Field
+
+from harness.admin import run_as_service
+from harness.build import Site
+from harness.causes import Cause
+from harness.causes._shared import PARKED, STORE, finding, quotes, store_of
+from harness.diagnosis import Finding
+from harness.evidence import Evidence
+from harness.params import Params
+from harness.registry import fault, fix, rule
+from sim.connector.store import Folder
+from sim.eventlog import EventRecord
+from sim.message import Message
+from sim.postoffice import records as rf
+from sim.postoffice.layout import MLANDATA, T_MESSAGE, DirectoryEntry, Location
+from sim.postoffice.postoffice import Postoffice
+
+__all__ = ["CAUSE"]
+
+CAUSE = Cause(
+    12,
+    "corrupt-message",
+    title="Corrupt message in PO / Export file",
+    articles=("Q212759", "Q202240", "Q234745", "Q176375", "Q168556"),
+    symptoms=(
+        "Event 54 every 15 s and growing `Bad`; or 82/83/86 → 85 shutdown; or 87 + "
+        "Dr. Watson; or CCMC at ~90% CPU"
+    ),
+    confirm=(
+        "Inspect `Bad` / `Export` / Export.bak files; `EXPORT … /MSG# /@list.txt` to "
+        "find message number"
+    ),
+    fix=(
+        "`EXPORT … /DELETE/<n>`, or forward+delete in PO queue, or remove the file "
+        "from Export; apply SP"
+    ),
+    verify="No new 54/82/87; inbound resumes",
+)
+
+
+# -- faults: the world broken as a person or a crash would -----------------------------------------
+
+
+def strip_contents(po: Postoffice, entry: DirectoryEntry, number: int) -> None:
+    """Damage one stored message: from its ``Contents:`` line on, the text is one long
+    header line, so the message has no ``Contents:`` (KB Q234745). The record keeps its
+    size and a right checksum: only the message text is wrong."""
+    ref = next(r for r in po.refs(entry) if r.number == number)
+    path = po.path / MLANDATA
+    data = bytearray(path.read_bytes())
+    size = rf.RECORD.unpack_from(data, ref.offset)[0]
+    start = ref.offset + rf.RECORD_SIZE
+    payload = bytes(data[start : start + size])
+    cut = payload.index(b"\r\nContents:\r\n") + 2
+    filler = b"Subject: " + b"~" * (len(payload) - cut - 11) + b"\r\n"
+    payload = payload[:cut] + filler
+    data[start : start + size] = payload
+    data[ref.offset : start] = rf.RECORD.pack(size, rf.LIVE, T_MESSAGE, zlib.crc32(payload))
+    path.write_bytes(bytes(data))
+
+
+class CorruptParams(Params):
+    subject: str = Field("Quarterly figures", min_length=1, max_length=80, description="Subject.")
+
+
+@fault(
+    "corrupt-queued-message",
+    summary="a corrupt message waits in the post office queue for Exchange",
+    article="Q212759",
+    params=CorruptParams,
+)
+def corrupt_queued_message(site: Site, params: CorruptParams | None) -> None:
+    """The message carries no tracking identity: the fix deletes it on purpose (Q212759)."""
+    po = Postoffice(site.po_path)
+    entries = po.entries()
+    queue = next((e for e in entries if e.name.casefold() == site.site.casefold()), None)
+    if queue is None or not queue.mailbox:
+        raise ValueError(f"no P entry {site.site} to queue mail in: run dirsync first")
+    sender = next(e.name for e in entries if e.location is Location.LOCAL)
+    to = f"Administrator at {site.site}"
+    subject = (params or CorruptParams()).subject
+    message = Message(f"{sender} at {site.po_name}", site.world.clock.datetime, (to,), subject, "")
+    (number,) = po.deliver(queue, [message])
+    strip_contents(po, queue, number)
+
+
+# -- diagnosis: from evidence only -----------------------------------------------------------------
+
+
+#: a symptom "every 15 s" repeats at most this far apart (15 s polls plus dirsync, §4.5)
+EVERY_POLL = 60.0
+
+
+def repeats_every(records: list[EventRecord], seconds: float = EVERY_POLL) -> bool:
+    """At least three records, typically no more than ``seconds`` apart."""
+    if len(records) < 3:
+        return False
+    gaps = [(b.when - a.when).total_seconds() for a, b in pairwise(records)]
+    return median(gaps) <= seconds
+
+
+#: a failure not logged again for this long has stopped (two dirsync intervals; modelled)
+QUIET = timedelta(minutes=30)
+
+
+_UNREADABLE = re.compile(r"Message #: (\d+)\s*\r?\n\*\*\* Message cannot be read \*\*\*")
+
+
+def _unreadable(ev: Evidence) -> list[str]:
+    """Message numbers ``EXPORT /MSG#`` could not read (KB Q212759)."""
+    return _UNREADABLE.findall(ev.msg_list.output) if ev.msg_list is not None else []
+
+
+def _recent(ev: Evidence, record: EventRecord) -> bool:
+    """Logged within ``QUIET`` of the newest evidence: a failure that still goes on."""
+    now = ev.collected_at or max(e.when for e in ev.events)
+    return now - record.when < QUIET
+
+
+def _events_only(ev: Evidence) -> Finding | None:
+    fix = "delete-corrupt-message"
+    failed = ev.ccmc(54)
+    if failed:
+        score = 0.6 if repeats_every(failed) else 0.4
+        return finding("corrupt-message", score, quotes(failed), confirmed=False, fix=fix)
+    crashed = ev.ccmc(87, 82, 83)
+    if crashed:
+        score = 0.5 if ev.ccmc(87) else 0.4
+        return finding("corrupt-message", score, quotes(crashed), confirmed=False, fix=fix)
+    restarts, stopped = ev.ccmc(86), ev.ccmc(85)
+    if restarts and stopped and not ev.ccmc(43):
+        said = quotes(restarts) + quotes(stopped)[:1]
+        return finding("corrupt-message", 0.4, said, confirmed=False, fix=fix)
+    return None
+
+
+@rule(
+    "corrupt-message",
+    article="Q212759, Q202240, Q234745, Q176375, Q168556",
+    explains=(54, 82, 83, 87, 86, 85),
+)
+def corrupt_message(ev: Evidence) -> Finding | None:
+    """54 every 15 s and a growing ``Bad``; ``EXPORT /MSG#`` shows the unreadable message."""
+    fix = "delete-corrupt-message"
+    if ev.msg_list is None or ev.ccmcdata is None:
+        return _events_only(ev)
+    failed = ev.ccmc(54, 87, 82, 83)
+    bad = [n for n in ev.folder("Bad") or () if n.casefold().endswith(".ccm")]
+    numbers = _unreadable(ev)
+    if numbers:
+        said = [*quotes(failed), *(f"EXPORT /MSG#: message {n} cannot be read" for n in numbers)]
+        if bad:
+            said.append(f"{STORE}\\Bad holds {len(bad)} file(s)")
+        return finding("corrupt-message", 0.95, said, confirmed=True, fix=fix)
+    if failed and bad and _recent(ev, failed[-1]):
+        said = [*quotes(failed), f"{STORE}\\Bad holds {len(bad)} file(s): {bad[0]} ..."]
+        return finding("corrupt-message", 0.8, said, confirmed=True, fix=fix)
+    return None
+
+
+# -- fix -------------------------------------------------------------------------------------------
+
+
+SCRATCH = "C:\\CCSIMFIX"
+
+
+def export_program(site: Site) -> str:
+    """The EXPORT the connector runs (registry "Export", KB Q251360)."""
+    return str(site.exchange.registry.get("Export", "EXPORT.EXE") or "EXPORT.EXE")
+
+
+def _queued_unreadable(site: Site, switches: str) -> list[str]:
+    """``EXPORT /N<site> ... /MSG# /@ccmessg.txt``: the numbers it cannot read (Q212759)."""
+    scratch = site.world.path(SCRATCH)
+    scratch.mkdir(parents=True, exist_ok=True)
+    try:
+        command = f"{switches} /MSG# /@{SCRATCH}\\CCMESSG.TXT /BATCH"
+        run_as_service(site, export_program(site), command)
+        listing = scratch / "CCMESSG.TXT"
+        text = listing.read_bytes().decode("cp850", "replace") if listing.is_file() else ""
+    finally:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(scratch)
+    return _UNREADABLE.findall(text)
+
+
+@fix(
+    "delete-corrupt-message",
+    cures="corrupt-message",
+    summary="EXPORT /MSG# to find the corrupt message, EXPORT /DELETE/<n> to delete it; "
+    "remove unreadable files from Ccmcdata\\Export; restart",
+    article="Q212759",
+)
+def delete_corrupt_message(site: Site, params: None) -> None:
+    """The corrupt message is deleted on purpose; it carried no tracking identity."""
+    service = site.service
+    service.stop()
+    switches = f"/N{site.site} /P{site.po_password} /D{site.po_unc}"
+    for number in _queued_unreadable(site, switches):
+        run_as_service(site, export_program(site), f"{switches} /DELETE/{number} /BATCH")
+    store = store_of(site)
+    parked = site.world.path(PARKED)
+    for name in store.names(Folder.EXPORT):
+        path = store.path(Folder.EXPORT, name)
+        if name.casefold().endswith(".ccm") and b"Contents:" not in path.read_bytes():
+            parked.mkdir(parents=True, exist_ok=True)
+            path.replace(parked / name)  # KB Q234745: move the file out of Export
+    service.start()
