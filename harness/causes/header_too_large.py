@@ -11,6 +11,8 @@ the message is tracked like any other mail and must end delivered or returned.
 
 from __future__ import annotations
 
+import re
+
 from pydantic import Field
 
 from harness.build import Site
@@ -85,6 +87,20 @@ def large_recipient_list(site: Site, params: RecipientsParams | None) -> None:
 # -- diagnosis: from evidence only -----------------------------------------------------------------
 
 
+#: "Max Address Buffer Size" for I/E 8.2x: 160 KB of addresses (KB Q266711)
+MAX_ADDRESS_BUFFER = 0x28000
+
+
+def _limit_raised(importer: tuple[str, str], buffer: str) -> bool:
+    """IMPORT 8.2x or later with "Max Address Buffer Size" at 160 KB or more (KB Q266711)."""
+    release = tuple(int(part) for part in re.findall(r"\d+", importer[1])[:2])
+    try:
+        size = int(buffer, 0)
+    except ValueError:
+        return False
+    return release >= (8, 2) and size >= MAX_ADDRESS_BUFFER
+
+
 @rule("header-too-large", article="Q166499, Q266711", explains=63)
 def header_too_large(ev: Evidence) -> Finding | None:
     """NDRs "Header Buffer Full": more than 4 KB of addresses for Import/Export up to 8.2x."""
@@ -98,6 +114,8 @@ def header_too_large(ev: Evidence) -> Finding | None:
         importer = importer_of(ev)
         if importer is not None and ev.exchange is not None:
             buffer = ev.exchange.registry_value("Max Address Buffer Size") or "0"
+            if _limit_raised(importer, buffer):
+                return None  # the NDRs predate the raised limit: the cause is gone
             said.append(f"{importer[0]} {importer[1]}, Max Address Buffer Size {buffer}")
         return finding("header-too-large", 0.93, said, confirmed=True, fix=fix)
     if refused:
@@ -109,9 +127,6 @@ def header_too_large(ev: Evidence) -> Finding | None:
 
 
 #: the 160 KB address block of Import/Export 8.2x (KB Q266711)
-MAX_ADDRESS_BUFFER = 0x28000
-
-
 @fix(
     "raise-header-limit",
     cures="header-too-large",

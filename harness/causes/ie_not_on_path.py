@@ -106,7 +106,7 @@ def _anywhere(site: Site, name: str) -> tuple[str, str] | None:
 @fix(
     "programs-on-path",
     cures="ie-not-on-path",
-    summary="copy Import.exe, Export.exe (and IE.RI) into C:\\WINNT\\SYSTEM32; start the service",
+    summary="copy Import.exe, Export.exe (and IE.RI) into a PATH directory; start the service",
     article="Q294947",
 )
 def programs_on_path(site: Site, params: None) -> None:
@@ -114,13 +114,17 @@ def programs_on_path(site: Site, params: None) -> None:
     db = Postoffice(site.po_path).identity().db_version
     defaults = dict(zip(("EXPORT.EXE", "IMPORT.EXE"), PROGRAM_VERSIONS[db], strict=True))
     registry = site.exchange.registry
+    path = site.service.search_path()
+    # a directory on the PATH: SYSTEM32 when it is there, else the PATH's first (KB Q294947)
+    folded = [p.casefold() for p in path]
+    target = PROGRAM_DIR if PROGRAM_DIR.casefold() in folded or not path else path[0]
     for key, default in (("Export", "EXPORT.EXE"), ("Import", "IMPORT.EXE")):
         name = str(registry.get(key, default) or default).upper()
-        if find_program(world, name, site.service.search_path()) is not None:
+        if find_program(world, name, path) is not None:
             continue
         found = _anywhere(site, name)
         version = found[1] if found is not None else defaults.get(name, "8.50.00.14")
-        install_program(world, PROGRAM_DIR, name, version)
+        install_program(world, target, name, version)
         if int(version.split(".")[0]) >= 6:
-            (world.path(PROGRAM_DIR) / IE_RI).write_bytes(ie_ri_bytes(site))
+            (world.path(target) / IE_RI).write_bytes(ie_ri_bytes(site))
     site.service.restart()

@@ -1,0 +1,155 @@
+"""Cause corrupt-message: the checks every cause passes, and what is particular to it."""
+
+from __future__ import annotations
+
+import zlib
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from harness.build import Site
+from harness.evidence import Evidence
+from harness.registry import RULES
+from sim.connector.setup import StandardWorld, send_to_exchange, standard_world
+from sim.connector.store import Folder
+from sim.conservation import check
+from sim.message import Message
+from sim.postoffice import records as rf
+from sim.postoffice.layout import MLANDATA, T_MESSAGE
+from sim.postoffice.postoffice import Postoffice
+from sim.world import World
+from tests.causes.kit import (
+    CauseCase,
+    apply_fault,
+    broken,
+    check_events_alone,
+    check_fault_logs_nothing,
+    check_fix_clears_it,
+    check_hand_broken_reads_like_the_fault,
+    check_silent_on_healthy,
+    export,
+    fix_and_watch,
+    log,
+    site_for,
+)
+
+
+def _corrupt_queued(site: Site) -> None:
+    po = Postoffice(site.po_path)
+    queue = po.find(site.site)
+    assert queue is not None
+    when = site.world.clock.datetime
+    (number,) = po.deliver(queue, [Message("Doe, J at PO1", when, ("X at HQ",), "s", "b")])
+    ref = next(r for r in po.refs(queue) if r.number == number)
+    data = bytearray((po.path / MLANDATA).read_bytes())
+    size = rf.RECORD.unpack_from(data, ref.offset)[0]
+    start = ref.offset + rf.RECORD_SIZE
+    payload = bytes(data[start : start + size]).replace(b"Contents:", b"Cxxxxxxx:")
+    data[ref.offset : start + size] = (
+        rf.RECORD.pack(size, rf.LIVE, T_MESSAGE, zlib.crc32(payload)) + payload
+    )
+    (po.path / MLANDATA).write_bytes(bytes(data))
+
+
+CASE = CauseCase(
+    cause="corrupt-message",
+    fault="corrupt-queued-message",
+    by_hand=_corrupt_queued,
+    events_alone=log(54, 54, 54, 54),
+    world="world:\n  exchange: {service_pack: 3}\n",
+    symptoms=(54,),
+)
+
+
+def test_silent_on_a_healthy_world(healthy: Evidence) -> None:
+    check_silent_on_healthy(CASE, healthy)
+
+
+def test_the_event_log_alone_names_it_modestly() -> None:
+    check_events_alone(CASE)
+
+
+def test_broken_by_hand_reads_like_the_named_fault(tmp_path: Path) -> None:
+    check_hand_broken_reads_like_the_fault(CASE, tmp_path)
+
+
+def test_the_fix_it_names_clears_it(tmp_path: Path) -> None:
+    check_fix_clears_it(CASE, tmp_path)
+
+
+def test_the_fault_logs_nothing_itself(tmp_path: Path) -> None:
+    check_fault_logs_nothing(CASE, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "extra", "values", "message"),
+    [
+        ("corrupt-queued-message", "world: {connector: {first_dirsync: pending}}\n", {}, "dirsync"),
+    ],
+)
+def test_the_fault_refuses_a_world_it_does_not_fit(
+    tmp_path: Path, name: str, extra: str, values: dict[str, object], message: str
+) -> None:
+    site = site_for(tmp_path, extra, seed=7)
+    with pytest.raises(ValueError, match=message):
+        apply_fault(site, name, **values)
+
+
+def _corrupt_site(world: World) -> tuple[StandardWorld, int]:
+    site = standard_world(world, dirsync_done=True, start=False)
+    from harness.causes.corrupt_message import strip_contents
+
+    po = site.postoffice
+    queue = po.find("EX1")
+    assert queue is not None
+    message = Message("Doe, J at PO1", datetime(1998, 6, 1, 9, 0), ("X at EX1",), "s", "b")
+    (number,) = po.deliver(queue, [message])
+    strip_contents(po, queue, number)
+    return site, number
+
+
+def test_export_takes_a_corrupt_message_alone_and_keeps_it_queued(world: World) -> None:
+    """KB Q212759: the same message goes to Bad at every poll; mail behind it waits."""
+    site, number = _corrupt_site(world)
+    send_to_exchange(world, 2)
+    site.service.start()
+    world.clock.advance(46)
+    assert len(world.eventlog.events(54)) == 4
+    bad = site.service.store.names(Folder.BAD)
+    assert len(bad) == 4
+    queue = site.postoffice.find("EX1")
+    assert site.postoffice.refs(queue)[0].number == number
+    assert len(site.postoffice.refs(queue)) == 3
+
+
+def test_msg_listing_names_the_corrupt_message_and_delete_removes_it(world: World) -> None:
+    site, number = _corrupt_site(world)
+    switches = "/NEX1 /PSECRET /D\\\\POSRV\\CCDATA"
+    code, listing = export(world, f"{switches} /MSG#")
+    assert code == 0
+    assert f"Message #: {number}\r\n*** Message cannot be read ***" in listing
+    assert export(world, f"{switches} /DELETE/{number}")[0] == 0
+    assert site.postoffice.refs(site.postoffice.find("EX1")) == []
+
+
+def test_delete_corrupt_message_deletes_only_that_message(tmp_path: Path) -> None:
+    site = broken(tmp_path, "corrupt-queued-message", "world: {exchange: {service_pack: 3}}\n")
+    po = Postoffice(site.po_path)
+    queue = po.find(site.site)
+    assert queue is not None
+    assert len(po.refs(queue)) == 4
+    bad_before = site.service.store.names(Folder.BAD)
+    after = fix_and_watch(site, "delete-corrupt-message")
+    assert 54 not in after
+    assert po.refs(queue) == []
+    assert site.service.store.names(Folder.BAD) == bad_before
+    assert check(site.world, postoffice=site.po_path).ok
+
+
+def test_54_every_poll_scores_above_a_single_54() -> None:
+    rule = RULES.lookup("corrupt-message").function
+    repeated, once = rule(log(54, 54, 54, 54)), rule(log(54))
+    assert repeated is not None
+    assert once is not None
+    assert repeated.score > once.score

@@ -1,0 +1,69 @@
+"""Cause dirsync-comment-missing: the checks every cause passes, and what is particular to it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.build import Site
+from harness.evidence import Evidence
+from sim.postoffice.postoffice import Postoffice
+from tests.causes.kit import (
+    CauseCase,
+    apply_fault,
+    check_events_alone,
+    check_fault_logs_nothing,
+    check_fix_clears_it,
+    check_hand_broken_reads_like_the_fault,
+    check_silent_on_healthy,
+    log,
+    site_for,
+)
+
+
+def _comment(site: Site) -> None:
+    Postoffice(site.po_path).update_entry(site.site, comments="Exchange HQ connector")
+
+
+CASE = CauseCase(
+    cause="dirsync-comment-missing",
+    fault="edit-site-comment",
+    by_hand=_comment,
+    events_alone=log(14001, 14013, 14018, 14031),
+    symptoms=(14013, 14018),
+)
+
+
+def test_silent_on_a_healthy_world(healthy: Evidence) -> None:
+    check_silent_on_healthy(CASE, healthy)
+
+
+def test_the_event_log_alone_names_it_modestly() -> None:
+    check_events_alone(CASE)
+
+
+def test_broken_by_hand_reads_like_the_named_fault(tmp_path: Path) -> None:
+    check_hand_broken_reads_like_the_fault(CASE, tmp_path)
+
+
+def test_the_fix_it_names_clears_it(tmp_path: Path) -> None:
+    check_fix_clears_it(CASE, tmp_path)
+
+
+def test_the_fault_logs_nothing_itself(tmp_path: Path) -> None:
+    check_fault_logs_nothing(CASE, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "extra", "values", "message"),
+    [
+        ("edit-site-comment", "world: {connector: {first_dirsync: pending}}\n", {}, "dirsync"),
+    ],
+)
+def test_the_fault_refuses_a_world_it_does_not_fit(
+    tmp_path: Path, name: str, extra: str, values: dict[str, object], message: str
+) -> None:
+    site = site_for(tmp_path, extra, seed=7)
+    with pytest.raises(ValueError, match=message):
+        apply_fault(site, name, **values)
