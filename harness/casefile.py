@@ -76,9 +76,9 @@ def _logging(ev: Evidence, wanted: Mapping[str, str]) -> dict[str, str]:
     return dict(sorted(levels.items()))
 
 
-def _world(ev: Evidence, chosen: Reproducer) -> dict[str, Any]:
-    """The reproducer's world, with the customer's names where the files give them."""
-    world: dict[str, Any] = {k: dict(v) for k, v in chosen.world.items()}
+def _world(ev: Evidence, template: Mapping[str, Any]) -> dict[str, Any]:
+    """The template's world, with the customer's names where the files give them."""
+    world: dict[str, Any] = {k: dict(v) for k, v in dict(template.get("world") or {}).items()}
     po_name = _valid("Text", ev.po_name)
     if po_name is not None and len(po_name) <= 256:
         world.setdefault("postoffice", {})["name"] = po_name
@@ -92,7 +92,7 @@ def _world(ev: Evidence, chosen: Reproducer) -> dict[str, Any]:
         exchange["site"] = None  # a site named like the post office: keep the defaults
     exchange = {k: v for k, v in exchange.items() if v is not None}
     if exchange:
-        world["exchange"] = exchange
+        world["exchange"] = {**world.get("exchange", {}), **exchange}
     connector = dict(world.get("connector", {}))
     logging = _logging(ev, connector.get("logging", {}))
     if logging:
@@ -109,14 +109,8 @@ def _expect(ev: Evidence, chosen: Reproducer) -> tuple[list[dict[str, int]], str
         return [{"id": n, "min": 1} for n in seen], ""
     logged = sorted({e.event_id for e in ev.ccmc()})
     shown = ", ".join(map(str, logged)) or "none"
-    if chosen.template is not None:
-        note = f"The log shows none of the template's expected events (the log's: {shown})"
-        return [], f"{note}; the template's expect is kept"
-    note = (
-        f"The log shows no event this reproduction logs (its CCMC events: {shown}); "
-        f"expecting Event {chosen.events[0]}"
-    )
-    return [{"id": chosen.events[0], "min": 1}], note
+    note = f"The log shows none of the template's expected events (the log's: {shown})"
+    return [], f"{note}; the template's expect is kept"
 
 
 #: the keys of a scenario file, in the order docs/scenarios.md writes them
@@ -146,26 +140,12 @@ def _case(ev: Evidence, finding: Finding, log: Path) -> dict[str, Any]:
     }
 
 
-def _body(ev: Evidence, chosen: Reproducer) -> dict[str, Any]:
-    """World, faults, steps, expect, fix and verify from the reproducer."""
-    events, _ = _expect(ev, chosen)
-    fault: Any = {chosen.fault: dict(chosen.params)} if chosen.params else chosen.fault
-    verify: dict[str, Any] = {"for": "1h"}
-    if chosen.no_events:
-        verify["no_events"] = list(chosen.no_events)
-    return {
-        "world": _world(ev, chosen),
-        "faults": [fault],
-        "steps": [{"start": "connector"}, {"advance": chosen.advance}],
-        "expect": {"events": events},
-        "fix": [chosen.fix] if chosen.fix else [dict(s) for s in chosen.fix_steps],
-        "verify": verify,
-    }
-
-
 def _template_body(ev: Evidence, chosen: Reproducer, template: Mapping[str, Any]) -> dict[str, Any]:
     """A catalogue scenario as written, its ``expect`` events narrowed to those the log shows."""
     body = {key: template[key] for key in _FROM_TEMPLATE if key in template}
+    world = _world(ev, template)
+    if world:
+        body["world"] = world
     events, _ = _expect(ev, chosen)
     if events:
         body["expect"] = {**dict(body.get("expect") or {}), "events": events}
@@ -173,10 +153,7 @@ def _template_body(ev: Evidence, chosen: Reproducer, template: Mapping[str, Any]
 
 
 def _document(ev: Evidence, finding: Finding, chosen: Reproducer, log: Path) -> dict[str, Any]:
-    if chosen.template is not None:
-        body = _template_body(ev, chosen, chosen.template)
-    else:
-        body = _body(ev, chosen)
+    body = _template_body(ev, chosen, chosen.template)
     doc = {**_case(ev, finding, log), **body}
     return {key: doc[key] for key in _ORDER if key in doc}
 

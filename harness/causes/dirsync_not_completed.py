@@ -38,7 +38,7 @@ from harness.registry import fault, fix, rule
 from sim.postoffice.layout import Location
 from sim.postoffice.postoffice import Postoffice
 
-__all__ = ["CAUSE"]
+__all__ = ["CAUSE", "reproduce_with"]
 
 CAUSE = Cause(
     5,
@@ -151,3 +151,12 @@ def run_dirsync(site: Site, params: None) -> None:
     if not site.service.running:
         site.service.start()
     site.service.dirsync_now()
+
+
+# -- reproduce -------------------------------------------------------------------------------------
+
+
+def reproduce_with(ev: Evidence) -> str:
+    """Event 70 that stopped at the first 14031: a first dirsync that clears by itself;
+    else a new connector whose first dirsync has not run."""
+    return "q166045-first-dirsync-clears" if ev.ccmc(14031) else "q166045-first-dirsync"

@@ -29,7 +29,7 @@ from harness.params import Params
 from harness.registry import fault, fix, rule
 from sim.access import Rights, SharePermission
 
-__all__ = ["CAUSE"]
+__all__ = ["CAUSE", "reproduce_with"]
 
 CAUSE = Cause(
     2,
@@ -162,3 +162,14 @@ def grant_access(site: Site, params: None) -> None:
             nw.trustees[key] = Rights.all()
         nw.trustees[(account.name.casefold(), "sys", "ccdata")] = Rights.all()
     site.service.restart()
+
+
+# -- reproduce -------------------------------------------------------------------------------------
+
+
+def reproduce_with(ev: Evidence) -> str:
+    """Outbound only (59 while EXPORT still works, KB Q168670): a NetWare account without
+    Create; else no access both ways: No Access on the post office share."""
+    if ev.ccmc(59) and not ev.ccmc(70, 68):
+        return "q168670-netware-no-create"
+    return "q166045-nt-rights"

@@ -34,7 +34,7 @@ from sim.message import Message
 from sim.postoffice.layout import CLANDATA, MLANDATA, Location
 from sim.postoffice.postoffice import Postoffice
 
-__all__ = ["CAUSE"]
+__all__ = ["CAUSE", "reproduce_with"]
 
 CAUSE = Cause(
     3,
@@ -152,3 +152,12 @@ def repair_postoffice(site: Site, params: None) -> None:
     for program, options in REPAIR_SEQUENCE:
         run_as_admin(site, program, f"{admin_switches(site)} {options}".strip())
     site.service.start()
+
+
+# -- reproduce -------------------------------------------------------------------------------------
+
+
+def reproduce_with(ev: Evidence) -> str:
+    """Fragmentation when ANALYZE reports it, else a damaged post office."""
+    output = ev.analyze.output if ev.analyze is not None else ""
+    return "q166045-fragmented-po" if "fragmented:" in output else "q166045-damaged-po"

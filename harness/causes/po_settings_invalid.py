@@ -29,7 +29,7 @@ from harness.model_types import WinPath
 from harness.params import Params
 from harness.registry import fault, fix, rule
 
-__all__ = ["CAUSE"]
+__all__ = ["CAUSE", "reproduce_with"]
 
 CAUSE = Cause(
     1,
@@ -147,3 +147,12 @@ def correct_po_settings(site: Site, params: None) -> None:
     )
     site.service.configure(dataclasses.replace(settings, post_office=post_office))
     site.service.restart()
+
+
+# -- reproduce -------------------------------------------------------------------------------------
+
+
+def reproduce_with(ev: Evidence) -> str:
+    """The files cannot tell which Post Office field is wrong: a wrong password stands for all
+    three (a wrong name or path logs the same Event 70, KB Q166045)."""
+    return "q166045-wrong-password"

@@ -16,7 +16,7 @@ from harness.customer import evidence_from_files
 from harness.damage import break_chain, fragment
 from harness.diagnosis import Finding
 from harness.loader import load_scenario
-from harness.reproduce import ReproduceError, Reproducer, reproducer_for
+from harness.reproduce import ReproduceError, reproducer_for
 from harness.runner import run_file
 from sim.postoffice.layout import Location
 from sim.postoffice.postoffice import Postoffice
@@ -203,7 +203,9 @@ def empty_catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_cause_without_a_fault_names_the_cause() -> None:
     ev = evidence_from_files(DATA / "thread-dies.txt")
     finding = Finding("corrupt-message", 0.7, ("85",), "Q176375", "remove the message")
-    with pytest.raises(ReproduceError, match=r"cause 'corrupt-message' \(§8 row 12\) has no fault"):
+    with pytest.raises(
+        ReproduceError, match=r"cause 'corrupt-message' \(§8 row 12\) has no catalogue scenario"
+    ):
         reproducer_for(finding, ev)
 
 
@@ -211,43 +213,28 @@ def test_cause_without_a_fault_names_the_cause() -> None:
 def test_cli_exits_2_naming_a_cause_without_a_fault(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(harness.reproduce, "REPRODUCERS", {})
     out = tmp_path / "case.scenario.yaml"
     code, _, stderr = ccsim(
         "reproduce", "--eventlog", str(DATA / "event70-only.txt"), "-o", str(out)
     )
     assert code == 2
-    assert stderr.startswith("ccsim: cause 'po-settings-invalid' (§8 row 1) has no fault")
-    assert not out.exists()
-
-
-def test_a_fault_missing_from_the_library_is_named(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def ghost(ev: object) -> Reproducer:
-        return Reproducer("no-such-fault", None, "correct-po-settings", (70,), "none")
-
-    monkeypatch.setitem(harness.reproduce.REPRODUCERS, "po-settings-invalid", ghost)
-    out = tmp_path / "case.scenario.yaml"
-    code, _, stderr = ccsim(
-        "reproduce", "--eventlog", str(DATA / "event70-only.txt"), "-o", str(out)
+    assert stderr.startswith(
+        "ccsim: cause 'po-settings-invalid' (§8 row 1) has no catalogue scenario"
     )
-    assert code == 2
-    assert "no-such-fault is not in the fault/fix library yet" in stderr
     assert not out.exists()
 
 
 def test_other_causes_use_the_first_catalogue_scenario_as_template(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Without a reproducer, the catalogue scenario for the cause is used as written."""
+    """The first catalogue scenario for the cause is used as written when the one the cause
+    module would pick is not there."""
     catalogue = tmp_path / "catalogue"
     catalogue.mkdir()
     source = Path(__file__).parents[2] / "scenarios" / "q166045-wrong-password.scenario.yaml"
     shutil.copy(source, catalogue / "b.scenario.yaml")
     (catalogue / "a.scenario.yaml").write_text("cause: healthy\n")  # another cause: passed over
     monkeypatch.setattr(harness.reproduce, "catalogue_dir", lambda: catalogue)
-    monkeypatch.setattr(harness.reproduce, "REPRODUCERS", {})
     out = tmp_path / "case.scenario.yaml"
     code, _, stderr = ccsim(
         "reproduce", "--eventlog", str(DATA / "event70-only.txt"), "-o", str(out)
@@ -270,7 +257,6 @@ def test_a_broken_template_is_reported(tmp_path: Path, monkeypatch: pytest.Monke
     catalogue.mkdir()
     (catalogue / "x.scenario.yaml").write_text("id: x\ncause: po-settings-invalid\n")
     monkeypatch.setattr(harness.reproduce, "catalogue_dir", lambda: catalogue)
-    monkeypatch.setattr(harness.reproduce, "REPRODUCERS", {})
     out = tmp_path / "case.scenario.yaml"
     code, _, stderr = ccsim(
         "reproduce", "--eventlog", str(DATA / "event70-only.txt"), "-o", str(out)
