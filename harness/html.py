@@ -99,9 +99,19 @@ def _e(text: object) -> str:
     return clean(text)
 
 
-def render_html(results: Sequence[RunResult]) -> str:
-    """The whole page for these results, in the order given."""
+def render_html(results: Sequence[RunResult], *, merged: bool = False) -> str:
+    """The whole page for these results, in the order given.
+
+    ``merged``: the page of ``ccsim report merge``, built from JSON reports, which
+    hold transcripts but no event records (those are in each shard's own page).
+    """
     c = counts(results)
+    where = (
+        " Merged from shard JSON reports: each scenario's event records and queue sizes "
+        "are in the HTML report of the shard that ran it."
+        if merged
+        else ""
+    )
     head = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         "<title>ccsim scenario report</title>\n"
@@ -109,7 +119,8 @@ def render_html(results: Sequence[RunResult]) -> str:
         '<h1 id="top">'
         "ccsim scenario report</h1>\n"
         f"<p>{c['total']} scenario(s): {c['passed']} passed, {c['failed']} failed, "
-        f"{c['error']} error. Times are virtual (t=HH:MM:SS from the start of each run).</p>\n"
+        f"{c['error']} error. Times are virtual (t=HH:MM:SS from the start of each run).{where}"
+        "</p>\n"
     )
     order = sorted(range(len(results)), key=lambda i: results[i].status not in _PINNED)
     parts = [head, *_pinned(results), *_filters(results), *_summary(results, order)]

@@ -2,7 +2,8 @@
 
 Only ``harness/commands`` uses rich; everything here returns text, sorted and
 stamped with virtual times only, so the same seed gives the same bytes
-(STYLE.md §5, §11).
+(STYLE.md §5, §11). The one exception is JUnit's ``time=``, the CPU seconds a
+scenario took, which CI servers show and which is measured.
 
 The JSON report (documented in docs/scenarios.md)::
 
@@ -10,28 +11,39 @@ The JSON report (documented in docs/scenarios.md)::
                     "diagnosis": [cause ids, best first], "expected_diagnosis": [...],
                     "seed", "fixed", "verified", "conserved", "messages",
                     "virtual_seconds", "failures": [...]}, ...],
-     "summary": {"total", "passed", "failed", "error"}}
+     "summary": {"total", "passed", "failed", "error"},
+     "run": {"seed": the --seed given or null, "shard": "K/N" or null}}
+
+Each scenario also carries its ``transcript`` (``{"at", "phase", "text", "ok",
+"line"}`` objects) and the ``fixes`` applied, so that ``ccsim report merge`` can
+write the JUnit and HTML reports from JSON alone.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from harness.runner import RunResult, Status
+from harness.diagnosis import Finding
+from harness.runner import Line, RunResult, Status
 
 __all__ = [
     "SUMMARY_COLUMNS",
     "format_virtual",
+    "junit_xml",
+    "line_from_json",
+    "line_json",
     "plain_table",
     "render_json",
     "render_junit",
     "render_summary",
     "render_transcript",
+    "result_from_json",
     "result_json",
     "summary_rows",
+    "transcript_text",
 ]
 
 SUMMARY_COLUMNS = (
@@ -108,10 +120,18 @@ def render_summary(results: Sequence[RunResult]) -> str:
 
 def render_transcript(result: RunResult) -> str:
     """What happened, line by line, with the failures last."""
-    head = f"{result.id}: {result.title} [{result.status.value}] (seed {result.seed})"
-    body = [line.render() for line in result.transcript]
-    tail = [f"FAILED {f}" for f in result.failures]
-    return "\n".join([head, *body, *tail]) + "\n"
+    return transcript_text(result_json(result))
+
+
+def line_json(line: Line) -> dict[str, Any]:
+    """One transcript line as the JSON report holds it."""
+    return {
+        "at": line.at,
+        "phase": line.phase,
+        "text": line.text,
+        "ok": line.ok,
+        "line": line.source_line,
+    }
 
 
 def result_json(result: RunResult) -> dict[str, Any]:
@@ -126,45 +146,125 @@ def result_json(result: RunResult) -> dict[str, Any]:
         "findings": [f.as_json() for f in result.diagnosis],
         "seed": result.seed,
         "fixed": result.fixed,
+        "fixes": list(result.fixes),
         "verified": result.verified,
         "conserved": result.conserved,
         "messages": result.messages,
         "virtual_seconds": result.virtual_seconds,
         "failures": list(result.failures),
+        "transcript": [line_json(line) for line in result.transcript],
     }
 
 
-def render_json(results: Sequence[RunResult]) -> str:
-    """The documented JSON report, keys sorted, scenarios by id."""
+def render_json(
+    results: Sequence[RunResult], *, seed: int | None = None, shard: str | None = None
+) -> str:
+    """The documented JSON report, keys sorted, scenarios by id.
+
+    ``run`` says how the scenarios were run: the ``--seed`` given (None: each
+    file's own) and the shard (``"K/N"``, None for all), so that ``ccsim report
+    merge`` can refuse shards of different seeds and count missing ones.
+    """
     ordered = sorted(results, key=lambda r: (r.id, r.file))
-    data = {"scenarios": [result_json(r) for r in ordered], "summary": counts(results)}
+    data = {
+        "run": {"seed": seed, "shard": shard},
+        "scenarios": [result_json(r) for r in ordered],
+        "summary": counts(results),
+    }
     return json.dumps(data, sort_keys=True, indent=2) + "\n"
 
 
 def render_junit(results: Sequence[RunResult]) -> str:
-    """JUnit XML (one testcase per scenario) for CI servers; times are virtual seconds."""
-    c = counts(results)
-    suite = ET.Element(
-        "testsuite",
-        {
-            "name": "ccsim",
-            "tests": str(c["total"]),
-            "failures": str(c["failed"]),
-            "errors": str(c["error"]),
-            "skipped": "0",
-        },
+    """JUnit XML (one testcase per scenario) for CI servers.
+
+    ``time=`` is the CPU seconds each scenario took (measured: the one value in the
+    reports that differs from run to run); the failing expectation is the message.
+    """
+    ordered = sorted(results, key=lambda r: (r.id, r.file))
+    times = {(r.id, r.file): r.cpu_seconds for r in ordered}
+    return junit_xml([result_json(r) for r in ordered], times)
+
+
+def transcript_text(scenario: Mapping[str, Any]) -> str:
+    """``render_transcript`` of a JSON report's scenario object."""
+    head = (
+        f"{scenario['id']}: {scenario.get('title', '')} [{scenario['status']}] "
+        f"(seed {scenario.get('seed', '-')})"
     )
-    for r in sorted(results, key=lambda r: (r.id, r.file)):
-        case = ET.SubElement(
-            suite, "testcase", {"classname": f"ccsim.{r.cause}", "name": r.id, "file": r.file}
-        )
-        if r.status is not Status.PASSED:
-            tag = "failure" if r.status is Status.FAILED else "error"
-            first = r.failures[0] if r.failures else r.status.value
-            element = ET.SubElement(case, tag, {"message": first})
-            element.text = render_transcript(r)
-        ET.SubElement(case, "system-out").text = render_transcript(r)
+    body = [line_from_json(item).render() for item in scenario.get("transcript", ())]
+    tail = [f"FAILED {f}" for f in scenario.get("failures", ())]
+    return "\n".join([head, *body, *tail]) + "\n"
+
+
+def line_from_json(item: Mapping[str, Any]) -> Line:
+    """A transcript line of the JSON report back as a :class:`Line`."""
+    return Line(item["at"], item["phase"], item["text"], item["ok"], item["line"])
+
+
+def junit_xml(
+    scenarios: Sequence[Mapping[str, Any]], times: Mapping[tuple[str, str], float] | None = None
+) -> str:
+    """JUnit XML of the JSON report's scenario objects; ``times``: CPU seconds by (id, file)."""
+    statuses = [s["status"] for s in scenarios]
+    timed = {key: round(value, 3) for key, value in (times or {}).items()}
+    total = sum(timed.get((s["id"], s["file"]), 0.0) for s in scenarios)  # as the cases show
+    attrs = {
+        "name": "ccsim",
+        "tests": str(len(statuses)),
+        "failures": str(statuses.count("failed")),
+        "errors": str(statuses.count("error")),
+        "skipped": "0",
+    }
+    if times is not None:
+        attrs["time"] = f"{total:.3f}"
+    suite = ET.Element("testsuite", attrs)
+    for s in scenarios:
+        case_attrs = {
+            "classname": f"ccsim.{s.get('cause', '')}",
+            "name": s["id"],
+            "file": s["file"],
+        }
+        key = (s["id"], s["file"])
+        if key in timed:
+            case_attrs["time"] = f"{timed[key]:.3f}"
+        case = ET.SubElement(suite, "testcase", case_attrs)
+        transcript = transcript_text(s)
+        if s["status"] != Status.PASSED.value:
+            tag = "failure" if s["status"] == Status.FAILED.value else "error"
+            failures = s.get("failures") or [s["status"]]
+            element = ET.SubElement(case, tag, {"message": failures[0]})
+            element.text = transcript
+        ET.SubElement(case, "system-out").text = transcript
     ET.indent(suite)
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
+    )
+
+
+def result_from_json(item: Mapping[str, Any]) -> RunResult:
+    """A JSON report's scenario object as a RunResult, for the HTML report of a merge.
+
+    The JSON report holds no event records or queue samples, so those are empty.
+    """
+    findings = tuple(
+        Finding(f["cause"], f["score"], tuple(f["evidence"]), f["article"], f["fix"], f["confirm"])
+        for f in item["findings"]
+    )
+    return RunResult(
+        id=item["id"],
+        title=item["title"],
+        file=item["file"],
+        cause=item["cause"],
+        seed=item["seed"],
+        status=Status(item["status"]),
+        diagnosis=findings,
+        transcript=tuple(line_from_json(line) for line in item["transcript"]),
+        failures=tuple(item["failures"]),
+        fixed=item["fixed"],
+        verified=item["verified"],
+        conserved=item["conserved"],
+        messages=item["messages"],
+        virtual_seconds=item["virtual_seconds"],
+        expected_diagnosis=tuple(item["expected_diagnosis"]),
+        fixes=tuple(item["fixes"]),
     )

@@ -9,7 +9,9 @@ that the reports, the pytest plugin and trainer mode show.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -76,6 +78,9 @@ class RunResult:
     fixes: tuple[str, ...] = ()
     #: queue sizes each way after every transcript line (``harness.timeline_queues``)
     queues: tuple[QueueSample, ...] = ()
+    #: CPU seconds the run took (measured, so the one value that differs run to run;
+    #: only the JUnit report shows it, and results compare equal without it)
+    cpu_seconds: float = field(default=0.0, compare=False)
 
     @property
     def passed(self) -> bool:
@@ -170,10 +175,13 @@ def run(
     exception it raises ends the run as a scenario error, like any other.
     """
     chosen = seed if seed is not None else (scenario.seed if scenario.seed is not None else 0)
+    start = time.process_time()
     if root is not None:
-        return _run_in(scenario, file, chosen, root, observer)
-    with tempfile.TemporaryDirectory(prefix="ccsim-") as tmp:
-        return _run_in(scenario, file, chosen, Path(tmp), observer)
+        result = _run_in(scenario, file, chosen, root, observer)
+    else:
+        with tempfile.TemporaryDirectory(prefix="ccsim-") as tmp:
+            result = _run_in(scenario, file, chosen, Path(tmp), observer)
+    return dataclasses.replace(result, cpu_seconds=time.process_time() - start)
 
 
 def _run_in(

@@ -110,12 +110,16 @@ def _print_table(results: list[RunResult], *, quiet: bool = False) -> None:
 
 
 def _write_reports(
-    results: list[RunResult], options: dict[str, Path | None], *, quiet: bool = False
+    results: list[RunResult],
+    options: dict[str, Path | None],
+    *,
+    quiet: bool = False,
+    seed: int | None = None,
+    shard: str | None = None,
 ) -> None:
     """The report files; then, unless ``quiet``, the transcript of each failure."""
     from harness.report import render_json, render_junit, render_transcript
 
-    renderers = {"json": render_json, "junit": render_junit}
     for kind, target in options.items():
         if target is None:
             continue
@@ -123,8 +127,10 @@ def _write_reports(
             import importlib
 
             text = importlib.import_module("harness.html").render_html(results)
+        elif kind == "json":
+            text = render_json(results, seed=seed, shard=shard)
         else:
-            text = renderers[kind](results)
+            text = render_junit(results)
         target.write_text(text, encoding="utf-8")
     for result in results:
         if not result.passed and not quiet:
@@ -187,10 +193,17 @@ def _register_run(app: typer.Typer) -> None:
         results = _run_all(selection, seed, exitfirst=exitfirst, verbosity=verbosity)
         _print_table(results, quiet=quiet)
         try:
-            _write_reports(results, reports, quiet=quiet)
+            _write_reports(results, reports, quiet=quiet, seed=seed, shard=_shard_label(shard_text))
         except OSError as exc:
             _fail_usage(f"cannot write a report: {exc.strerror or exc} ({exc.filename})")
         raise typer.Exit(_exit_code(results))
+
+
+def _shard_label(text: str | None) -> str | None:
+    """``--shard`` as the JSON report records it: ``"K/N"`` (validated by the selection)."""
+    from harness.selection import parse_shard
+
+    return None if text is None else "{}/{}".format(*parse_shard(text))
 
 
 def _exit_code(results: list[RunResult]) -> int:

@@ -1,5 +1,10 @@
 """``ccsim report merge A.json B.json ... -o merged.json``: shard reports made one.
 
+``--junit`` and ``--html`` write those reports of the merged run as well, from
+the JSON alone; the shards' JUnit files, given as inputs too (``*.xml``), lend
+their CPU times (``time=``), the one measured value, which the deterministic
+JSON report does not carry.
+
 CI runs the catalogue as shards (``ccsim run --shard K/N --json ...``, see
 docs/ci.md); the merge job turns their JSON reports back into the report a
 single ``ccsim run --json`` of every scenario gives, byte for byte: scenarios
@@ -12,9 +17,12 @@ be read, is not UTF-8 JSON, or is not a report (``scenarios`` list and
 ``summary`` object, each scenario with a string ``id``, ``file`` and a known
 ``status``, a summary that matches its scenarios); and a scenario id found in
 more than one input (shards never overlap, so an overlap means a file was
-given twice or came from another run).
+given twice or came from another run); shards run with different ``--seed``
+values; shards of different splits (``1/3`` and ``2/4``). Merging only some
+shards of a split is allowed, with a warning on stderr (``2 of 3 shards``).
 
-Only ``json`` is imported here, so the merge starts fast.
+Only ``json`` is imported here, so the merge starts fast; the JUnit and HTML
+renderers are imported when asked for.
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ __all__ = [
     "parse_report",
     "read_report",
     "register",
+    "shard_warning",
 ]
 
 #: the scenario statuses of the JSON report (harness.runner.Status)
@@ -54,6 +63,10 @@ class ShardReport:
 
     name: str
     scenarios: tuple[dict[str, Any], ...]
+    #: the ``--seed`` of the run (None: each file's own)
+    seed: int | None = None
+    #: ``(K, N)`` for shard K of N, None for a run of everything
+    shard: tuple[int, int] | None = None
 
 
 def _summary(scenarios: Iterable[dict[str, Any]]) -> dict[str, int]:
@@ -94,8 +107,9 @@ def parse_report(text: str, *, name: str) -> ShardReport:
         raise MergeError(f"{name}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
     except RecursionError:
         raise MergeError(f"{name}: not a ccsim report (nested too deeply)") from None
-    if not isinstance(data, dict) or sorted(data) != ["scenarios", "summary"]:
+    if not isinstance(data, dict) or sorted(set(data) - {"run"}) != ["scenarios", "summary"]:
         raise MergeError(f"{name}: not a ccsim report (expected keys 'scenarios' and 'summary')")
+    seed, shard = _check_run(name, data.get("run", {"seed": None, "shard": None}))
     items = data["scenarios"]
     if not isinstance(items, list):
         raise MergeError(f"{name}: 'scenarios' must be a list")
@@ -107,7 +121,22 @@ def parse_report(text: str, *, name: str) -> ShardReport:
         if key in seen:
             raise MergeError(f"{name}: scenario {s['id']!r} ({s['file']}) listed twice")
         seen.add(key)
-    return ShardReport(name, tuple(scenarios))
+    return ShardReport(name, tuple(scenarios), seed, shard)
+
+
+def _check_run(name: str, run: object) -> tuple[int | None, tuple[int, int] | None]:
+    """The ``run`` object: ``seed`` a whole number or null, ``shard`` "K/N" or null."""
+    if not isinstance(run, dict) or sorted(run) != ["seed", "shard"]:
+        raise MergeError(f"{name}: 'run' must be an object with keys seed, shard")
+    seed, shard = run["seed"], run["shard"]
+    if seed is not None and (type(seed) is not int or not 0 <= seed < 2**32):
+        raise MergeError(f"{name}: run seed {seed!r} is not a seed (0 to {2**32 - 1} or null)")
+    if shard is None:
+        return seed, None
+    k, _, n = shard.partition("/") if isinstance(shard, str) else ("", "", "")
+    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise MergeError(f"{name}: run shard {shard!r} is not K/N (1 <= K <= N) or null")
+    return seed, (int(k), int(n))
 
 
 def merge_reports(reports: Sequence[ShardReport]) -> str:
@@ -125,18 +154,65 @@ def merge_reports(reports: Sequence[ShardReport]) -> str:
         owner.update(dict.fromkeys(ids, report.name))
         merged.extend(report.scenarios)
     merged.sort(key=lambda s: (s["id"], s["file"]))
-    data = {"scenarios": merged, "summary": _summary(merged)}
+    data = {
+        "run": {"seed": _common_seed(reports), "shard": None},
+        "scenarios": merged,
+        "summary": _summary(merged),
+    }
     return json.dumps(data, sort_keys=True, indent=2) + "\n"
+
+
+def _common_seed(reports: Sequence[ShardReport]) -> int | None:
+    """The one ``--seed`` of every report; MergeError naming two that differ."""
+    if not reports:
+        return None
+    first = reports[0]
+    for report in reports[1:]:
+        if report.seed != first.seed:
+            raise MergeError(
+                f"{report.name}: run with {_seed_text(report.seed)} but {first.name} with "
+                f"{_seed_text(first.seed)} (the shards of one run share a seed)"
+            )
+    return first.seed
+
+
+def _seed_text(seed: int | None) -> str:
+    return "each file's own seed" if seed is None else f"--seed {seed}"
+
+
+def shard_warning(reports: Sequence[ShardReport]) -> str | None:
+    """``2 of 3 shards (missing 3/3)`` when the reports are not a whole split, else None.
+
+    MergeError when they come from different splits (``1/3`` and ``2/4``), or when
+    a run of everything is merged with shards.
+    """
+    shards = [(r.name, r.shard) for r in reports]
+    if all(shard is None for _, shard in shards):
+        return None
+    counts = {shard[1] if shard else None for _, shard in shards}
+    if len(counts) > 1:
+        split = {shard[1] if shard else None: name for name, shard in shards}
+        (a, first), (b, second) = sorted(split.items(), key=str)[:2]
+        raise MergeError(
+            f"{second}: {_split_text(b)} but {first} is {_split_text(a)} (one split per merge)"
+        )
+    n = counts.pop() or 1
+    have = {shard[0] for _, shard in shards if shard}
+    missing = [f"{k}/{n}" for k in range(1, n + 1) if k not in have]
+    if not missing:
+        return None
+    return f"{len(have)} of {n} shards (missing {', '.join(missing)})"
+
+
+def _split_text(n: int | None) -> str:
+    return "a run of every scenario" if n is None else f"a shard of {n}"
 
 
 def read_report(path: Path) -> ShardReport:
     """Read and parse one report file; MergeError for an unreadable or undecodable file."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise MergeError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise MergeError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    from harness.commands.report_files import read_bytes
+
+    raw = read_bytes(path, limit=256 * 2**20)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -144,34 +220,88 @@ def read_report(path: Path) -> ShardReport:
     return parse_report(text, name=str(path))
 
 
+@dataclass(frozen=True, slots=True)
+class _Merge:
+    """What a merge writes: the JSON report, the JUnit/HTML ones by path, a warning."""
+
+    text: str
+    reports: int
+    extra: dict[Path, str]
+    warning: str | None
+
+
+def _merged(files: Sequence[Path], junit: Path | None, html: Path | None) -> _Merge:
+    """The merged reports; MergeError for bad inputs."""
+    from harness.commands.report_files import check_complete, read_times
+
+    reports = [read_report(p) for p in files if p.suffix.lower() != ".xml"]
+    times: dict[tuple[str, str], float] = {}
+    for p in files:
+        if p.suffix.lower() == ".xml":
+            times.update(read_times(p))
+    if not reports:
+        raise MergeError("no JSON report among the inputs (the .xml files only lend times)")
+    warning = shard_warning(reports)  # first: another split also overlaps
+    merge = _Merge(merge_reports(reports), len(reports), {}, warning)
+    if junit is None and html is None:
+        return merge
+    for report in reports:
+        check_complete(report)
+    scenarios = json.loads(merge.text)["scenarios"]
+    if junit is not None:
+        from harness.report import junit_xml
+
+        known = {(s["id"], s["file"]) for s in scenarios}
+        merge.extra[junit] = junit_xml(scenarios, times if known <= set(times) else None)
+    if html is not None:
+        from harness.html import render_html
+        from harness.report import result_from_json
+
+        merge.extra[html] = render_html([result_from_json(s) for s in scenarios], merged=True)
+    return merge
+
+
 def _register_merge(group: typer.Typer) -> None:
     import typer
 
     @group.command("merge")
     def merge_command(
-        files: list[Path] = typer.Argument(..., help="JSON reports of `ccsim run --json`."),
+        files: list[Path] = typer.Argument(
+            ..., help="JSON reports of `ccsim run --json` (and their --junit files, for times)."
+        ),
         output: Path | None = typer.Option(
             None, "-o", "--output", help="Write the merged report here (default: stdout)."
         ),
+        junit: Path | None = typer.Option(None, "--junit", help="Write JUnit XML here too."),
+        html: Path | None = typer.Option(None, "--html", help="Write the HTML report here too."),
     ) -> None:
         """Merge shard JSON reports into the report one run of all scenarios gives."""
+        targets = [t for t in (output, junit, html) if t is not None]
         try:
-            text = merge_reports([read_report(p) for p in files])
+            for target in targets:
+                if target.resolve() in {f.resolve() for f in files}:
+                    raise MergeError(f"{target}: is an input; a report never overwrites one")
+            merge = _merged(files, junit, html)
         except MergeError as exc:
             typer.echo(f"ccsim report merge: {exc}", err=True)
             raise typer.Exit(2) from None
         if output is None:
-            sys.stdout.write(text)
-        else:
+            sys.stdout.write(merge.text)
+        written = {output: merge.text} if output is not None else {}
+        for destination, body in {**written, **merge.extra}.items():
             try:
-                output.write_text(text, encoding="utf-8")
+                destination.write_text(body, encoding="utf-8")
             except OSError as exc:
-                typer.echo(f"ccsim report merge: {output}: cannot write: {exc.strerror}", err=True)
+                typer.echo(
+                    f"ccsim report merge: {destination}: cannot write: {exc.strerror}", err=True
+                )
                 raise typer.Exit(2) from None
-        total = json.loads(text)["summary"]
+        if merge.warning is not None:
+            typer.echo(f"ccsim report merge: warning: {merge.warning}", err=True)
+        total = json.loads(merge.text)["summary"]
         counted = ", ".join(f"{total[k]} {k}" for k in STATUSES)
         typer.echo(
-            f"merged {len(files)} report(s): {total['total']} scenarios ({counted})", err=True
+            f"merged {merge.reports} report(s): {total['total']} scenarios ({counted})", err=True
         )
 
 
