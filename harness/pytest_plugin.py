@@ -150,7 +150,9 @@ class ScenarioItem(pytest.Item):
         from harness.runner import run
 
         seed = self.config.getoption("ccsim_seed")
-        result = run(self.scenario, file=_shown(self.path, self.config), seed=seed)
+        result = run(
+            self.scenario, file=_shown(self.path, self.config), seed=seed, source=self.path
+        )
         if not result.passed:
             raise ScenarioFailed(result, result.failures[0] if result.failures else "failed")
 

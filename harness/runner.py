@@ -25,9 +25,19 @@ from harness.timeline_queues import QueueSample, sample
 from sim.eventlog import EventRecord
 
 if TYPE_CHECKING:
+    from harness.errors import ScenarioError
     from harness.model import Scenario
 
-__all__ = ["Checkpoint", "Line", "Observer", "RunResult", "Status", "run", "run_file"]
+__all__ = [
+    "Checkpoint",
+    "Line",
+    "Observer",
+    "RunResult",
+    "Status",
+    "invalid_result",
+    "run",
+    "run_file",
+]
 
 
 class Status(StrEnum):
@@ -154,6 +164,31 @@ def _source_lines(path: str) -> dict[tuple[Any, ...], int]:
     return {loc: pos[0] for loc, pos in doc.values.items()}
 
 
+def invalid_result(error: ScenarioError, file: str) -> RunResult:
+    """A scenario file that did not load, as an ``error`` result named after the file.
+
+    Its id cannot be read, so the file's name stands in; each ``file:line:col``
+    message is a failure and a transcript line.
+    """
+    lines = error.lines() if hasattr(error, "lines") else [str(error)]
+    return RunResult(
+        id=file,
+        title="invalid scenario file",
+        file=file,
+        cause="-",
+        seed=0,
+        status=Status.ERROR,
+        diagnosis=(),
+        transcript=tuple(Line(0.0, "load", line, False) for line in lines),
+        failures=tuple(lines),
+        fixed=False,
+        verified=False,
+        conserved=False,
+        messages=0,
+        virtual_seconds=0.0,
+    )
+
+
 def run_file(path: Path, *, seed: int | None = None, root: Path | None = None) -> RunResult:
     """Load and run one scenario file."""
     from harness.loader import load_scenario
@@ -168,8 +203,14 @@ def run(
     seed: int | None = None,
     root: Path | None = None,
     observer: Observer | None = None,
+    source: Path | None = None,
 ) -> RunResult:
     """Run a loaded scenario; ``root`` is where its world lives (a temporary dir by default).
+
+    ``source`` is the file it was loaded from, for the line numbers of failures
+    (default: ``file``, when that names a file); give it when ``file`` is a
+    display name such as ``scenarios/<file>``, so that the lines never depend on
+    the current directory.
 
     ``observer`` (see :data:`Observer`) is called after each phase and step; an
     exception it raises ends the run as a scenario error, like any other.
@@ -177,20 +218,26 @@ def run(
     chosen = seed if seed is not None else (scenario.seed if scenario.seed is not None else 0)
     start = time.process_time()
     if root is not None:
-        result = _run_in(scenario, file, chosen, root, observer)
+        result = _run_in(scenario, file, chosen, root, observer, source)
     else:
         with tempfile.TemporaryDirectory(prefix="ccsim-") as tmp:
-            result = _run_in(scenario, file, chosen, Path(tmp), observer)
+            result = _run_in(scenario, file, chosen, Path(tmp), observer, source)
     return dataclasses.replace(result, cpu_seconds=time.process_time() - start)
 
 
 def _run_in(
-    scenario: Scenario, file: str, seed: int, root: Path, observer: Observer | None = None
+    scenario: Scenario,
+    file: str,
+    seed: int,
+    root: Path,
+    observer: Observer | None = None,
+    source: Path | None = None,
 ) -> RunResult:
     from harness import steps, verify
 
     site = build_site(scenario, seed=seed, root=root / "world")
-    state = _Run(scenario, file, site, _source_lines(file) if Path(file).is_file() else {})
+    where = source if source is not None else Path(file)
+    state = _Run(scenario, file, site, _source_lines(str(where)) if where.is_file() else {})
     state.observer = observer
     findings: list[Finding] = []
     fixed = verified = conserved = False

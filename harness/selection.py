@@ -1,4 +1,9 @@
-"""Choosing scenarios: the built-in catalogue, paths given, ``-k`` expressions, shards."""
+"""Choosing scenarios: the built-in catalogue, paths given, ``-k`` expressions, shards.
+
+``@catalogue`` among the paths stands for the built-in catalogue, so that
+``ccsim run @catalogue my-suite/`` runs both (a folder really named
+``@catalogue`` is written ``./@catalogue``).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from harness.errors import ScenarioError
     from harness.model import Scenario
 
 __all__ = [
+    "CATALOGUE_ALIAS",
     "PATTERN",
     "SelectionError",
     "builtin_dir",
@@ -24,6 +31,8 @@ __all__ = [
 
 #: the scenario files a directory stands for
 PATTERN = "*.scenario.yaml"
+#: the name of the built-in catalogue on the command line
+CATALOGUE_ALIAS = "@catalogue"
 
 
 class SelectionError(ValueError):
@@ -124,7 +133,8 @@ def shard(items: Sequence[tuple[str, float]], k: int, n: int) -> list[str]:
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
     """Files as given; a directory stands for its ``*.scenario.yaml`` files, sorted."""
     result: list[Path] = []
-    for path in paths:
+    for given in paths:
+        path = builtin_dir() if str(given) == CATALOGUE_ALIAS else given
         if path.is_dir():
             result.extend(sorted(path.rglob(PATTERN)))
         else:
@@ -144,26 +154,53 @@ def _words(scenario: Scenario, path: Path) -> set[str]:
 
 
 def load_selection(
-    paths: list[Path], keyword: str | None, shard_text: str | None
+    paths: list[Path],
+    keyword: str | None,
+    shard_text: str | None,
+    *,
+    invalid: list[tuple[Path, ScenarioError]] | None = None,
 ) -> list[tuple[Path, Scenario]]:
-    """Load every selected scenario; ScenarioError/SelectionError on bad input."""
+    """Load every selected scenario; ScenarioError/SelectionError on bad input.
+
+    With ``invalid`` given, a file that does not load is put there instead of
+    raising and the others are still selected. Its id cannot be read, so ``-k``
+    does not filter it out; a shard takes it as it takes a scenario (by file
+    name, at no cost), so the shards of a split report it exactly once.
+    """
     from harness.costs import scenario_cost
+    from harness.errors import ScenarioError
     from harness.loader import load_scenario
 
     files = list({p.resolve(): p for p in expand_paths(paths or [builtin_dir()])}.values())
     missing = [p for p in files if not p.exists()]
     if missing:
         raise SelectionError(f"no such file or directory: {missing[0]}")
-    loaded = [(p, load_scenario(p)) for p in files]
+    loaded: list[tuple[Path, Scenario]] = []
+    broken: list[tuple[Path, ScenarioError]] = []
+    for path in files:
+        try:
+            loaded.append((path, load_scenario(path)))
+        except ScenarioError as exc:
+            if invalid is None:
+                raise
+            broken.append((path, exc))
     _refuse_duplicates(loaded)
     if keyword:
         loaded = [(p, s) for p, s in loaded if matches(keyword, _words(s, p))]
     if shard_text:
         k, n = parse_shard(shard_text)
         costs = [(s.id, scenario_cost(s)) for _, s in loaded]
+        costs += [(f"{_FILE_KEY}{p}", 0.0) for p, _ in broken]
         chosen = set(shard(costs, k, n))
         loaded = [(p, s) for p, s in loaded if s.id in chosen]
+        broken = [(p, e) for p, e in broken if f"{_FILE_KEY}{p}" in chosen]
+    if invalid is not None:
+        invalid.extend(broken)
     return loaded
+
+
+#: how an invalid file is named among scenario ids when shards are dealt (no id has a space)
+_FILE_KEY = "invalid file "
 
 
 def _id_line(path: Path) -> int:

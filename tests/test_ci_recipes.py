@@ -99,7 +99,7 @@ def test_run_commands_shard_and_write_every_report() -> None:
     for kind in RECIPES:
         run = next(w for w in ccsim_commands(kind) if w[0] == "run")
         assert {"--shard", "--json", "--junit", "--html"} <= set(_options(run)), kind
-        assert {"$CATALOGUE", "$MY_SCENARIOS"} <= set(run), kind  # the catalogue and yours
+        assert {"@catalogue", "$MY_SCENARIOS"} <= set(run), kind  # the catalogue and yours
 
 
 def test_github_matrix_covers_shards_one_to_n() -> None:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import typer
 
     from sim.postoffice.postoffice import Postoffice
+    from sim.postoffice.problems import Problem
 
 __all__ = [
     "ADMIN_VERSION",
@@ -157,6 +158,16 @@ def _counts(po: "Postoffice") -> tuple[dict[str, int], dict[str, int], int]:
     return by_code, queued, boxes
 
 
+def _unreadable(problems: "Sequence[Problem]", exc: Exception) -> str:
+    """What ANALYZE says of the damage (file, record, kind), never Python's own words."""
+    if problems:
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        return "cannot be read: " + "; ".join(str(p) for p in problems[:3]) + more
+    if isinstance(exc, OSError):
+        return f"cannot be read: {exc.strerror or 'the file system refused'}"
+    return "cannot be read: damaged in a way ANALYZE does not name"
+
+
 def show_rows(directory: Path) -> list[tuple[str, str]]:
     """The facts ``ccsim postoffice show`` prints, as (label, value) rows."""
     from sim.postoffice import Postoffice
@@ -182,7 +193,7 @@ def show_rows(directory: Path) -> list[tuple[str, str]]:
         rows.append(("Messages", str(messages)))
         rows += [(f"Queued for {name}", str(n)) for name, n in sorted(queued.items())]
     except (ValueError, OSError) as exc:
-        rows.append(("Contents", f"cannot be read: {exc}"))
+        rows.append(("Contents", _unreadable(report.problems, exc)))
     status = "No errors found." if report.clean else f"{len(report.problems)} errors: "
     rows.append(("ANALYZE", status + ", ".join(report.actions)))
     return rows

@@ -33,7 +33,9 @@ T = TypeVar("T")
 
 def run_catalogue(seed: int) -> list[RunResult]:
     """Every built-in scenario with one seed, as ``ccsim run --seed`` runs them."""
-    return [run(s, file=display_name(p), seed=seed) for p, s in load_selection([], None, None)]
+    return [
+        run(s, file=display_name(p), seed=seed, source=p) for p, s in load_selection([], None, None)
+    ]
 
 
 def shared(factory: pytest.TempPathFactory, name: str, compute: Callable[[], T]) -> T:

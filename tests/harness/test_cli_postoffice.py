@@ -103,6 +103,23 @@ def test_show_reports_damage_and_actions(here: Path) -> None:
     assert "CHKSTAT DIAGNOSTICS/R" in out
 
 
+def test_show_names_the_damage_as_analyze_does_never_python_text(here: Path) -> None:
+    """A damaged CLANDATA: the file, the record and the damage, not a Python exception."""
+    create("--users", "3", "--messages", "5")
+    clandata = here / "po" / "CLANDATA"
+    data = bytearray(clandata.read_bytes())
+    half = len(data) // 2
+    data[half:] = b"\xff" * (len(data) - half)
+    clandata.write_bytes(bytes(data))
+    expected = analyze(Postoffice(here / "po")).problems[0]
+    code, out = ccsim("postoffice", "show", "po")
+    assert code == 0
+    flat = " ".join(out.replace("│", " ").split())
+    assert f"cannot be read: {expected}" in flat
+    for python_text in ("codec", "unpack", "Error", "expected 3"):
+        assert python_text not in flat
+
+
 def test_show_refuses_a_directory_that_is_no_postoffice(here: Path) -> None:
     code, out = ccsim("postoffice", "show", ".")
     assert code == 2
