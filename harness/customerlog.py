@@ -174,8 +174,9 @@ def _read_evt(path: Path, data: bytes) -> CustomerLog:
     ordered = sorted(read.records, key=lambda pair: (pair[1].when, pair[0]))
     done: list[EventRecord] = []
     recovered, rebuilt = set(), set()
+    texts: dict[tuple[str, int, tuple[str, ...]], str] = {}
     for n, (number, raw) in enumerate(ordered, 1):
-        record, again = _finish(n, raw)
+        record, again = _finish(n, raw, texts)
         done.append(record)
         if again:
             rebuilt.add(n)
@@ -278,10 +279,23 @@ def _listed_strings(missing: _NotFound) -> tuple[str, ...]:
     return tuple(s.strip() for s in listed.split(", "))  # "*.ccm, ." keeps the empty %2
 
 
-def _finish(number: int, raw: EventRecord) -> tuple[EventRecord, bool]:
-    """A record read from a .evt (its strings came from the file), numbered and finished."""
-    return _make(number, raw.when, raw.source, raw.type, raw.category, raw.event_id, raw.user,
-                 raw.computer, raw.description, strings=raw.strings)  # fmt: skip
+def _finish(
+    number: int, raw: EventRecord, texts: dict[tuple[str, int, tuple[str, ...]], str]
+) -> tuple[EventRecord, bool]:
+    """A record read from a .evt, numbered: a catalogued event's description filled from
+    the strings the file holds (and remembered in ``texts``: a log repeats them), any
+    other's left as Event Viewer shows it without the message file. No text is parsed:
+    the strings came from the file. Also whether the description was rebuilt."""
+    entry = lookup(raw.source, raw.event_id)
+    description = raw.description
+    if entry is not None:
+        key = (raw.source, raw.event_id, raw.strings)
+        description = texts.get(key) or entry.fill(raw.strings, strict=False)
+        if len(texts) < _REMEMBERED:
+            texts.setdefault(key, description)
+    record = EventRecord(number, raw.when, raw.source, raw.type, raw.category, raw.event_id,
+                         raw.user, raw.computer, description, raw.strings)  # fmt: skip
+    return record, entry is not None
 
 
 #: descriptions a reader remembers (a real log repeats its texts; beyond this, none added)

@@ -99,7 +99,7 @@ def read_evt_records(data: bytes) -> EvtRead:
         log.close()
     eof = _find_eof(data, end)
     want = _wanted(oldest, next_no, eof)
-    if not want <= found.keys():
+    if _missing(want, found):
         for number, record in _scan(data):
             if number not in found:
                 found[number] = record
@@ -107,7 +107,7 @@ def read_evt_records(data: bytes) -> EvtRead:
                 counts[2] += 1
     if not found:
         raise EvtUnreadableError("not one record could be read")
-    missing = len(want - found.keys())
+    missing = _missing(want, found)
     facts = EvtFacts(
         flags=tuple(name for bit, name in _FLAGS if flags & bit),
         header_oldest=oldest,
@@ -124,12 +124,17 @@ def read_evt_records(data: bytes) -> EvtRead:
     return EvtRead(ordered, frozenset(recovered), facts)
 
 
-def _wanted(oldest: int, next_no: int, eof: tuple[int, int] | None) -> set[int]:
+def _wanted(oldest: int, next_no: int, eof: tuple[int, int] | None) -> range:
     """Record numbers the log should hold: the EOF record's numbers win over the header's."""
     first, after = (eof[1], eof[0]) if eof else (oldest, next_no)
     if not 0 < first <= after or after - first > 50_000_000:
-        return set()
-    return set(range(first, after))
+        return range(0)
+    return range(first, after)
+
+
+def _missing(want: range, found: dict[int, EventRecord]) -> int:
+    """How many of the wanted record numbers no record was found for (no set is built)."""
+    return len(want) - sum(1 for number in found if number in want)
 
 
 def _find_eof(data: bytes, end: int) -> tuple[int, int] | None:
