@@ -192,4 +192,4 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main(sys.argv[1:] if sys.argv[0].endswith("customer_log.py") else [])
