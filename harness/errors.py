@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 __all__ = [
+    "MAX_LINES",
     "HarnessError",
     "NotRegisteredError",
     "RegistryError",
@@ -26,9 +27,16 @@ __all__ = [
 ]
 
 
+#: the most lines one file's errors print: the first MAX_LINES - 1, then "and N more"
+MAX_LINES = 20
+#: the longest message printed (a value quoted from a 1 MB file is cut, not echoed)
+MAX_MESSAGE = 400
+
+
 def _one_line(text: str) -> str:
-    """Collapse whitespace (newlines included) so every message is a single line."""
-    return " ".join(text.split())
+    """Collapse whitespace (newlines included) so every message is a single, bounded line."""
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 3] + "..."
 
 
 class HarnessError(Exception):
@@ -84,11 +92,15 @@ class ScenarioErrors(ScenarioError):  # noqa: N818 - name fixed by STYLE.md §10
         super().__init__(first.path, first.line, first.col, first.message)
 
     def __str__(self) -> str:
-        return "\n".join(ScenarioError.__str__(e) for e in self.errors)
+        return "\n".join(self.lines())
 
     def lines(self) -> list[str]:
-        """One ``path:line:col: message`` line per error."""
-        return [ScenarioError.__str__(e) for e in self.errors]
+        """One ``path:line:col: message`` line per error, at most MAX_LINES lines in all."""
+        shown = self.errors if len(self.errors) <= MAX_LINES else self.errors[: MAX_LINES - 1]
+        lines = [ScenarioError.__str__(e) for e in shown]
+        if len(shown) < len(self.errors):
+            lines.append(f"{self.path}: and {len(self.errors) - len(shown)} more errors")
+        return lines
 
 
 class NotRegisteredError(HarnessError, LookupError):

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import AfterValidator, Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from harness.causes import HEALTHY
@@ -121,11 +121,31 @@ class NetwareHost(ScenarioModel):
     )
 
 
+#: a program version as ``program_version`` reads it: 5.14, 6.0, 8.50.00.14 (§2.1)
+ProgramVersion = Annotated[Text, Field(pattern=r"^[0-9]{1,2}(\.[0-9]{1,2}){1,3}$")]
+
+
+def _po_name(value: str) -> str:
+    """A name the set-up can use: ASCII (KB Q197258: extended characters fail dirsync),
+    no space or quote (the DOS ``/N`` switch splits at a space, KB Q164695)."""
+    bad = next((ch for ch in value if not ("!" <= ch <= "~") or ch == '"'), None)
+    if bad is not None:
+        shown = "a space" if bad == " " else f"{bad!r}"
+        raise ValueError(
+            f"post office name {value!r} holds {shown}: the connector needs printable ASCII "
+            "without spaces or quotes (KB Q197258, Q164695); a fault renames it on purpose"
+        )
+    return value
+
+
 class PostofficeSpec(ScenarioModel):
     """The connected cc:Mail post office (§1, §4.3)."""
 
-    name: Text = field(
-        "PO name (at most 256 characters, §4.3).", "PO1", min_length=1, max_length=256
+    name: Annotated[Text, AfterValidator(_po_name)] = field(
+        "PO name (at most 256 printable ASCII characters, no space, §4.3).",
+        "PO1",
+        min_length=1,
+        max_length=256,
     )
     password: Text = field(
         "PO password (at most 10 characters, §4.3).", "SECRET", min_length=1, max_length=10
@@ -144,10 +164,10 @@ class PostofficeSpec(ScenarioModel):
 class ProgramsSpec(ScenarioModel):
     """The cc:Mail Import/Export programs on the Exchange server (§2.1, §4.2)."""
 
-    export_version: Text | None = field(
+    export_version: ProgramVersion | None = field(
         "EXPORT version; default matches the PO DB (5.14 / 6.0).", None
     )
-    import_version: Text | None = field(
+    import_version: ProgramVersion | None = field(
         "IMPORT version; default matches the PO DB (5.15 / 6.0).", None
     )
     directory: WinPath = field(

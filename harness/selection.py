@@ -131,12 +131,24 @@ def shard(items: Sequence[tuple[str, float]], k: int, n: int) -> list[str]:
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; a directory stands for its ``*.scenario.yaml`` files, sorted."""
+    """Files as given; a directory stands for its ``*.scenario.yaml`` files, sorted.
+
+    The walk follows no directory symlink (a link ``UP -> ..`` cannot loop it) and
+    skips folders that vanish or cannot be listed while it runs.
+    """
+    import fnmatch
+    import os
+
     result: list[Path] = []
     for given in paths:
         path = builtin_dir() if str(given) == CATALOGUE_ALIAS else given
         if path.is_dir():
-            result.extend(sorted(path.rglob(PATTERN)))
+            found = [
+                Path(folder, name)
+                for folder, _, names in os.walk(path)
+                for name in fnmatch.filter(names, PATTERN)
+            ]
+            result.extend(sorted(found))
         else:
             result.append(path)
     return result

@@ -4,11 +4,15 @@ Source: STYLE.md §10 (errors name file and line). PyYAML's safe loaders already
 refuse ``!!python/...`` tags when *constructing*; this module never constructs
 anything but plain scalars, and refuses before composing:
 
-* a file over ``MAX_BYTES`` (checked from its size, before reading it);
+* a file over ``MAX_BYTES``, or one that is not a regular file (bounded read);
 * bytes that are not UTF-8 text: UTF-16, a NUL byte (a binary file), an invalid sequence;
 * anchors and aliases (``&a`` / ``*a``): no "billion laughs" expansion is possible;
 * any tag other than the plain YAML ones (``!!str``, ``!!int`` ...);
-* nesting deeper than ``MAX_DEPTH``, and more than one document.
+* nesting deeper than ``MAX_DEPTH``, and more than one document;
+* a number written with more than ``MAX_NUMBER`` characters (Python refuses
+  ints over 4,300 digits, and a base-60 ``1:2:3:...`` of thousands of parts costs
+  quadratic time), and a scalar its explicit tag cannot read (``!!int abc``,
+  ``!!bool maybe``): one line each, never a traceback.
 
 Then it composes the node tree (libyaml's ``CSafeLoader`` when available, else
 ``SafeLoader``) and maps it to dicts, lists and scalars, keeping ``loc -> (line,
@@ -26,10 +30,12 @@ from typing import Any
 import yaml
 
 from harness.errors import ScenarioError, ScenarioErrors, ScenarioSyntaxError
+from sim.fsutil import NotAFileError, read_regular
 
 __all__ = [
     "MAX_BYTES",
     "MAX_DEPTH",
+    "MAX_NUMBER",
     "Document",
     "Loc",
     "SourceFloat",
@@ -41,6 +47,8 @@ __all__ = [
 
 #: the largest scenario file accepted (a real one is a few KiB)
 MAX_BYTES = 1 << 20
+#: the longest number accepted, in characters (a scenario's largest is a 10-digit seed)
+MAX_NUMBER = 40
 #: the deepest nesting of mappings/sequences accepted (scenarios need about 6)
 MAX_DEPTH = 16
 
@@ -104,13 +112,12 @@ class Document:
 
 
 def read_limited(path: Path, *, name: str) -> bytes:
-    """The file's bytes; refuses a file over MAX_BYTES before reading it."""
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise ScenarioSyntaxError(
-            name, 1, 1, f"file is {size} bytes; a scenario file may be at most {MAX_BYTES} bytes"
-        )
-    return path.read_bytes()
+    """The file's bytes: a regular file of at most MAX_BYTES, read with a bounded read."""
+    try:
+        return read_regular(path, MAX_BYTES)
+    except NotAFileError as exc:
+        msg = f"{exc}: a scenario is a regular file of at most {MAX_BYTES} bytes"
+        raise ScenarioSyntaxError(name, 1, 1, msg) from None
 
 
 def _line_col(data: bytes | str, offset: int) -> tuple[int, int]:
@@ -216,17 +223,28 @@ def _event_problems(name: str, events: Iterator[yaml.Event]) -> list[ScenarioErr
     return problems
 
 
-def _scalar(node: yaml.ScalarNode) -> object:
+def _scalar(node: yaml.ScalarNode, name: str) -> object:
     """A plain scalar: str, int, float, bool or None. Timestamps stay text."""
     tag = node.tag
     if tag == _TAG + "null":
         return None
-    if tag == _TAG + "bool":
-        return _CONSTRUCT.construct_yaml_bool(node)
-    if tag == _TAG + "int":
-        return SourceInt(_CONSTRUCT.construct_yaml_int(node), node.value)
-    if tag == _TAG + "float":
-        return SourceFloat(_CONSTRUCT.construct_yaml_float(node), node.value)
+    kind = tag[len(_TAG) :]
+    if kind in ("int", "float") and len(node.value) > MAX_NUMBER:
+        msg = f"a number of {len(node.value)} characters: at most {MAX_NUMBER}"
+        raise ScenarioSyntaxError(name, node.start_mark.line + 1, node.start_mark.column + 1, msg)
+    try:
+        if kind == "bool":
+            return bool(_CONSTRUCT.construct_yaml_bool(node))
+        if kind == "int":
+            return SourceInt(_CONSTRUCT.construct_yaml_int(node), node.value)
+        if kind == "float":
+            return SourceFloat(_CONSTRUCT.construct_yaml_float(node), node.value)
+    except (ValueError, KeyError, IndexError, TypeError, OverflowError):
+        shown = node.value if len(node.value) <= MAX_NUMBER else node.value[:MAX_NUMBER] + "..."
+        msg = f"{shown!r} is not a valid {_short_tag(tag)}"
+        raise ScenarioSyntaxError(
+            name, node.start_mark.line + 1, node.start_mark.column + 1, msg
+        ) from None
     return str(node.value)
 
 
@@ -250,7 +268,7 @@ class _Mapper:
         if isinstance(node, yaml.SequenceNode):
             return [self.node(item, (*loc, i)) for i, item in enumerate(node.value)]
         assert isinstance(node, yaml.ScalarNode)  # the composer makes no other kind
-        return _scalar(node)
+        return _scalar(node, self.name)
 
     def mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, object]:
         result: dict[str, object] = {}

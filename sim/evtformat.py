@@ -325,7 +325,7 @@ def _evt_record(record: EventRecord, number: int) -> bytes:
 
 def _category_code(name: str) -> int:
     """A category name as a number; "(n)" (Event Viewer's unknown category) is n."""
-    match = re.fullmatch(r"\((\d+)\)", name)
+    match = re.fullmatch(r"\((\d{1,10})\)", name)
     return int(match.group(1)) if match else category_number(name)
 
 

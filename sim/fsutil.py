@@ -7,11 +7,51 @@ shuffle can never leak into results.
 
 from __future__ import annotations
 
+import os
 import random
+import stat
 import zlib
 from pathlib import Path
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "listdir_sorted", "substream"]
+__all__ = [
+    "NotAFileError",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "listdir_sorted",
+    "read_regular",
+    "substream",
+]
+
+
+class NotAFileError(ValueError):
+    """An input that is not a regular file, or is larger than its limit."""
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, read with a bounded read.
+
+    A device (``/dev/zero``), FIFO or socket, or a symlink to one, is refused
+    before any byte is read: ``st_size`` is 0 for them, so the size cannot be
+    trusted. The file is opened non-blocking, so a FIFO without a writer does not
+    hang. At most ``limit + 1`` bytes are read whatever the file claims.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotAFileError("not a regular file (a device, FIFO or socket)")
+        chunks: list[bytes] = []
+        total = 0
+        while total <= limit:
+            chunk = os.read(fd, min(1 << 16, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > limit:
+            raise NotAFileError(f"larger than {limit} bytes")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def listdir_sorted(directory: Path) -> list[Path]:
