@@ -30,7 +30,7 @@ from typing import Any
 import yaml
 
 from harness.errors import ScenarioError, ScenarioErrors, ScenarioSyntaxError
-from sim.fsutil import NotAFileError, read_regular
+from sim.fsutil import NotAFileError, TooLargeError, read_regular
 
 __all__ = [
     "MAX_BYTES",
@@ -117,7 +117,9 @@ def read_limited(path: Path, *, name: str) -> bytes:
         return read_regular(path, MAX_BYTES)
     except NotAFileError as exc:
         msg = f"{exc}: a scenario is a regular file of at most {MAX_BYTES} bytes"
-        raise ScenarioSyntaxError(name, 1, 1, msg) from None
+    except TooLargeError as exc:
+        msg = f"file is {exc}; a scenario file may be at most {MAX_BYTES} bytes"
+    raise ScenarioSyntaxError(name, 1, 1, msg)
 
 
 def _line_col(data: bytes | str, offset: int) -> tuple[int, int]:

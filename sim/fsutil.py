@@ -15,6 +15,7 @@ from pathlib import Path
 
 __all__ = [
     "NotAFileError",
+    "TooLargeError",
     "atomic_write_bytes",
     "atomic_write_text",
     "listdir_sorted",
@@ -24,21 +25,40 @@ __all__ = [
 
 
 class NotAFileError(ValueError):
-    """An input that is not a regular file, or is larger than its limit."""
+    """An input that is not a regular file (``directory`` says whether it is a folder)."""
+
+    def __init__(self, directory: bool) -> None:
+        self.directory = directory
+        super().__init__(
+            "is a directory" if directory else "not a regular file (a device, FIFO or socket)"
+        )
+
+
+class TooLargeError(ValueError):
+    """A regular file over its limit; ``size`` is None when it grew past it while read."""
+
+    def __init__(self, size: int | None, limit: int) -> None:
+        self.size, self.limit = size, limit
+        super().__init__(f"{size if size is not None else f'more than {limit}'} bytes")
 
 
 def read_regular(path: Path, limit: int) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes, read with a bounded read.
 
-    A device (``/dev/zero``), FIFO or socket, or a symlink to one, is refused
-    before any byte is read: ``st_size`` is 0 for them, so the size cannot be
-    trusted. The file is opened non-blocking, so a FIFO without a writer does not
-    hang. At most ``limit + 1`` bytes are read whatever the file claims.
+    A directory, device (``/dev/zero``), FIFO or socket, or a symlink to one, is
+    refused (:class:`NotAFileError`) before any byte is read. The file is opened
+    non-blocking, so a FIFO without a writer does not hang. A file whose size is
+    over the limit is refused from ``fstat`` (:class:`TooLargeError` with the size);
+    since ``st_size`` cannot be trusted for every file, at most ``limit + 1`` bytes
+    are read whatever it claims. ``OSError`` is left to the caller.
     """
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise NotAFileError("not a regular file (a device, FIFO or socket)")
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotAFileError(stat.S_ISDIR(info.st_mode))
+        if info.st_size > limit:
+            raise TooLargeError(info.st_size, limit)
         chunks: list[bytes] = []
         total = 0
         while total <= limit:
@@ -48,7 +68,7 @@ def read_regular(path: Path, limit: int) -> bytes:
             chunks.append(chunk)
             total += len(chunk)
         if total > limit:
-            raise NotAFileError(f"larger than {limit} bytes")
+            raise TooLargeError(None, limit)
         return b"".join(chunks)
     finally:
         os.close(fd)
