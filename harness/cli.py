@@ -3,12 +3,18 @@
 Exit codes (after pytest's ``ExitCode``): 0 success, 1 a scenario failed,
 2 usage error or invalid input file, 3 internal error. The cc:Mail program
 commands (``ccsim export`` ...) exit with the program's own result code.
+An internal error prints one line and a hint; ``--debug`` (anywhere on the
+command line) shows its traceback instead. Ctrl-C exits 130 and SIGTERM 143
+(128 + the signal, as a shell reports them); both unwind, so temp folders are
+removed on the way out.
 """
 
 from __future__ import annotations
 
 import importlib
+import signal
 import sys
+import threading
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
@@ -23,6 +29,20 @@ class ExitCode(IntEnum):
     SCENARIO_FAILED = 1  #: wrong diagnosis, error not cleared, or mail lost
     USAGE = 2  #: bad arguments, or unreadable/invalid input file
     INTERNAL = 3  #: a bug in ccsim
+    INTERRUPTED = 130  #: Ctrl-C (SIGINT)
+    TERMINATED = 143  #: SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so ``finally`` blocks (temp folder removal) run."""
+
+
+_signals: list[int] = []
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    _signals.append(signum)
+    raise Terminated()
 
 
 def _build_app() -> typer.Typer:
@@ -87,24 +107,55 @@ def main(argv: list[str] | None = None) -> None:
     if args == ["--version"]:  # fast path: no typer import
         _print_version()
         sys.exit(ExitCode.OK)
+    debug = "--debug" in args
+    args = [a for a in args if a != "--debug"]
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
+    try:
+        code = _main(args)
+        if code != ExitCode.INTERRUPTED:  # typer returns 130 for an interrupt it caught
+            sys.exit(code)
+        raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        terminated = bool(_signals)
+        print(f"ccsim: {'terminated' if terminated else 'interrupted'}", file=sys.stderr)
+        sys.exit(ExitCode.TERMINATED if terminated else ExitCode.INTERRUPTED)
+    except Exception as exc:
+        if debug:
+            raise
+        text = " ".join(str(exc).split())[:300]
+        print(
+            f"ccsim: internal error: {type(exc).__name__}: {text} "
+            "(rerun with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        sys.exit(ExitCode.INTERNAL)
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(args: list[str]) -> int:
     import typer
 
     application = _build_app()
     if not args:  # the help, and the exit code of misuse
         application(args=["--help"], prog_name="ccsim", standalone_mode=False)
-        sys.exit(ExitCode.USAGE)
+        return ExitCode.USAGE
     try:
         code = application(args=args, prog_name="ccsim", standalone_mode=False)
-    except typer.Abort:
+    except typer.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):
+            raise exc.__cause__ from None
         print("ccsim: aborted", file=sys.stderr)
-        sys.exit(ExitCode.USAGE)
+        return ExitCode.USAGE
     except Exception as exc:
         line = _usage_line(exc)
         if line is None:
             raise
         print(line, file=sys.stderr)
-        sys.exit(ExitCode.USAGE)
-    sys.exit(code if isinstance(code, int) else ExitCode.OK)
+        return ExitCode.USAGE
+    return code if isinstance(code, int) else ExitCode.OK
 
 
 if __name__ == "__main__":

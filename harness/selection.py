@@ -55,14 +55,23 @@ def display_name(path: Path) -> str:
 
 
 _TOKEN = re.compile(r"\(|\)|[^\s()]+")
+#: the longest ``-k`` expression and its deepest nesting of ``(`` and ``not``
+MAX_EXPRESSION = 1000
+MAX_NESTING = 32
+#: the most shards ``--shard K/N`` may name (the catalogue has tens of scenarios)
+MAX_SHARDS = 1000
 
 
 def matches(expression: str, words: set[str]) -> bool:
     """pytest-like ``-k``: substrings joined by ``and`` / ``or`` / ``not`` and parentheses."""
+    if len(expression) > MAX_EXPRESSION:
+        raise SelectionError(
+            f"-k expression of {len(expression)} characters: at most {MAX_EXPRESSION}"
+        )
     tokens = _TOKEN.findall(expression)
     if not tokens:
         raise SelectionError("empty -k expression")
-    position = 0
+    position = depth = 0
 
     def peek() -> str | None:
         return tokens[position] if position < len(tokens) else None
@@ -76,13 +85,16 @@ def matches(expression: str, words: set[str]) -> bool:
         return token
 
     def atom() -> bool:
+        nonlocal depth
         token = take()
-        if token == "not":
-            return not atom()
-        if token == "(":
-            value = disjunction()
-            if take() != ")":
+        if token in ("not", "("):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise SelectionError(f"-k expression nested deeper than {MAX_NESTING} levels")
+            value = not atom() if token == "not" else disjunction()
+            if token == "(" and take() != ")":
                 raise SelectionError(f"-k expression {expression!r}: missing ')'")
+            depth -= 1
             return value
         if token in ("and", "or", ")"):
             raise SelectionError(f"-k expression {expression!r}: unexpected {token!r}")
@@ -109,11 +121,15 @@ def matches(expression: str, words: set[str]) -> bool:
 
 
 def parse_shard(text: str) -> tuple[int, int]:
-    """``K/N`` with 1 <= K <= N."""
-    match = re.fullmatch(r"(\d+)/(\d+)", text.strip())
+    """``K/N`` with 1 <= K <= N <= MAX_SHARDS."""
+    match = re.fullmatch(r"(\d{1,9})/(\d{1,9})", text.strip())
     if not match:
-        raise SelectionError(f"--shard {text!r}: expected K/N, e.g. 1/4")
+        raise SelectionError(
+            f"--shard {text[:40]!r}: expected K/N, e.g. 1/4 (N at most {MAX_SHARDS})"
+        )
     k, n = int(match.group(1)), int(match.group(2))
+    if n > MAX_SHARDS:
+        raise SelectionError(f"--shard {text!r}: N may be at most {MAX_SHARDS}")
     if not 1 <= k <= n:
         raise SelectionError(f"--shard {text!r}: K must be between 1 and N")
     return k, n

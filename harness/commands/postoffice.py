@@ -93,7 +93,14 @@ def create_postoffice(
     queued_for: Sequence[str],
     queued: int,
 ) -> str:
-    """Create and populate a post office; returns a one-line summary (CreateError if refused)."""
+    """Create and populate a post office; returns a one-line summary (CreateError if refused).
+
+    It is built in a temp folder beside ``directory`` and renamed into place, so an
+    interrupt leaves no half-built post office (the temp folder is removed).
+    """
+    import shutil
+    import tempfile
+
     from sim.errors import PostofficeError
     from sim.fsutil import substream
     from sim.postoffice import Postoffice
@@ -103,7 +110,11 @@ def create_postoffice(
     _validate(directory, name, password, db, users, messages, queued)
     world = World(seed=seed, root=directory.parent)
     try:
-        po = Postoffice.create(directory, name=name, password=password, db_version=db)
+        building = Path(tempfile.mkdtemp(prefix=f".{directory.name}.ccsim-", dir=directory.parent))
+    except OSError as exc:
+        raise CreateError(f"cannot create {directory}: {exc.strerror or exc}") from None
+    try:
+        po = Postoffice.create(building, name=name, password=password, db_version=db)
         summary = populate(
             po,
             world.faker,
@@ -114,13 +125,27 @@ def create_postoffice(
             queued=queued,
             new_ident=lambda sender, subject: world.new_ident("ccmail", sender, subject),
         )
+        building.chmod(0o777 & ~_umask())
+        building.rename(directory)  # replaces an empty directory: all or nothing
     except PostofficeError as exc:
         raise CreateError(str(exc)) from None
+    except OSError as exc:
+        raise CreateError(f"cannot create {directory}: {exc.strerror or exc}") from None
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
     waiting = ", ".join(f"{po_name} {n}" for po_name, n in summary.queued) or "none"
     return (
         f"Created post office {name} (DB{db}) in {directory}: {len(summary.users)} users, "
         f"{summary.messages} messages, queued: {waiting}"
     )
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _validate(
