@@ -99,13 +99,19 @@ def _e(text: object) -> str:
     return clean(text)
 
 
-def render_html(results: Sequence[RunResult], *, merged: bool = False) -> str:
+def render_html(
+    results: Sequence[RunResult], *, merged: bool = False, interrupted: str | None = None
+) -> str:
     """The whole page for these results, in the order given.
 
     ``merged``: the page of ``ccsim report merge``, built from JSON reports, which
     hold transcripts but no event records (those are in each shard's own page).
+    ``interrupted``: the run was stopped ("interrupted after 6 of 31"), said under
+    the title.
     """
     c = counts(results)
+    stopped = "" if interrupted is None else f'<p class="interrupted">Run {_e(interrupted)}.</p>\n'
+
     where = (
         " Merged from shard JSON reports: each scenario's event records and queue sizes "
         "are in the HTML report of the shard that ran it."
@@ -120,7 +126,7 @@ def render_html(results: Sequence[RunResult], *, merged: bool = False) -> str:
         "ccsim scenario report</h1>\n"
         f"<p>{c['total']} scenario(s): {c['passed']} passed, {c['failed']} failed, "
         f"{c['error']} error. Times are virtual (t=HH:MM:SS from the start of each run).{where}"
-        "</p>\n"
+        f"</p>\n{stopped}"
     )
     order = sorted(range(len(results)), key=lambda i: results[i].status not in _PINNED)
     parts = [head, *_pinned(results), *_filters(results), *_summary(results, order)]

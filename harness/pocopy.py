@@ -26,7 +26,8 @@ for DB6, 6.0 for DB8, as the connector's defaults).
 from __future__ import annotations
 
 import io
-import shutil
+import os
+import stat
 import struct
 import tempfile
 from collections.abc import Sequence
@@ -37,7 +38,15 @@ from harness.errors import HarnessError
 from harness.evidence import ProgramOutput
 from sim.eventlog import EventRecord
 
-__all__ = ["ADMIN_ACCOUNT", "CustomerFilesError", "PoFacts", "infer_site", "read_copy"]
+__all__ = [
+    "ADMIN_ACCOUNT",
+    "MAX_COPY_BYTES",
+    "CustomerFilesError",
+    "PoFacts",
+    "copy_folder",
+    "infer_site",
+    "read_copy",
+]
 
 #: who runs the programs on the copy (§3: the cc:Mail administrator, at the console)
 ADMIN_ACCOUNT = "cc:Mail administrator (on a copy)"
@@ -47,6 +56,9 @@ _LIST_WIN = "C:\\CCSIMCHK\\MSGLIST.TXT"
 _MADE_BY_CONNECTOR = "MSExchangeCCMC"
 #: events whose insertion strings name the Exchange site, and which string (§4.8)
 _SITE_STRINGS = {11001: 0, 14013: 1, 14018: 1}
+#: the most bytes copied from a customer's folder (a post office of 10,000 users and
+#: their mail is well under this)
+MAX_COPY_BYTES = 2 << 30
 #: EXPORT version per DB version (the connector's defaults, sim.connector.setup)
 _EXPORT_VERSION = {6: "5.14", 8: "6.0"}
 
@@ -109,10 +121,13 @@ def read_copy(
         root = Path(tmp)
         copy = root / "C" / "CCDATA"
         try:
-            shutil.copytree(directory, copy)
+            skipped = copy_folder(directory, copy)
         except OSError as exc:
             raise CustomerFilesError(f"{directory}: cannot be copied: {exc}") from None
         facts = _read(copy)
+        if skipped:
+            more = f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
+            facts.notes.append(f"not copied: {'; '.join(skipped[:5])}{more}")
         if facts.entries is not None:
             facts.notes.append(_summary(facts, directory))
         checked = _checked(facts, copy, password) if facts.is_postoffice else None
@@ -122,6 +137,58 @@ def read_copy(
             if facts.name is not None and queue:
                 facts.msg_list = _msg_list(root, queue, checked, facts.db_version)
     return facts
+
+
+def copy_folder(source: Path, target: Path, limit: int = MAX_COPY_BYTES) -> list[str]:
+    """Copy ``source``'s folders and regular files to ``target`` (which must not exist);
+    returns what was not copied, one ``name: why`` each.
+
+    No symbolic link is followed (a link to ``/dev/zero`` or ``UP -> ..`` is named,
+    not copied), nor is a device, FIFO or socket opened. Each file is opened without
+    following links and checked again from ``fstat``, so one swapped in while the
+    copy runs is refused too. More than ``limit`` bytes in all is a
+    :class:`CustomerFilesError`.
+    """
+    skipped: list[str] = []
+    total = 0
+    target.mkdir(parents=True)
+    pending = [(source, target, "")]
+    while pending:
+        folder, into, prefix = pending.pop()
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+        for entry in entries:
+            name = prefix + entry.name
+            if entry.is_symlink():
+                skipped.append(f"{name}: a symbolic link (not followed)")
+            elif entry.is_dir(follow_symlinks=False):
+                (into / entry.name).mkdir()
+                pending.append((Path(entry.path), into / entry.name, name + "/"))
+            elif not entry.is_file(follow_symlinks=False):
+                skipped.append(f"{name}: not a regular file (a device, FIFO or socket)")
+            else:
+                flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
+                fd = os.open(entry.path, flags)
+                try:
+                    if not stat.S_ISREG(os.fstat(fd).st_mode):
+                        skipped.append(f"{name}: not a regular file (a device, FIFO or socket)")
+                        continue
+                    total = _copy_bytes(fd, into / entry.name, total, limit, source)
+                finally:
+                    os.close(fd)
+    return skipped
+
+
+def _copy_bytes(fd: int, target: Path, total: int, limit: int, source: Path) -> int:
+    with open(target, "xb") as out:
+        while chunk := os.read(fd, 1 << 20):
+            total += len(chunk)
+            if total > limit:
+                raise CustomerFilesError(
+                    f"{source}: more than {limit} bytes to copy: copy only the post office files"
+                )
+            out.write(chunk)
+    return total
 
 
 def _summary(facts: PoFacts, directory: Path) -> str:

@@ -157,32 +157,40 @@ def result_json(result: RunResult) -> dict[str, Any]:
 
 
 def render_json(
-    results: Sequence[RunResult], *, seed: int | None = None, shard: str | None = None
+    results: Sequence[RunResult],
+    *,
+    seed: int | None = None,
+    shard: str | None = None,
+    interrupted: str | None = None,
 ) -> str:
     """The documented JSON report, keys sorted, scenarios by id.
 
     ``run`` says how the scenarios were run: the ``--seed`` given (None: each
     file's own) and the shard (``"K/N"``, None for all), so that ``ccsim report
-    merge`` can refuse shards of different seeds and count missing ones.
+    merge`` can refuse shards of different seeds and count missing ones. A run that
+    was stopped has an ``interrupted`` key ("interrupted after 6 of 31").
     """
     ordered = sorted(results, key=lambda r: (r.id, r.file))
-    data = {
+    data: dict[str, object] = {
         "run": {"seed": seed, "shard": shard},
         "scenarios": [result_json(r) for r in ordered],
         "summary": counts(results),
     }
+    if interrupted is not None:
+        data["interrupted"] = interrupted
     return json.dumps(data, sort_keys=True, indent=2) + "\n"
 
 
-def render_junit(results: Sequence[RunResult]) -> str:
+def render_junit(results: Sequence[RunResult], *, interrupted: str | None = None) -> str:
     """JUnit XML (one testcase per scenario) for CI servers.
 
     ``time=`` is the CPU seconds each scenario took (measured: the one value in the
     reports that differs from run to run); the failing expectation is the message.
+    A run that was stopped has an ``interrupted`` property.
     """
     ordered = sorted(results, key=lambda r: (r.id, r.file))
     times = {(r.id, r.file): r.cpu_seconds for r in ordered}
-    return junit_xml([result_json(r) for r in ordered], times)
+    return junit_xml([result_json(r) for r in ordered], times, interrupted=interrupted)
 
 
 def transcript_text(scenario: Mapping[str, Any]) -> str:
@@ -202,7 +210,10 @@ def line_from_json(item: Mapping[str, Any]) -> Line:
 
 
 def junit_xml(
-    scenarios: Sequence[Mapping[str, Any]], times: Mapping[tuple[str, str], float] | None = None
+    scenarios: Sequence[Mapping[str, Any]],
+    times: Mapping[tuple[str, str], float] | None = None,
+    *,
+    interrupted: str | None = None,
 ) -> str:
     """JUnit XML of the JSON report's scenario objects; ``times``: CPU seconds by (id, file)."""
     statuses = [s["status"] for s in scenarios]
@@ -218,6 +229,9 @@ def junit_xml(
     if times is not None:
         attrs["time"] = f"{total:.3f}"
     suite = ET.Element("testsuite", attrs)
+    if interrupted is not None:
+        properties = ET.SubElement(suite, "properties")
+        ET.SubElement(properties, "property", {"name": "interrupted", "value": interrupted})
     for s in scenarios:
         case_attrs = {
             "classname": f"ccsim.{s.get('cause', '')}",

@@ -158,7 +158,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     result: list[Path] = []
     for given in paths:
         path = builtin_dir() if str(given) == CATALOGUE_ALIAS else given
-        if path.is_dir():
+        if _is_dir(path):
             found = [
                 Path(folder, name)
                 for folder, _, names in os.walk(path)
@@ -168,6 +168,14 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
         else:
             result.append(path)
     return result
+
+
+def _is_dir(path: Path) -> bool:
+    """``path.is_dir()``, but a name the system refuses (too long ...) is no directory."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _words(scenario: Scenario, path: Path) -> set[str]:
@@ -200,9 +208,13 @@ def load_selection(
     from harness.loader import load_scenario
 
     files = list({p.resolve(): p for p in expand_paths(paths or [builtin_dir()])}.values())
-    missing = [p for p in files if not p.exists()]
-    if missing:
-        raise SelectionError(f"no such file or directory: {missing[0]}")
+    for path in files:
+        try:
+            path.stat()
+        except FileNotFoundError:
+            raise SelectionError(f"no such file or directory: {path}") from None
+        except OSError as exc:  # a name too long, a loop of links, no permission
+            raise SelectionError(f"{str(path)[:200]}: {exc.strerror or exc}") from None
     loaded: list[tuple[Path, Scenario]] = []
     broken: list[tuple[Path, ScenarioError]] = []
     for path in files:

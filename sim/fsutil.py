@@ -80,10 +80,15 @@ def listdir_sorted(directory: Path) -> list[Path]:
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` completely or not at all (temp file + rename)."""
+    """Write ``data`` to ``path`` completely or not at all (temp file + rename); an
+    interrupt or a full disk leaves no temp file behind."""
     tmp = path.with_name(path.name + ".$$$")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def atomic_write_text(path: Path, text: str, encoding: str = "cp437") -> None:

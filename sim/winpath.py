@@ -44,6 +44,10 @@ __all__ = [
     "split_unc",
 ]
 
+#: the longest path Windows NT takes (MAX_PATH is 260 with the terminating NUL), and
+#: the longest name in it (NTFS and FAT long names)
+MAX_PATH = 259
+MAX_NAME = 255
 _DRIVE = re.compile(r"^([A-Za-z]):[\\/]?(.*)$")
 _83 = re.compile(r"^[^.\s]{1,8}(\.[^.\s]{0,3})?$")
 
@@ -89,6 +93,10 @@ def normalise(text: str) -> str:
     text = text[start:end]
     if not text:
         raise PathError("empty path")
+    if len(text) > MAX_PATH:
+        raise PathError(f"path of {len(text)} characters: at most {MAX_PATH} (MAX_PATH)")
+    if any(len(part) > MAX_NAME for part in re.split(r"[\\/]+", text)):
+        raise PathError(f"path '{text}' has a name over {MAX_NAME} characters")
     for ch in text:
         if _blank(ch) and ch != " ":
             raise PathError(f"path '{text}' holds the character U+{ord(ch):04X}")

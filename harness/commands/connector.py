@@ -92,7 +92,22 @@ def _check(options: RunOptions) -> tuple[int, str]:
         raise UsageError("--format must be text or evt")
     if options.exchange is not None and options.exchange.exists() and not options.exchange.is_dir():
         raise UsageError(f"--exchange: {options.exchange} is not a directory")
+    _check_outputs(options)
     return seconds, fmt
+
+
+def _check_outputs(options: RunOptions) -> None:
+    """Refuse, before the run, an output inside the post office it reads or one that
+    cannot be written: the event log and the ``--exchange`` folder."""
+    from harness.outputs import inside, output_problem
+
+    log, exchange = options.eventlog, options.exchange
+    if exchange is not None and inside(exchange, options.postoffice):
+        raise UsageError(f"--exchange: {exchange} is inside the post office {options.postoffice}")
+    store = None if exchange is None else exchange / EXCHANGE_FILE
+    problem = None if log is None else output_problem(log, (options.postoffice, store))
+    if problem is not None:
+        raise UsageError(f"--eventlog: {problem}")
 
 
 def _exchange(options: RunOptions, world: "World", root: Path) -> "ExchangeServer":
@@ -148,7 +163,10 @@ def run_connector(options: RunOptions) -> ConnectorRun:
     seconds, fmt = _check(options)
     with tempfile.TemporaryDirectory(prefix="ccsim-exchange-") as scratch:
         root = options.exchange if options.exchange is not None else Path(scratch)
-        root.mkdir(parents=True, exist_ok=True)
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"--exchange: cannot create {root}: {exc.strerror or exc}") from None
         world, service = _build(options, root.resolve())
         service.start()
         world.clock.run_until(float(seconds))

@@ -139,17 +139,22 @@ def _write_html(
     out: Path, evidence: Evidence, findings: list[Finding], *inputs: Path | None
 ) -> None:
     """The HTML page; never over an input, and its folder must exist (exit 2 otherwise)."""
-    from harness.customer import CustomerFilesError
     from harness.html_diagnose import render_diagnosis_html
+    from sim.fsutil import atomic_write_bytes
 
-    target = out.resolve()
-    for given in inputs:
-        if given is not None and (target == given.resolve() or given.resolve() in target.parents):
-            raise CustomerFilesError(f"{out}: the report would overwrite an input")
-    if not target.parent.is_dir():
-        raise CustomerFilesError(f"{out}: no such folder {out.parent}")
+    _refuse_output(out, *inputs)
     text = render_diagnosis_html(evidence, findings, inputs[0].name if inputs[0] else str(out))
-    out.write_text(text, encoding="utf-8")
+    atomic_write_bytes(out, text.encode("utf-8"))
+
+
+def _refuse_output(out: Path, *inputs: Path | None) -> None:
+    """CustomerFilesError (exit 2) for an output over an input or where it cannot go."""
+    from harness.customer import CustomerFilesError
+    from harness.outputs import output_problem
+
+    problem = output_problem(out, inputs)
+    if problem is not None:
+        raise CustomerFilesError(problem)
 
 
 def write_findings(
@@ -235,6 +240,7 @@ def _register_reproduce(app: typer.Typer) -> None:
         def work() -> str:
             from harness.casefile import build_scenario, write_scenario
 
+            _refuse_output(output, eventlog, postoffice, ccmcdata)
             evidence, findings, _ = _evidence(eventlog, postoffice, ccmcdata, po_password, site)
             write_scenario(output, build_scenario(evidence, findings, eventlog), force=force)
             return findings[0].cause

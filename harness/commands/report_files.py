@@ -99,14 +99,17 @@ def read_times(path: Path) -> dict[tuple[str, str], float]:
 
 
 def read_bytes(path: Path, *, limit: int) -> bytes:
-    """At most ``limit`` bytes of ``path``; MergeError naming it if unreadable or larger."""
+    """At most ``limit`` bytes of a regular file; MergeError naming it if unreadable, larger,
+    or not a regular file (a FIFO or device is refused unread: it would hang or never end)."""
+    from sim.fsutil import NotAFileError, TooLargeError, read_regular
+
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(limit + 1)
+        return read_regular(path, limit)
+    except NotAFileError as exc:
+        raise MergeError(f"{path}: {exc}: a report is a regular file") from None
+    except TooLargeError:
+        raise MergeError(f"{path}: larger than {limit // 2**20} MB") from None
     except FileNotFoundError:
         raise MergeError(f"{path}: no such file") from None
     except OSError as exc:
         raise MergeError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if len(raw) > limit:
-        raise MergeError(f"{path}: larger than {limit // 2**20} MB")
-    return raw

@@ -107,6 +107,9 @@ def parse_report(text: str, *, name: str) -> ShardReport:
         raise MergeError(f"{name}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
     except RecursionError:
         raise MergeError(f"{name}: not a ccsim report (nested too deeply)") from None
+    if isinstance(data, dict) and "interrupted" in data:
+        note = str(data["interrupted"])[:60]
+        raise MergeError(f"{name}: the report of a run that was stopped ({note}): run it again")
     if not isinstance(data, dict) or sorted(set(data) - {"run"}) != ["scenarios", "summary"]:
         raise MergeError(f"{name}: not a ccsim report (expected keys 'scenarios' and 'summary')")
     seed, shard = _check_run(name, data.get("run", {"seed": None, "shard": None}))

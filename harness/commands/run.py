@@ -48,10 +48,11 @@ def _run_all(
     *,
     exitfirst: bool = False,
     verbosity: int = 0,
-) -> list[RunResult]:
+) -> tuple[list[RunResult], KeyboardInterrupt | None]:
     """Run the selection in order; ``exitfirst`` stops after the first scenario that
     does not pass. Below verbosity 0 no line per scenario is printed; above it the
-    failures of each scenario that did not pass follow its line."""
+    failures of each scenario that did not pass follow its line. Ctrl-C (or SIGTERM)
+    stops the run: the scenarios that finished are returned with the interrupt."""
     from rich.console import Console
     from rich.progress import Progress
 
@@ -60,26 +61,29 @@ def _run_all(
 
     results: list[RunResult] = []
     console = Console(stderr=True)
-    if console.is_terminal:
-        with Progress(console=console, transient=True) as progress:
-            task = progress.add_task("scenarios", total=len(selection))
-            for path, scenario in selection:
-                progress.update(task, description=scenario.id)
-                results.append(run(scenario, file=display_name(path), seed=seed, source=path))
-                progress.advance(task)
-                _progress_line(results[-1], verbosity)
-                if exitfirst and not results[-1].passed:
-                    break
-        return results
-    for path, scenario in selection:
-        result = run(scenario, file=display_name(path), seed=seed, source=path)
-        results.append(result)
-        if verbosity >= 0:
-            print(f"{result.status.value:<6} {result.id}", file=sys.stderr)
-        _progress_line(result, verbosity)
-        if exitfirst and not result.passed:
-            break
-    return results
+    try:
+        if console.is_terminal:
+            with Progress(console=console, transient=True) as progress:
+                task = progress.add_task("scenarios", total=len(selection))
+                for path, scenario in selection:
+                    progress.update(task, description=scenario.id)
+                    results.append(run(scenario, file=display_name(path), seed=seed, source=path))
+                    progress.advance(task)
+                    _progress_line(results[-1], verbosity)
+                    if exitfirst and not results[-1].passed:
+                        break
+            return results, None
+        for path, scenario in selection:
+            result = run(scenario, file=display_name(path), seed=seed, source=path)
+            results.append(result)
+            if verbosity >= 0:
+                print(f"{result.status.value:<6} {result.id}", file=sys.stderr)
+            _progress_line(result, verbosity)
+            if exitfirst and not result.passed:
+                break
+    except KeyboardInterrupt as exc:
+        return results, exc
+    return results, None
 
 
 def _progress_line(result: RunResult, verbosity: int) -> None:
@@ -166,25 +170,55 @@ def _write_reports(
     quiet: bool = False,
     seed: int | None = None,
     shard: str | None = None,
+    interrupted: str | None = None,
 ) -> None:
-    """The report files; then, unless ``quiet``, the transcript of each failure."""
+    """The report files, each written whole or not at all; then, unless ``quiet``,
+    the transcript of each failure. ``interrupted`` ("interrupted after 6 of 31")
+    marks the reports of a run that was stopped."""
+    import importlib
+
     from harness.report import render_json, render_junit, render_transcript
+    from sim.fsutil import atomic_write_bytes
 
     for kind, target in options.items():
         if target is None:
             continue
         if kind == "html":
-            import importlib
-
-            text = importlib.import_module("harness.html").render_html(results)
+            render_html = importlib.import_module("harness.html").render_html
+            text = render_html(results, interrupted=interrupted)
         elif kind == "json":
-            text = render_json(results, seed=seed, shard=shard)
+            text = render_json(results, seed=seed, shard=shard, interrupted=interrupted)
         else:
-            text = render_junit(results)
-        target.write_text(text, encoding="utf-8")
+            text = render_junit(results, interrupted=interrupted)
+        atomic_write_bytes(target, text.encode("utf-8"))
     for result in results:
         if not result.passed and not quiet:
             sys.stdout.write("\n" + render_transcript(result))
+
+
+def _check_outputs(reports: dict[str, Path | None], inputs: list[Path]) -> None:
+    """Refuse, before anything runs, a report path that cannot be written, that is an
+    input of this run (a scenario file), or that another report also names."""
+    from harness.outputs import output_problem
+
+    written: list[Path] = []
+    for kind, target in reports.items():
+        if target is None:
+            continue
+        problem = output_problem(target, [*inputs, *written])
+        if problem is not None:
+            _fail_usage(f"cannot write a report (--{kind}): {problem}")
+        written.append(target)
+
+
+def _stop(stop: KeyboardInterrupt, interrupted: str) -> None:
+    """One line, then exit 130 (Ctrl-C) or 143 (SIGTERM) without the CLI's own line."""
+    from harness.cli import ExitCode, Terminated
+
+    terminated = isinstance(stop, Terminated)
+    word = "terminated" if terminated else "interrupted"
+    print(f"ccsim: {word}{interrupted.removeprefix('interrupted')} scenarios", file=sys.stderr)
+    raise SystemExit(ExitCode.TERMINATED if terminated else ExitCode.INTERRUPTED)
 
 
 def _select(
@@ -287,19 +321,30 @@ def register_run(app: typer.Typer) -> None:
         if not selection and not invalid:
             _fail_usage("no scenario selected")
         reports = {"json": json_file, "junit": junit_file, "html": html_file}
-        for target in reports.values():
-            if target is not None and not target.parent.is_dir():
-                _fail_usage(f"cannot write a report to {target}: no folder {target.parent}")
+        _check_outputs(reports, [path for path, _ in [*selection, *invalid]])
         verbosity = -1 if quiet else verbose
-        results = _run_all(selection, seed, exitfirst=exitfirst, verbosity=verbosity)
+        results, stop = _run_all(selection, seed, exitfirst=exitfirst, verbosity=verbosity)
+        interrupted = None
+        if stop is not None:
+            interrupted = f"interrupted after {len(results)} of {len(selection)}"
         bad = [invalid_result(error, display_name(path)) for path, error in invalid]
         results += bad
-        _remember(results, [r.id for r in bad])
+        if stop is None:
+            _remember(results, [r.id for r in bad])
         _print_table(results, title=suite_title(given), invalid=len(bad), quiet=quiet)
         try:
-            _write_reports(results, reports, quiet=quiet, seed=seed, shard=_shard_label(shard_text))
+            _write_reports(
+                results,
+                reports,
+                quiet=quiet,
+                seed=seed,
+                shard=_shard_label(shard_text),
+                interrupted=interrupted,
+            )
         except OSError as exc:
             _fail_usage(f"cannot write a report: {exc.strerror or exc} ({exc.filename})")
+        if stop is not None:
+            _stop(stop, interrupted or "")
         raise typer.Exit(exit_code(results, invalid={r.id for r in bad}))
 
 

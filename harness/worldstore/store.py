@@ -118,7 +118,10 @@ def create(directory: Path, site_factory: Any, meta: dict[str, Any]) -> None:  #
     """Make a new world in ``directory`` (empty or missing): ``site_factory(root)`` builds it."""
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise WorldError(f"{directory}: exists and is not an empty folder")
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WorldError(f"{directory}: cannot create: {exc.strerror or exc}") from None
     with _locked(directory):
         site: Site = site_factory(directory / ROOT)
         _write(directory, meta, site)

@@ -65,7 +65,7 @@ class PostofficeFiles:
             return self._listing
         try:
             listing = {p.name.casefold(): p.name for p in self.path.iterdir()}
-        except (FileNotFoundError, NotADirectoryError):
+        except OSError:  # missing, not a folder, a name too long: no post office files
             listing = {}
         if self._cache is not None:
             self._listing = listing
