@@ -32,7 +32,7 @@ def output_problem(out: Path, inputs: Iterable[Path | None]) -> str | None:
             what = "is" if os.path.realpath(out) == os.path.realpath(given) else "is inside"
             return f"{out}: {what} the input {given}: an output may not overwrite an input"
     if out.is_dir():
-        return f"{out}: is a folder, not a file"
+        return f"{out}: cannot write: it is a folder, not a file"
     if not out.parent.is_dir():
-        return f"{out}: no such folder {out.parent}"
+        return f"{out}: cannot write: no such folder {out.parent}"
     return None

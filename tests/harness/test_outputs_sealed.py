@@ -130,7 +130,7 @@ def test_the_event_log_never_overwrites_the_post_office(
         (
             "--eventlog",
             "/proc/nowhere/x.txt",
-            "ccsim: --eventlog: /proc/nowhere/x.txt: no such folder",
+            "ccsim: --eventlog: /proc/nowhere/x.txt: cannot write: no such folder",
         ),
         ("--exchange", "/proc/nowhere", "ccsim: --exchange: cannot create /proc/nowhere:"),
     ],
