@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "harness.commands.scenario",
     "harness.commands.diagnose",
     "harness.commands.world",
+    "harness.commands.lab",
     "harness.commands.reports",
     "harness.commands.demo",
     "harness.commands.docs",

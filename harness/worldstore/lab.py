@@ -1,0 +1,244 @@
+"""``ccsim lab``: a world with a hidden cause, hints in a support engineer's order, grading.
+
+A lab is a world (:mod:`harness.worldstore.store`) built from a catalogue
+scenario chosen by seed, its faults applied, traffic queued and the service
+run for two virtual hours. ``world.json`` keeps only a salted sha256 of the
+answer, so reading the file does not give it away; the trainer's key is
+recomputed from the seed (``ccsim lab key``).
+
+Grading (``answer``) checks two things. The cause named must match. The
+world must be fixed, which is checked on a copy so that grading changes
+nothing: the service is started if it is stopped, a test message is sent each
+way, and after a virtual hour there must be no new Event 70 (nor any event a
+catalogue scenario's verification rules out, e.g. 63, 14013), dirsync must have
+completed (unless its schedule is Never), both test messages must have arrived
+and no message may be lost or doubled.
+
+Level 1 draws from the Post Office page and rights causes (the log points
+straight at them), level 2 from the whole catalogue, level 3 puts two causes
+of different areas into one world (answer both, comma-separated).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from harness.worldstore.store import WorldError
+
+if TYPE_CHECKING:
+    from harness.build import Site
+    from harness.model import Scenario
+
+__all__ = ["HINTS", "Grade", "LabCase", "choose", "complaint", "grade", "hint", "salted"]
+
+LEVEL1 = frozenset({"po-settings-invalid", "po-access-denied", "po-shut-down"})
+WARM_UP = 2 * 3600
+VERIFY_FOR = 3600
+
+#: the next investigative step, in the order support takes them (event log first)
+HINTS = (
+    "Read the Application log first: ccsim world events DIR. Which event repeats, and what "
+    "result code does it quote?",
+    "Compare the connector's property pages with what the site knows: ccsim world get DIR "
+    "(postoffice.*, addressspace, dirsync.schedule, share.*).",
+    "Run the program the log names by hand, as the service account: ccsim world exec DIR "
+    "--as service -- EXPORT /N<name> /P<password> /D<path> /DIRECTORY /@C:\\dir.txt /BATCH",
+    "Look at the files: the post office and Ccmcdata are plain folders under DIR/world; "
+    "ccsim world exec DIR --as console -- ANALYZE /N<name> /P<password> /D<path>",
+    "Let the catalogue's rules weigh the evidence: ccsim world diagnose DIR",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LabCase:
+    """What a lab hides: its causes and the scenarios they came from."""
+
+    causes: tuple[str, ...]
+    scenarios: tuple[Path, ...]
+    articles: tuple[str, ...]
+
+
+def _scenarios() -> list[tuple[Path, Scenario]]:
+    from harness.loader import load_scenario
+    from harness.selection import builtin_dir
+
+    return [(p, load_scenario(p)) for p in sorted(builtin_dir().glob("*.scenario.yaml"))]
+
+
+def _named_fix(scenario: Scenario) -> bool:
+    """Fixed by a catalogue fix, not by waiting (a case that clears itself makes no lab)."""
+    return any(isinstance(getattr(item, "name", None), str) for item in scenario.fix)
+
+
+def _catalogue() -> dict[str, tuple[Path, Scenario]]:
+    """Cause -> its first catalogue scenario (by file name) with faults and a named fix."""
+    out: dict[str, tuple[Path, Scenario]] = {}
+    for path, scenario in _scenarios():
+        if scenario.cause == "healthy" or not scenario.faults or not _named_fix(scenario):
+            continue
+        out.setdefault(scenario.cause, (path, scenario))
+    return out
+
+
+def error_events() -> list[int]:
+    """Every event ID a catalogue scenario's verification says a fixed world no longer logs."""
+    ids = {70}
+    for _, scenario in _scenarios():
+        ids.update(scenario.verify.no_events)
+    return sorted(ids)
+
+
+def causes() -> list[str]:
+    return sorted(_catalogue())
+
+
+def choose(seed: int, *, cause: str | None = None, level: int = 2) -> LabCase:
+    """The lab's hidden case: ``cause`` if given, else drawn by ``seed`` at ``level``."""
+    catalogue = _catalogue()
+    if cause is not None:
+        if cause not in catalogue:
+            import difflib
+
+            near = difflib.get_close_matches(cause, list(catalogue), n=1)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            raise WorldError(f"--cause: {cause!r} is not a catalogue cause{hint}")
+        picked = [cause]
+    else:
+        if level not in (1, 2, 3):
+            raise WorldError(f"--level: {level} is not 1, 2 or 3")
+        rng = random.Random(f"lab:{seed}:{level}")
+        pool = sorted(LEVEL1 & set(catalogue)) if level == 1 else sorted(catalogue)
+        picked = [rng.choice(pool)]
+        if level == 3:
+            second = [c for c in pool if c != picked[0] and _area(c) != _area(picked[0])]
+            picked.append(rng.choice(second))
+    picked.sort()
+    paths = tuple(catalogue[c][0] for c in picked)
+    articles = tuple(a for c in picked for a in catalogue[c][1].articles)
+    return LabCase(tuple(picked), paths, articles)
+
+
+def _area(cause: str) -> str:
+    return cause.split("-")[0]
+
+
+def salted(seed: int, answer: str) -> str:
+    key = ",".join(sorted(c.strip() for c in answer.split(",") if c.strip()))
+    return hashlib.sha256(f"ccsim-lab:{seed}:{key}".encode()).hexdigest()
+
+
+def build(case: LabCase, seed: int, root: Path) -> Site:
+    """Every chosen scenario's faults on one site, traffic queued, two hours of service."""
+    from harness.loader import load_scenario
+    from harness.registry import FAULTS
+    from harness.worldstore.session import build_world
+
+    first = load_scenario(case.scenarios[0])
+    site = build_world(first, seed, root)
+    for path in case.scenarios[1:]:
+        for use in load_scenario(path).faults:
+            FAULTS.lookup(use.name).function(site, use.params)
+    site.send("to-ccmail", 5)
+    site.service.start()
+    site.world.clock.advance(WARM_UP // 2)
+    site.send("to-exchange", 5)
+    site.send("to-ccmail", 5)
+    site.world.clock.advance(WARM_UP - WARM_UP // 2)
+    return site
+
+
+def complaint(site: Site) -> str:
+    """What the customer says, from what the users saw; never the cause."""
+    counters = site.service.counters
+    if not site.service.running:
+        return "The cc:Mail connector service keeps stopping on its own."
+    if counters.messages_in == 0 and counters.messages_out == 0:
+        return "No mail goes between cc:Mail and Exchange any more, either way."
+    if counters.messages_in == 0:
+        return "Mail from cc:Mail users stopped reaching Exchange this morning."
+    if counters.messages_out == 0:
+        return "cc:Mail users get nothing from Exchange since this morning."
+    if counters.dirsync_completed == 0:
+        return "New people do not show up in the other address book."
+    return "Some mail between cc:Mail and Exchange never arrives, or comes back."
+
+
+def hint(meta: dict[str, Any]) -> str:
+    lab = meta["lab"]
+    step = int(lab.get("hints", 0))
+    lab["hints"] = min(step + 1, len(HINTS))
+    if step >= len(HINTS):
+        return f"No more hints ({len(HINTS)} used). Name the cause: ccsim lab answer DIR CAUSE"
+    return f"Hint {step + 1} of {len(HINTS)}: {HINTS[step]}"
+
+
+@dataclass(slots=True)
+class Grade:
+    cause_right: bool
+    fixed: bool
+    checks: list[tuple[str, bool]] = field(default_factory=list)
+    hints: int = 0
+
+    @property
+    def passed(self) -> bool:
+        return self.cause_right and self.fixed
+
+
+def _fixed(site: Site, checks: list[tuple[str, bool]]) -> None:
+    from harness.worldstore.session import accounted
+    from sim.conservation import check
+    from sim.connector.settings import DirsyncMode
+
+    service, world = site.service, site.world
+    if not service.running:
+        service.start()
+    mark, done = len(world.eventlog), service.counters.dirsync_completed
+    out, back = site.send("to-exchange", 1), site.send("to-ccmail", 1)
+    world.clock.advance(VERIFY_FOR)
+    new = world.eventlog.since(mark)
+    checks.append(("no new Event 70 for a virtual hour", not [r for r in new if r.event_id == 70]))
+    others = sorted({r.event_id for r in new if r.event_id in set(error_events()) - {70}})
+    shown = ", ".join(str(i) for i in others)
+    checks.append(
+        (f"no new error events of the catalogue{f' (got {shown})' if others else ''}", not others)
+    )
+    if service.active.dirsync.mode is not DirsyncMode.NEVER:
+        checks.append(
+            ("directory synchronization completes", service.counters.dirsync_completed > done)
+        )
+    report = check(world)
+    places = report.places
+    queue = f"po:{site.site}"
+
+    def arrived(idents: list[str], prefix: str) -> bool:
+        def home(p: str) -> bool:
+            mts = p.startswith("exchange:MTS-")
+            return p.startswith(prefix) and p != queue and not mts and "(NDR)" not in p
+
+        return bool(idents) and all(any(home(p) for p in places.get(i, ())) for i in idents)
+
+    arrived_ex, arrived_cc = arrived(out, "exchange:"), arrived(back, "po:")
+    checks.append(("a test message reaches Exchange", arrived_ex))
+    checks.append(("a test message reaches cc:Mail", arrived_cc))
+    checks.append((accounted(site), report.ok))
+
+
+def grade(directory: Path, meta: dict[str, Any], answer: str) -> Grade:
+    """Grade ``answer`` against the hidden case; the world itself is checked on a copy."""
+    from harness.worldstore.store import open_world
+
+    lab = meta["lab"]
+    result = Grade(salted(int(meta["seed"]), answer) == lab["answer"], False, hints=lab["hints"])
+    with tempfile.TemporaryDirectory(prefix="ccsim-lab-") as tmp:
+        copy = Path(tmp) / "world"
+        shutil.copytree(directory, copy, ignore=shutil.ignore_patterns("world.lock"))
+        with open_world(copy, write=False) as handle:
+            _fixed(handle.site, result.checks)
+    result.fixed = all(ok for _, ok in result.checks)
+    return result

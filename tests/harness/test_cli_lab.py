@@ -1,0 +1,122 @@
+"""``ccsim lab``: hidden causes, hints in order, grading of the cause and of the world."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.worldstore import lab
+from tests.harness.test_cli_world import ccsim, ok, refused
+
+
+def test_a_lab_solved_by_hand_is_graded_right(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The documented steps of docs/lab.md for a wrong Post Office password."""
+    w = tmp_path / "lab"
+    said = ok(capsys, "lab", "new", w, "--cause", "po-settings-invalid", "--seed", "4")
+    assert said.startswith('The customer says: "Mail from cc:Mail users stopped')
+    assert "po-settings-invalid" not in said
+    assert "po-settings-invalid" not in (w / "world.json").read_text(encoding="utf-8")
+    assert ok(capsys, "lab", "hint", w).startswith("Hint 1 of 5: Read the Application log")
+    assert "Error 70:" in ok(capsys, "world", "events", w)
+    wrong = ok(capsys, "world", "get", w, "postoffice.name").split(" = ")[1].strip()
+    code, out, _ = ccsim(capsys, "world", "exec", w, "--", "EXPORT",
+                         f"/N{wrong} /PSECRET /D\\\\POSRV\\CCDATA /DIRECTORY /@C:\\d.txt /BATCH")  # fmt: skip
+    assert code != 0, out
+    code, _, _ = ccsim(capsys, "world", "exec", w, "--", "EXPORT",
+                       "/NPO1 /PSECRET /D\\\\POSRV\\CCDATA /DIRECTORY /@C:\\d.txt /BATCH")  # fmt: skip
+    assert code == 0
+    ok(capsys, "world", "set", w, "postoffice.name=PO1")
+    ok(capsys, "world", "service", w, "restart")
+    ok(capsys, "world", "run", w, "15m")
+    code, out, _ = ccsim(capsys, "lab", "answer", w, "po-settings-invalid", "--json")
+    sheet = json.loads(out)
+    assert code == 0, out
+    assert sheet["cause_right"]
+    assert sheet["fixed"]
+    assert sheet["hints"] == 1
+    assert sheet["missed"] == []
+
+
+def test_a_wrong_answer_and_an_unfixed_world_are_graded_wrong(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    w = tmp_path / "lab"
+    ok(capsys, "lab", "new", w, "--seed", "2", "--level", "1")
+    key = ok(capsys, "lab", "key", "--seed", "2", "--level", "1").split(": ")[1].split(" (")[0]
+    assert key in lab.LEVEL1
+    before = (w / "world.json").read_bytes()
+    code, out, _ = ccsim(capsys, "lab", "answer", w, "po-damaged")
+    assert code == 1
+    assert "NOT YET: cause wrong, world not fixed" in out
+    assert "missed: the cause named (po-damaged) is not the cause" in out
+    assert (w / "world.json").read_bytes() == before  # graded on a copy
+    code, out, _ = ccsim(capsys, "lab", "answer", w, key)
+    assert code == 1
+    assert "cause right, world not fixed" in out
+    assert "[--] no new Event 70 for a virtual hour" in out
+
+
+def test_hints_come_in_order_and_are_counted(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    w = tmp_path / "lab"
+    ok(capsys, "lab", "new", w, "--cause", "po-shut-down")
+    got = [ok(capsys, "lab", "hint", w) for _ in range(len(lab.HINTS) + 1)]
+    assert [g.split(":")[0] for g in got[:2]] == ["Hint 1 of 5", "Hint 2 of 5"]
+    assert "world diagnose" in got[4]
+    assert got[5].startswith("No more hints")
+    meta = json.loads((w / "world.json").read_text(encoding="utf-8"))
+    assert meta["lab"]["hints"] == len(lab.HINTS)
+
+
+def test_level_3_hides_two_causes_and_the_key_names_both(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    case = lab.choose(5, level=3)
+    assert len(case.causes) == 2
+    assert case.causes[0].split("-")[0] != case.causes[1].split("-")[0]
+    assert lab.choose(5, level=3) == case  # by seed
+    assert ", ".join(case.causes) in ok(capsys, "lab", "key", "--seed", "5", "--level", "3")
+    assert lab.salted(5, f"{case.causes[1]}, {case.causes[0]}") == lab.salted(
+        5, ",".join(case.causes)
+    )
+
+
+def test_bad_lab_input_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert "did you mean po-shut-down?" in refused(
+        capsys, "lab", "new", tmp_path / "a", "--cause", "po-shut-dow"
+    )
+    assert "--level" in refused(capsys, "lab", "new", tmp_path / "b", "--level", "4")
+    assert "not a world" in refused(capsys, "lab", "hint", tmp_path)
+    w = tmp_path / "w"
+    ok(capsys, "world", "new", w)
+    assert "not a lab" in refused(capsys, "lab", "answer", w, "po-damaged")
+
+
+@pytest.mark.parametrize("cause", lab.causes())
+def test_a_lab_for_every_catalogue_cause_is_graded_fixed_only_after_its_fix(
+    cause: str, tmp_path: Path
+) -> None:
+    """The catalogue's own fix for the cause, applied to the lab world, makes it pass."""
+    from harness.loader import load_scenario
+    from harness.registry import FIXES
+    from harness.worldstore import store
+
+    w = tmp_path / "lab"
+    case = lab.choose(0, cause=cause)
+    meta = {"origin": "lab", "seed": 0, "lab": {"answer": lab.salted(0, cause), "hints": 0}}
+    store.create(w, lambda root: lab.build(case, 0, root), meta)
+    assert not lab.grade(w, meta, cause).fixed
+    with store.open_world(w) as handle:
+        for item in load_scenario(case.scenarios[0]).fix:
+            name = getattr(item, "name", None)
+            if isinstance(name, str):
+                FIXES.lookup(name).function(handle.site, item.params)  # type: ignore[attr-defined]
+        handle.site.service.restart()
+    result = lab.grade(w, meta, cause)
+    assert result.cause_right
+    assert result.fixed, result.checks
