@@ -14,6 +14,15 @@ catalogue scenario's verification rules out, e.g. 63, 14013), dirsync must have
 completed (unless its schedule is Never), both test messages must have arrived
 and no message may be lost or doubled.
 
+A small test message does not show every failure: a message to 160 cc:Mail
+users bounces ("Header Buffer Full", KB Q166499) while a message to one user
+goes through. So the grade also does what the users would do once told "it is
+fixed": every Exchange user holding a connector or MTA non-delivery report for
+cc:Mail recipients sends that message again (Outlook's *Send Again* on the
+NDR: the same subject, text and the recipients the NDR lists), and each must
+now reach cc:Mail. What is checked is read from the world (the NDRs in the
+mailboxes), never from a record of which fault was applied.
+
 Level 1 draws from the Post Office page and rights causes (the log points
 straight at them), level 2 from the whole catalogue, level 3 puts two causes
 of different areas into one world (answer both, comma-separated).
@@ -34,8 +43,19 @@ from harness.worldstore.store import WorldError
 if TYPE_CHECKING:
     from harness.build import Site
     from harness.model import Scenario
+    from sim.message import Message
 
-__all__ = ["HINTS", "Grade", "LabCase", "choose", "complaint", "grade", "hint", "salted"]
+__all__ = [
+    "HINTS",
+    "Grade",
+    "LabCase",
+    "choose",
+    "complaint",
+    "grade",
+    "hint",
+    "salted",
+    "send_again",
+]
 
 LEVEL1 = frozenset({"po-settings-invalid", "po-access-denied", "po-shut-down"})
 WARM_UP = 2 * 3600
@@ -190,16 +210,63 @@ class Grade:
         return self.cause_right and self.fixed
 
 
+#: the most bounced messages sent again when grading (the latest distinct ones)
+SEND_AGAIN = 3
+_UNREACHED = "The following recipient(s) could not be reached:"
+
+
+def _ndr_original(ndr: Message) -> tuple[tuple[str, ...], str] | None:
+    """(cc:Mail recipients, original text) an NDR quotes (``ExchangeServer.return_ndr``)."""
+    lines = ndr.body.split("\n")
+    if _UNREACHED not in lines:
+        return None
+    at = lines.index(_UNREACHED) + 2
+    names: list[str] = []
+    while at < len(lines) and lines[at].startswith("  ") and not lines[at].startswith("    "):
+        names.append(lines[at].strip())
+        at += 1
+    if not names or not all(" at " in name for name in names) or at + 2 > len(lines):
+        return None
+    return tuple(names), "\n".join(lines[at + 2 :])
+
+
+def send_again(site: Site, limit: int = SEND_AGAIN) -> list[tuple[str, int]]:
+    """Exchange users send again the cc:Mail mail that came back; (ident, recipients) each."""
+    from sim.exchange import CONNECTOR_SENDER, SYSTEM_SENDER
+    from sim.message import Message
+
+    exchange, world = site.exchange, site.world
+    bounced: list[tuple[str, str, tuple[str, ...], str]] = []
+    for alias in sorted(exchange.mailboxes):
+        box = exchange.mailboxes[alias]
+        for item in box.items:
+            subject = item.subject.removeprefix("Undeliverable: ")
+            if item.sender not in (CONNECTOR_SENDER, SYSTEM_SENDER) or subject == item.subject:
+                continue
+            found = _ndr_original(item)
+            if found is not None:
+                bounced.append((f"EX:{box.alias}", subject, *found))
+    unique = list(dict.fromkeys(bounced))[-limit:]
+    sent: list[tuple[str, int]] = []
+    for sender, subject, names, text in unique:
+        ident = world.new_ident("exchange", sender, subject)
+        to = tuple(f"CCMAIL:{name}" for name in names)
+        exchange.submit(Message(sender, world.clock.datetime, to, subject, text, ident=ident))
+        sent.append((ident, len(names)))
+    return sent
+
+
 def _fixed(site: Site, checks: list[tuple[str, bool]]) -> None:
     from harness.worldstore.session import accounted
-    from sim.conservation import check
     from sim.connector.settings import DirsyncMode
+    from sim.conservation import check
 
     service, world = site.service, site.world
     if not service.running:
         service.start()
     mark, done = len(world.eventlog), service.counters.dirsync_completed
     out, back = site.send("to-exchange", 1), site.send("to-ccmail", 1)
+    again = send_again(site)
     world.clock.advance(VERIFY_FOR)
     new = world.eventlog.since(mark)
     checks.append(("no new Event 70 for a virtual hour", not [r for r in new if r.event_id == 70]))
@@ -226,6 +293,15 @@ def _fixed(site: Site, checks: list[tuple[str, bool]]) -> None:
     arrived_ex, arrived_cc = arrived(out, "exchange:"), arrived(back, "po:")
     checks.append(("a test message reaches Exchange", arrived_ex))
     checks.append(("a test message reaches cc:Mail", arrived_cc))
+    if again:
+
+        def delivered(ident: str, count: int) -> bool:
+            where = places.get(ident, ())
+            return len(where) == count and all(p.startswith("po:") and p != queue for p in where)
+
+        late = sum(not delivered(ident, count) for ident, count in again)
+        text = f"mail that came back before, sent again, reaches cc:Mail ({len(again)} sent"
+        checks.append((f"{text}{f', {late} not delivered' if late else ''})", not late))
     checks.append((accounted(site), report.ok))
 
 
