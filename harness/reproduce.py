@@ -35,7 +35,9 @@ __all__ = [
     "ReproduceError",
     "Reproducer",
     "catalogue_dir",
+    "check_world_target",
     "reproducer_for",
+    "write_world",
 ]
 
 
@@ -126,3 +128,46 @@ def _template(path: Path, raw: dict[str, Any], cause: str, where: str) -> Reprod
     note = f"From the catalogue scenario {path.name}: {scenario.title}"
     fault = scenario.faults[0].name if scenario.faults else "(none)"
     return Reproducer(fault, fixes[0] if fixes else None, events, note, template=raw)
+
+
+def check_world_target(target: Path, inputs: tuple[Path, ...], *, force: bool) -> None:
+    """Refuse a ``--world`` file that is not ``.ccworld``, is an input, or exists unforced."""
+    from harness.outputs import output_problem
+
+    if target.suffix.casefold() != ".ccworld":
+        raise ReproduceError(f"--world: {target} must end in .ccworld")
+    problem = output_problem(target, inputs)
+    if problem is not None:
+        raise ReproduceError(f"--world: {problem}")
+    if target.exists() and not force:
+        raise ReproduceError(f"--world: {target} exists (use --force to overwrite it)")
+
+
+def write_world(scenario_file: Path, target: Path, *, inputs: tuple[Path, ...], force: bool) -> int:
+    """The reproduced case as a saved world (``ccsim reproduce --world FILE.ccworld``).
+
+    The world is the one ``ccsim world new DIR --from SCENARIO`` builds from the
+    scenario just written: its site with the fault applied, the service stopped,
+    nothing run yet (``ccsim world load`` it, then ``world service start`` and
+    ``world run``). It is built in a scratch folder and packed with
+    :func:`harness.worldstore.archive.save`. Returns the number of files saved.
+    """
+    import tempfile
+
+    from harness.loader import load_scenario
+    from harness.worldstore import archive, session, store
+
+    check_world_target(target, (scenario_file, *inputs), force=force)
+    scenario = load_scenario(scenario_file)
+    seed = scenario.seed or 0
+    with tempfile.TemporaryDirectory(prefix="ccsim-reproduce-") as scratch:
+        folder = Path(scratch) / "world"
+        try:
+            store.create(
+                folder,
+                lambda root: session.build_world(scenario, seed, root),
+                {"origin": scenario.id, "seed": seed},
+            )
+            return archive.save(folder, target)
+        except store.WorldError as exc:
+            raise ReproduceError(f"--world: {exc}") from None

@@ -234,19 +234,32 @@ def _register_reproduce(app: typer.Typer) -> None:
         ),
         site: str | None = typer.Option(None, "--site", help="The Exchange site."),
         force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+        world: Path | None = typer.Option(
+            None, "--world", help="Also write the case as a saved world (FILE.ccworld)."
+        ),
     ) -> None:
         """Write a scenario reproducing the top finding: a customer case as a regression test."""
+        inputs = tuple(p for p in (eventlog, postoffice, ccmcdata, output) if p is not None)
 
         def work() -> str:
             from harness.casefile import build_scenario, write_scenario
+            from harness.reproduce import check_world_target, write_world
 
             _refuse_output(output, eventlog, postoffice, ccmcdata)
+            if world is not None:
+                check_world_target(world, inputs, force=force)
             evidence, findings, _ = _evidence(eventlog, postoffice, ccmcdata, po_password, site)
             write_scenario(output, build_scenario(evidence, findings, eventlog), force=force)
+            if world is not None:
+                write_world(output, world, inputs=inputs[:-1], force=force)
             return findings[0].cause
 
         cause = _guarded(work)
         typer.echo(f"wrote {output}: reproduces {cause} (check it: ccsim run {output})")
+        if world is not None:
+            typer.echo(
+                f"wrote {world}: the case as a world (open it: ccsim world load {world} DIR)"
+            )
         raise typer.Exit(0)
 
 
