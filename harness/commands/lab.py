@@ -10,7 +10,7 @@ Typer reads the command's annotations at run time, so this module does not use
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 if TYPE_CHECKING:
     import typer
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 
-def _new(directory: Path, seed: int, cause: Optional[str], level: int) -> None:
+def _new(directory: Path, seed: int, cause: str | None, level: int) -> None:
     from harness.worldstore import lab, store
 
     case = lab.choose(seed, cause=cause, level=level)
@@ -75,8 +75,9 @@ def _answer(directory: Path, answer: str, as_json: bool) -> int:
         print(json.dumps(sheet, indent=2, sort_keys=True))
     else:
         verdict = "PASSED" if result.passed else "NOT YET"
-        print(f"{verdict}: cause {'right' if result.cause_right else 'wrong'}, "
-              f"world {'fixed' if result.fixed else 'not fixed'}, {result.hints} hint(s) used")  # fmt: skip
+        cause_word = "right" if result.cause_right else "wrong"
+        world_word = "fixed" if result.fixed else "not fixed"
+        print(f"{verdict}: cause {cause_word}, world {world_word}, {result.hints} hint(s) used")
         for text, ok in result.checks:
             print(f"  [{'ok' if ok else '--'}] {text}")
         if revealed and result.cause_right:
@@ -97,7 +98,7 @@ def register(app: "typer.Typer") -> None:
     def new_command(
         directory: Path,
         seed: Annotated[int, typer.Option("--seed")] = 0,
-        cause: Annotated[Optional[str], typer.Option("--cause", help="A catalogue cause.")] = None,
+        cause: Annotated[str | None, typer.Option("--cause", help="A catalogue cause.")] = None,
         level: Annotated[int, typer.Option("--level", help="1 to 3.")] = 2,
     ) -> None:
         """Make a lab world with a hidden cause; prints only the customer's complaint."""

@@ -23,11 +23,10 @@ def test_a_lab_solved_by_hand_is_graded_right(
     assert ok(capsys, "lab", "hint", w).startswith("Hint 1 of 5: Read the Application log")
     assert "Error 70:" in ok(capsys, "world", "events", w)
     wrong = ok(capsys, "world", "get", w, "postoffice.name").split(" = ")[1].strip()
-    code, out, _ = ccsim(capsys, "world", "exec", w, "--", "EXPORT",
-                         f"/N{wrong} /PSECRET /D\\\\POSRV\\CCDATA /DIRECTORY /@C:\\d.txt /BATCH")  # fmt: skip
+    line = "/PSECRET /D\\\\POSRV\\CCDATA /DIRECTORY /@C:\\d.txt /BATCH"
+    code, out, _ = ccsim(capsys, "world", "exec", w, "--", "EXPORT", f"/N{wrong} {line}")
     assert code != 0, out
-    code, _, _ = ccsim(capsys, "world", "exec", w, "--", "EXPORT",
-                       "/NPO1 /PSECRET /D\\\\POSRV\\CCDATA /DIRECTORY /@C:\\d.txt /BATCH")  # fmt: skip
+    code, _, _ = ccsim(capsys, "world", "exec", w, "--", "EXPORT", f"/NPO1 {line}")
     assert code == 0
     ok(capsys, "world", "set", w, "postoffice.name=PO1")
     ok(capsys, "world", "service", w, "restart")
