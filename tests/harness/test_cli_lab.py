@@ -119,3 +119,16 @@ def test_a_lab_for_every_catalogue_cause_is_graded_fixed_only_after_its_fix(
     result = lab.grade(w, meta, cause)
     assert result.cause_right
     assert result.fixed, result.checks
+
+
+def test_mail_that_bounced_is_sent_again_when_grading(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A message to 160 users bounced during warm-up; a one-user test message would pass."""
+    w = tmp_path / "lab"
+    ok(capsys, "lab", "new", w, "--cause", "header-too-large")
+    code, out, _ = ccsim(capsys, "lab", "answer", w, "header-too-large")
+    assert code == 1, out
+    assert "[ok] a test message reaches cc:Mail" in out
+    assert "[--] mail that came back before, sent again, reaches cc:Mail (1 sent, 1 not" in out
+    assert "(got 63)" in out  # IMPORT refuses it again: Event 63

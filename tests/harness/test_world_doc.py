@@ -20,8 +20,11 @@ def test_the_worked_session_runs_as_the_page_shows(
     monkeypatch.chdir(tmp_path)
     shutil.copyfile(LOG, tmp_path / "customer.txt")
     found = steps(PAGE)
-    assert [s.words[:2] for s in found[:2]] == [["world", "new"], ["world", "status"]]
-    assert any(s.words[0] == "reproduce" and "--world" in s.words for s in found)
+    assert [s.words[:3] for s in found[:2]] == [
+        ["ccsim", "world", "new"],
+        ["ccsim", "world", "status"],
+    ]
+    assert any(s.words[1] == "reproduce" and "--world" in s.words for s in found)
     run_page(capsys, found)
     for name in ("world.json", "exchange.json"):
         assert (tmp_path / "case" / name).read_bytes() == (
