@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness.test_cli_world import ccsim, ok, refused
+from tests.harness.test_cli_world import _ids, ccsim, ok, refused
 
 LOG = Path(__file__).parent.parent / "data" / "eventlogs" / "event70-only.txt"
 EXPORT = "/NPO1 /POLDPASS /D\\\\POSRV\\CCDATA /DIRECTORY /@C:\\dir.txt /BATCH"
@@ -16,11 +16,6 @@ def _reproduce(capsys: pytest.CaptureFixture[str], folder: Path, *extra: str | P
     folder.mkdir(parents=True, exist_ok=True)
     scenario, world = folder / "case.scenario.yaml", folder / "case.ccworld"
     return ok(capsys, "reproduce", "--eventlog", LOG, "-o", scenario, "--world", world, *extra)
-
-
-def _ids(capsys: pytest.CaptureFixture[str], w: Path, *extra: str) -> list[int]:
-    out = ok(capsys, "world", "events", w, *extra)
-    return [int(line.split()[4].rstrip(":")) for line in out.splitlines() if line]
 
 
 def test_the_reproduced_case_opens_as_a_world_that_fails_like_the_customer(
