@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 from sim.message import DateStyle
+from sim.programs import replay
 from sim.programs.cmdline import split_command_line
 from sim.programs.image import IMPEXP_RI, WIN32_DLLS, image_text, read_image, startup_failure
 
@@ -95,6 +96,11 @@ class ProgramContext:
         if self.win32 is not None:
             return self.win32
         return self.program.endswith("32")
+
+
+class ProgramSpecLike(Protocol):
+    @property
+    def known(self) -> frozenset[str]: ...
 
 
 class ProgramMain(Protocol):
@@ -172,8 +178,43 @@ def run_program(
     """Find ``file_name`` on the path and run it with a DOS command-line string.
 
     ``cwd`` is the current directory the caller starts it in (the connector:
-    its ``Ccmcdata`` store, where KB Q248195 puts ``Impexp.ri``).
+    its ``Ccmcdata`` store, where KB Q248195 puts ``Impexp.ri``). A run whose
+    inputs did not change since the last identical one is answered from it
+    (``sim.programs.replay``; ``CCSIM_EXACT=1`` runs every one).
     """
+    argv = split_command_line(command_line)
+    if file_name.upper() not in replay.REPLAYED:
+        return _run_program(
+            world, file_name, command_line, argv, account, search_path, date_style, options, cwd
+        )
+    spec: ProgramSpecLike = importlib.import_module(PROGRAM_FILES[file_name.upper()]).SPEC
+    return replay.replayed_run(
+        world,
+        file_name,
+        command_line,
+        argv,
+        known=spec.known,
+        account=account,
+        search_path=search_path,
+        settings=(date_style, dict(options or {})),
+        cwd=cwd,
+        execute=lambda: _run_program(
+            world, file_name, command_line, argv, account, search_path, date_style, options, cwd
+        ),
+    )
+
+
+def _run_program(
+    world: World,
+    file_name: str,
+    command_line: str,
+    argv: Sequence[str],
+    account: str | None,
+    search_path: Sequence[str],
+    date_style: DateStyle,
+    options: Mapping[str, str] | None,
+    cwd: str,
+) -> ProgramRun:
     found = find_program(world, file_name, search_path)
     if found is None:
         return ProgramRun(file_name, command_line, None, "", "not found")
@@ -205,5 +246,5 @@ def run_program(
         image.win32,
     )
     main: ProgramMain = module.main
-    code = main(split_command_line(command_line), ctx)
+    code = main(argv, ctx)
     return ProgramRun(file_name, command_line, int(code), out.getvalue())
