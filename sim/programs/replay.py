@@ -14,32 +14,32 @@ values and the current directory.
 
 Its **signature**, checked before every replay:
 
-* every directory the program can read: the ``/D`` post office directory, the
-  folder of the ``/@`` file, each directory of the search path and the current
-  directory. Each is listed with, for every file, its name, mode, size,
-  ``mtime_ns``, ``ctime_ns`` and inode (``stat``), and every folder by name (no
-  program reads into a folder of these). That is a superset of the
-  files EXPORT and IMPORT open, so a file written by anything, the simulation or
-  a person editing a real directory by hand, changes the signature;
-* the decisions that do not live in files: where ``/D`` and ``/@`` resolve
-  (shares, NetWare volumes), the account's access check on a UNC ``/D``, and the
+* the **write generation**: file-system changes made by this process, by the
+  simulation, the harness or anything else, counted by an audit hook
+  (:func:`sys.addaudithook`: ``open`` for writing, rename, remove, truncate,
+  utime, mkdir...). A replay needs it unchanged since the recording. It is exact
+  however fast the writes follow each other;
+* ``stat`` rows (mode, size, ``mtime_ns``, ``ctime_ns``, inode) of every file the
+  recorded run opened and every folder it listed (the same audit hook collects
+  them while the run is recorded), and of the folders it may look into without
+  listing them: the ``/D`` post office directory, the folder of the ``/@`` file,
+  the search path and the current directory (a file appearing or going changes
+  its folder's row). A person editing a real directory by hand writes from
+  another process, which no hook sees: these rows change instead. (A hand edit
+  within the same file-system clock tick as an in-process write to the same
+  file, leaving size and inode alone, is the one change this cannot see; git's
+  index has the same blind spot. A concurrent edit during a run is recorded as
+  the run's input.);
+* the decisions that do not live in files: where ``/D`` resolves (shares,
+  NetWare volumes), the account's access check on a UNC ``/D``, and the
   exclusive holder of the post office in ``world.locks``.
 
-The signature's file part has two halves. Writes made by this process, by the
-simulation, the harness or anything else, are counted by an audit hook
-(:func:`sys.addaudithook`: ``open`` for writing, rename, remove, truncate, utime,
-mkdir...): that count is the world's **write generation**, and a replay needs it
-unchanged since the recording. It is exact however fast the writes follow each
-other. A file a person edits by hand in a real directory is written by another
-process, which no hook sees: its ``stat`` row changes instead. (A hand edit landing
-within the same file-system clock tick as an in-process write to the same file,
-with the size and inode unchanged, is the one change this cannot see; git's index
-has the same blind spot. In pyfakefs no audit event fires, and the fake clock is
-fine enough that every write moves ``mtime_ns``.)
+Under pyfakefs no audit event fires (the fake ``os`` module is no module), so
+the fast path stands aside and every run executes.
 
-A run is **recorded** only when it wrote nothing (the same generation and
-signature after it as before: a run that exports or imports mail is never
-replayed) and when its console text does not echo the ``/@`` name. A replay
+A run is **recorded** only when it wrote nothing (the same generation after it as
+before, and the same folders and decisions: a run that exports or imports mail
+is never replayed) and when its console text does not echo the ``/@`` name. A replay
 returns the recorded result code, console text and failure with the new command
 line; the caller logs its events at the new virtual time, as after any run. Only
 EXPORT and IMPORT are replayed (:data:`REPLAYED`): the admin tools take locks and
@@ -47,14 +47,14 @@ read the clock.
 
 ``CCSIM_EXACT=1`` in the environment turns every fast path off: each run
 executes. It is the reference mode the fast one is checked against
-(``tests/sim/test_fast_equivalence.py``).
+(``tests/harness/test_fast_equivalence.py``, ``tests/sim/programs/test_replay.py``).
 """
 
 from __future__ import annotations
 
 import os
-import stat
 import sys
+import types
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -103,14 +103,14 @@ _WRITE_EVENTS = frozenset(
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
 _PLACEHOLDER = "\x00"
 
-#: one listed entry: name, mode, size, mtime_ns, ctime_ns, inode
-Row = tuple[str, int, int, int, int, int]
-#: a directory's listing, or the error that listing it raised
-Listing = tuple[Row, ...] | str
+#: a path's stat: mode, size, mtime_ns, ctime_ns, inode; or the error stat raised
+Row = tuple[int, int, int, int, int] | str
 
 
 _generation = [0]
 _hooked = [False]
+#: while a run is recorded: the paths it opened and the folders it listed
+_seen: list[set[str] | None] = [None]
 
 
 def _audit(event: str, args: tuple[object, ...]) -> None:
@@ -120,6 +120,16 @@ def _audit(event: str, args: tuple[object, ...]) -> None:
             _generation[0] += 1
     elif event in _WRITE_EVENTS:
         _generation[0] += 1
+        return
+    elif event not in ("os.scandir", "os.listdir"):
+        return
+    seen = _seen[0]
+    if seen is not None and args:
+        path = args[0]
+        if isinstance(path, os.PathLike):
+            path = os.fspath(path)
+        if isinstance(path, str):
+            seen.add(path)
 
 
 def generation() -> int:
@@ -137,15 +147,19 @@ def exact_mode() -> bool:
 
 @dataclass(frozen=True, slots=True)
 class _Signature:
-    """What a run could see: directory listings with stats, and in-memory decisions."""
+    """What a run could see: its folders and files with their stats, and in-memory decisions."""
 
-    listings: tuple[tuple[str, Listing], ...]
+    #: (role, host path, stat): the /D, /@, search-path and current directories
+    folders: tuple[tuple[str, str, Row], ...]
+    #: (path, stat) of every file the run opened and folder it listed
+    paths: tuple[tuple[str, Row], ...]
     decisions: tuple[object, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class _Entry:
     generation: int
+    paths: frozenset[str]
     signature: _Signature
     run: ProgramRun
 
@@ -171,28 +185,17 @@ def stats(world: World) -> Stats:
     return _STATS.setdefault(world, Stats())
 
 
-def _listing(path: Path | None) -> Listing:
-    if path is None:
-        return "unplaced"
+def _row(path: str) -> Row:
     try:
-        rows: list[Row] = []
-        with os.scandir(path) as found:
-            for entry in found:
-                try:
-                    if entry.is_dir():  # a folder's content is no program's input: no stat
-                        rows.append((entry.name, stat.S_IFDIR, 0, 0, 0, 0))
-                        continue
-                    st = entry.stat()
-                except OSError as exc:
-                    rows.append((entry.name, -1, exc.errno or 0, 0, 0, 0))
-                    continue
-                rows.append(
-                    (entry.name, st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-                )
+        st = os.stat(path)
     except OSError as exc:
         return f"{type(exc).__name__} {exc.errno}"
-    rows.sort()
-    return tuple(rows)
+    return (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def _real_os() -> bool:
+    """False under pyfakefs, which swaps ``os`` for a fake that fires no audit event."""
+    return isinstance(os, types.ModuleType)
 
 
 def _host(world: World, text: str) -> Path | None:
@@ -215,7 +218,8 @@ class _Call:
     po_path: str | None
     file: str | None
 
-    def signature(self) -> _Signature:
+    def signature(self, paths: frozenset[str]) -> _Signature:
+        """The folders a run can see, ``paths`` it opened or listed, and the decisions."""
         world = self.world
         folders: dict[str, Path | None] = {}
         for directory in (*self.search_path, self.cwd):
@@ -236,8 +240,9 @@ class _Call:
         if self.file is not None:
             host = _host(world, self.file)
             folders["file"] = None if host is None else host.parent
-        listings = tuple((k, _listing(v)) for k, v in sorted(folders.items()))
-        return _Signature(listings, tuple(decisions))
+        rows = [(k, "" if v is None else str(v)) for k, v in sorted(folders.items())]
+        places = tuple((k, v, _row(v) if v else "unplaced") for k, v in rows)
+        return _Signature(places, tuple((p, _row(p)) for p in sorted(paths)), tuple(decisions))
 
 
 def _key_and_call(
@@ -306,18 +311,28 @@ def replayed_run(
     cache = _CACHES.setdefault(world, {})
     counts = stats(world)
     written = generation()
-    before = call.signature()
     entry = cache.get(key)
-    if entry is not None and entry.generation == written and entry.signature == before:
+    fresh = entry is not None and entry.generation == written and _real_os()
+    if entry is not None and fresh and call.signature(entry.paths) == entry.signature:
         counts.replayed += 1
         TOTALS.replayed += 1
         return replace(entry.run, command_line=command_line)
     cache.pop(key, None)
-    run = execute()
+    if not _real_os():
+        return execute()
+    before = call.signature(frozenset())
+    seen: set[str] = set()
+    _seen[0] = seen
+    try:
+        run = execute()
+    finally:
+        _seen[0] = None
     counts.executed += 1
     TOTALS.executed += 1
     if generation() != written or (name and name in run.output):
         return run
-    if call.signature() == before:
-        cache[key] = _Entry(written, before, run)
+    paths = frozenset(seen)
+    after = call.signature(paths)
+    if after.folders == before.folders and after.decisions == before.decisions:
+        cache[key] = _Entry(written, paths, after, run)
     return run

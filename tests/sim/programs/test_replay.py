@@ -159,3 +159,25 @@ def test_exact_mode_is_read_at_every_run(monkeypatch: pytest.MonkeyPatch) -> Non
         assert replay.exact_mode() is exact
     monkeypatch.delenv(replay.EXACT_ENV)
     assert replay.exact_mode() is False
+
+
+def test_the_write_generation_counts_this_process_s_writes_not_its_reads(tmp_path: Path) -> None:
+    path = tmp_path / "file.bin"
+    start = replay.generation()
+    path.write_bytes(b"one")
+    after_write = replay.generation()
+    path.read_bytes()
+    list(tmp_path.iterdir())
+    assert replay.generation() == after_write > start
+    path.replace(tmp_path / "other.bin")
+    after_rename = replay.generation()
+    (tmp_path / "other.bin").unlink()
+    assert replay.generation() > after_rename > after_write
+
+
+def test_under_pyfakefs_every_run_executes(fake_world: World) -> None:
+    """No audit event fires for a fake file system: the fast path stands aside."""
+    standard_world(fake_world, dirsync_done=True)
+    fake_world.clock.advance(600)
+    counts = replay.stats(fake_world)
+    assert counts.replayed == 0
