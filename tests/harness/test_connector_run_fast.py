@@ -1,0 +1,94 @@
+"""``ccsim connector run`` against a real post office directory, exact and fast (issue 16).
+
+The same post office is built twice; the connector runs against each, once with
+``CCSIM_EXACT=1`` and once with the fast path (``sim.programs.replay``), and the
+event logs (NT text export) and the console output must be the same bytes. In the
+second test a person edits the post office by hand, from another process, while
+the connector runs: at the 60th EXPORT poll a byte of ``CLANDATA`` is flipped in
+place (same size, same inode). Every later poll must see the damage in both modes.
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from harness.cli import _build_app
+from sim.connector.flow import Flow
+from sim.postoffice import Postoffice
+from sim.postoffice.populate import populate
+from sim.programs import replay
+
+FLIP = (
+    "import sys; f = open(sys.argv[1], 'r+b'); f.seek(60); b = f.read(1); f.seek(60); "
+    "f.write(bytes([b[0] ^ 255])); f.close()"
+)
+
+
+def _postoffice(path: Path) -> Path:
+    from faker import Faker
+
+    faker = Faker("en_US")
+    faker.seed_instance(5)
+    po = Postoffice.create(path, name="PO1", password="SECRET")
+    populate(po, faker, random.Random(5), users=5, messages=5)
+    return path
+
+
+def _connector(tmp: Path, monkeypatch: pytest.MonkeyPatch, exact: bool) -> tuple[str, bytes]:
+    monkeypatch.setenv(replay.EXACT_ENV, "1" if exact else "0")
+    po = _postoffice(tmp / "ccdata")
+    log = tmp / "app.txt"
+    args = ["connector", "run", "--postoffice", str(po), "--po-name", "PO1"]
+    args += ["--po-password", "SECRET", "--for", "1h", "--eventlog", str(log)]
+    result = CliRunner().invoke(_build_app(), args)
+    assert result.exit_code == 0, result.output
+    return result.output.replace(str(tmp), "<tmp>"), log.read_bytes()
+
+
+def _hand_edit_at_poll(monkeypatch: pytest.MonkeyPatch, poll: int, target: Path) -> list[int]:
+    """Another process flips a CLANDATA byte before the ``poll``-th EXPORT poll."""
+    calls = [0]
+    real = Flow.export_once
+
+    def export_once(self: Flow) -> float | None:
+        calls[0] += 1
+        if calls[0] == poll:
+            subprocess.run([sys.executable, "-c", FLIP, str(target)], check=True)
+        return real(self)
+
+    monkeypatch.setattr(Flow, "export_once", export_once)
+    return calls
+
+
+def test_exact_and_fast_give_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = replay.TOTALS.replayed
+    exact = _connector(tmp_path / "exact", monkeypatch, exact=True)
+    assert replay.TOTALS.replayed == before
+    fast = _connector(tmp_path / "fast", monkeypatch, exact=False)
+    assert replay.TOTALS.replayed > before
+    assert fast == exact
+
+
+def test_a_hand_edit_during_the_run_is_seen_by_the_next_poll(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs = {}
+    for mode in ("exact", "fast"):
+        calls = _hand_edit_at_poll(monkeypatch, 60, tmp_path / mode / "ccdata" / "CLANDATA")
+        before = replay.TOTALS.replayed
+        runs[mode] = _connector(tmp_path / mode, monkeypatch, exact=mode == "exact")
+        assert calls[0] > 60
+        if mode == "fast":
+            assert replay.TOTALS.replayed > before
+        monkeypatch.undo()
+    assert runs["fast"] == runs["exact"]
+    untouched = _connector(tmp_path / "untouched", monkeypatch, exact=True)
+    assert runs["exact"][1] != untouched[1], "the edit must change what the polls log"
