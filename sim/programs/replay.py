@@ -178,6 +178,10 @@ _CACHES: weakref.WeakKeyDictionary[World, dict[tuple[object, ...], _Entry]] = (
     weakref.WeakKeyDictionary()
 )
 _STATS: weakref.WeakKeyDictionary[World, Stats] = weakref.WeakKeyDictionary()
+#: drive path -> (write generation, host folder) per world
+_PLACES: weakref.WeakKeyDictionary[World, dict[str, tuple[int, Path | None]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def stats(world: World) -> Stats:
@@ -199,10 +203,21 @@ def _real_os() -> bool:
 
 
 def _host(world: World, text: str) -> Path | None:
+    """Where a folder of the world lives. A drive path's place depends only on the root
+    and the file system (symlinks): kept while the write generation stands. A UNC
+    path depends on the shares, which are no file: placed every time."""
+    unc = text.startswith(("\\\\", "//"))
+    places = _PLACES.setdefault(world, {})
+    written = _generation[0]
+    if not unc and text in places and places[text][0] == written:
+        return places[text][1]
     try:
-        return world.path(text)
+        host: Path | None = world.path(text)
     except PathError:
-        return None
+        host = None
+    if not unc:
+        places[text] = (written, host)
+    return host
 
 
 @dataclass(frozen=True, slots=True)
