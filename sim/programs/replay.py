@@ -61,12 +61,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sim import winpath
 from sim.errors import PathError
 from sim.programs.cmdline import SwitchError, parse_switches
 
 if TYPE_CHECKING:
     from sim.access import AccessCheck
     from sim.programs.runner import ProgramRun
+    from sim.winpath import Location
     from sim.world import World
 
 __all__ = [
@@ -178,8 +180,8 @@ _CACHES: weakref.WeakKeyDictionary[World, dict[tuple[object, ...], _Entry]] = (
     weakref.WeakKeyDictionary()
 )
 _STATS: weakref.WeakKeyDictionary[World, Stats] = weakref.WeakKeyDictionary()
-#: drive path -> (write generation, host folder) per world
-_PLACES: weakref.WeakKeyDictionary[World, dict[str, tuple[int, Path | None]]] = (
+#: path text -> (write generation, place, jail) last checked, per world
+_PLACES: weakref.WeakKeyDictionary[World, dict[str, tuple[int, Location, Path]]] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -202,22 +204,23 @@ def _real_os() -> bool:
     return isinstance(os, types.ModuleType)
 
 
-def _host(world: World, text: str) -> Path | None:
-    """Where a folder of the world lives. A drive path's place depends only on the root
-    and the file system (symlinks): kept while the write generation stands. A UNC
-    path depends on the shares, which are no file: placed every time."""
-    unc = text.startswith(("\\\\", "//"))
+def _resolve(world: World, text: str) -> Location:
+    """``world.resolve(text)``, with the symlink jail (its costly half) done again only when
+    the place or the write generation moved; the place itself (shares, volumes, root) is
+    worked out every time."""
+    location, base = winpath._place(winpath.normalise(text), root=world.root, access=world.access)
     places = _PLACES.setdefault(world, {})
-    written = _generation[0]
-    if not unc and text in places and places[text][0] == written:
-        return places[text][1]
+    if places.get(text) != (_generation[0], location, base):
+        winpath.jail(location.host, base)
+        places[text] = (_generation[0], location, base)
+    return location
+
+
+def _host(world: World, text: str) -> Path | None:
     try:
-        host: Path | None = world.path(text)
+        return _resolve(world, text).host
     except PathError:
-        host = None
-    if not unc:
-        places[text] = (written, host)
-    return host
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +246,7 @@ class _Call:
         decisions: list[object] = []
         if self.po_path is not None:
             try:
-                location = world.resolve(self.po_path)
+                location = _resolve(world, self.po_path)
             except PathError as exc:
                 decisions.append(f"unplaced: {exc}")
             else:
