@@ -23,13 +23,10 @@ from __future__ import annotations
 import importlib
 import os
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make the project importable
@@ -42,19 +39,9 @@ from harness.selection import builtin_dir
 from sim.programs import replay
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@contextmanager
-def mode(exact: bool) -> Iterator[None]:
-    saved = os.environ.get(replay.EXACT_ENV)
-    os.environ[replay.EXACT_ENV] = "1" if exact else "0"
-    try:
-        yield
-    finally:
-        if saved is None:
-            del os.environ[replay.EXACT_ENV]
-        else:
-            os.environ[replay.EXACT_ENV] = saved
+#: (wall, CPU) of one call, and the medians of such pairs, as bench/scenario.py takes them
+_timed = scenario_bench._timed
+_median = scenario_bench._medians
 
 
 def _children_cpu() -> float:
@@ -77,16 +64,6 @@ def catalogue_run(exact: bool, out: Path) -> tuple[float, float]:
     return time.perf_counter() - wall, _children_cpu() - cpu
 
 
-def _timed(action: Callable[[], object]) -> tuple[float, float]:
-    wall, cpu = time.perf_counter(), time.process_time()
-    action()
-    return time.perf_counter() - wall, time.process_time() - cpu
-
-
-def _median(samples: list[tuple[float, float]]) -> tuple[float, float]:
-    return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
-
-
 def _line(label: str, fast: tuple[float, float], exact: tuple[float, float]) -> str:
     return (
         f"{label}: fast {fast[0]:.3f} s wall {fast[1]:.3f} s CPU; exact {exact[0]:.3f} s wall "
@@ -105,7 +82,13 @@ def part_catalogue(repeats: int, tmp: Path) -> bool:
         (tmp / f"fast{n}.json").read_bytes() == (tmp / f"exact{n}.json").read_bytes()
         for n in range(repeats)
     )
-    print(_line("ccsim run (catalogue, seed 0)", _median(fast), _median(exact)))
+    print(
+        _line(
+            "ccsim run (catalogue, seed 0)",
+            _median(fast),
+            _median(exact),
+        )
+    )
     print(f"  JSON reports fast and exact: {'identical' if same else 'DIFFERENT'}; target <= 1/8")
     return same
 
@@ -121,12 +104,16 @@ def part_scenario(repeats: int) -> None:
     exact: list[tuple[float, float]] = []
     before = replay.TOTALS.replayed
     for _ in range(repeats):
-        with mode(False):
+        with replay.mode(False):
             fast.append(_timed(lambda: scenario_bench.scenario_in_pyfakefs(path)))
-        with mode(True):
+        with replay.mode(True):
             exact.append(_timed(lambda: scenario_bench.scenario_in_pyfakefs(path)))
     answered = (replay.TOTALS.replayed - before) // repeats
-    b, f, e = _median(bare), _median(fast), _median(exact)
+    b, f, e = (
+        _median(bare),
+        _median(fast),
+        _median(exact),
+    )
     print(_line(f"{scenario_bench.DEFAULT} in pyfakefs", f, e))
     print(
         f"  bare pyfakefs test {b[1] * 1e3:.2f} ms CPU; scenario / bare CPU: "
@@ -149,10 +136,10 @@ def part_day(repeats: int, tmp: Path) -> bool:
     ok = True
     answered = 0
     for n in range(repeats):
-        with mode(False):
+        with replay.mode(False):
             wall, cpu, fast_events, answered = _day(tmp / f"fast{n}")
             fast.append((wall, cpu))
-        with mode(True):
+        with replay.mode(True):
             wall, cpu, exact_events, _ = _day(tmp / f"exact{n}")
             exact.append((wall, cpu))
         ok = ok and fast_events == exact_events

@@ -56,7 +56,8 @@ import os
 import sys
 import types
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -78,6 +79,7 @@ __all__ = [
     "Stats",
     "exact_mode",
     "generation",
+    "mode",
     "replayed_run",
     "stats",
 ]
@@ -145,6 +147,20 @@ def generation() -> int:
 def exact_mode() -> bool:
     """``CCSIM_EXACT`` set to anything but ``""`` or ``"0"``: no fast path."""
     return os.environ.get(EXACT_ENV, "") not in ("", "0")
+
+
+@contextmanager
+def mode(exact: bool) -> Iterator[None]:
+    """Run the block with ``CCSIM_EXACT`` set (``exact``) or the fast path on; then as before."""
+    saved = os.environ.get(EXACT_ENV)
+    os.environ[EXACT_ENV] = "1" if exact else "0"
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(EXACT_ENV, None)
+        else:
+            os.environ[EXACT_ENV] = saved
 
 
 @dataclass(frozen=True, slots=True)

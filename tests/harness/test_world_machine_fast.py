@@ -11,9 +11,7 @@ replays and their invalidation by faults, fixes and mail.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from hypothesis import strategies as st
@@ -36,19 +34,6 @@ from tests.harness.test_world_machine import FAULT_USES, HOSTS, PROFILE, PROFILE
 REPLAYED: list[int] = []
 
 
-@contextmanager
-def _mode(exact: bool) -> Iterator[None]:
-    saved = os.environ.get(replay.EXACT_ENV)
-    os.environ[replay.EXACT_ENV] = "1" if exact else "0"
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop(replay.EXACT_ENV, None)
-        else:
-            os.environ[replay.EXACT_ENV] = saved
-
-
 class _Chosen:
     """Stands in for ``st.data()``: gives the value the outer machine drew."""
 
@@ -68,9 +53,9 @@ class TwoWayMachine(RuleBasedStateMachine):
         self.fast = WorldMachine()
 
     def _both(self, step: Callable[[WorldMachine], None]) -> None:
-        with _mode(True):
+        with replay.mode(True):
             step(self.exact)
-        with _mode(False):
+        with replay.mode(False):
             step(self.fast)
 
     @initialize(host=st.sampled_from(sorted(HOSTS)), dirsync=st.sampled_from(["done", "pending"]))
