@@ -17,4 +17,5 @@ COMMAND_MODULES = (
     "harness.commands.reports",
     "harness.commands.demo",
     "harness.commands.docs",
+    "harness.commands.scaffold",
 )
