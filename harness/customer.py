@@ -25,9 +25,12 @@ log, "now" is its newest record.
 
 from __future__ import annotations
 
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 
-from harness.customerlog import CustomerLog, read_eventlog
+from harness.customer_case import CaseEntry, open_case
+from harness.customerlog import CustomerLog, EventLogError, LogKind, read_eventlog
 from harness.evidence import Evidence
 from harness.inputs import InputSummary, summarise_log
 from harness.pocopy import ADMIN_ACCOUNT, CustomerFilesError, PoFacts, infer_site, read_copy
@@ -40,6 +43,7 @@ __all__ = [
     "infer_site",
     "log_summary",
     "read_case",
+    "read_case_folder",
 ]
 
 #: who runs ANALYZE and EXPORT /MSG# on the copy
@@ -71,8 +75,18 @@ def read_case(
     site: str | None = None,
 ) -> tuple[Evidence, tuple[InputSummary, ...]]:
     """:func:`evidence_from_files`, and the summary of what was read from each file."""
-    log = read_eventlog(eventlog)
-    summary = summarise_log(log)
+    return _evidence(read_eventlog(eventlog), postoffice, ccmcdata, po_password, site)
+
+
+def _evidence(
+    log: CustomerLog,
+    postoffice: Path | None,
+    ccmcdata: Path | None,
+    po_password: str | None,
+    site: str | None,
+    summary: InputSummary | None = None,
+) -> tuple[Evidence, tuple[InputSummary, ...]]:
+    summary = summary or summarise_log(log)
     for option, path in (("--postoffice", postoffice), ("--ccmcdata", ccmcdata)):
         if path is not None and not path.is_dir():
             raise CustomerFilesError(f"{path}: {option} wants a directory (a copy of it)")
@@ -101,6 +115,45 @@ def read_case(
         store_root=store_root,
     )
     return evidence, (summary,)
+
+
+def read_case_folder(
+    case: Path, *, po_password: str | None = None, site: str | None = None
+) -> tuple[Evidence, tuple[InputSummary, ...], tuple[CaseEntry, ...]]:
+    """A folder or zip as the customer sent it (:mod:`harness.customer_case`): the
+    evidence from the pieces found, the summary of the log diagnosed, and every file
+    with what was done with it. Raises :class:`CustomerFilesError` when no event log
+    can be read from it."""
+    with tempfile.TemporaryDirectory(prefix="ccsim-case-") as scratch:
+        found = open_case(case, Path(scratch))
+        entries = list(found.entries)
+        logs: list[tuple[str, CustomerLog]] = []
+        for name, path in found.logs:
+            try:
+                logs.append((name, read_eventlog(path)))
+            except EventLogError as exc:
+                where = f", line {exc.line}" if exc.line else ""
+                entries.append(
+                    CaseEntry(name, "ignored", f"not an event log: {exc.message}{where}")
+                )
+        if not logs:
+            why = "; ".join(e.line() for e in entries[:3]) or "the case is empty"
+            raise CustomerFilesError(f"{case}: no event log could be read in it ({why})")
+        logs.sort(key=lambda pair: (-len(pair[1].ccmc()), pair[1].kind is not LogKind.APPLICATION,
+                                    pair[0]))  # fmt: skip
+        for rank, (name, log) in enumerate(logs):
+            use = "event log, diagnosed" if not rank else "event log, not diagnosed"
+            why = f"{log.kind.value} log, {len(log.records)} record(s), {len(log.ccmc())} CCMC"
+            entries.append(CaseEntry(name, use, why))
+        name, log = logs[0]
+        summary = replace(summarise_log(log), file=name)
+        po = found.postoffice[1] if found.postoffice else None
+        store = found.ccmcdata[1] if found.ccmcdata else None
+        evidence, inputs = _evidence(log, po, store, po_password, site, summary)
+    entries.sort(key=lambda e: e.file)
+    listing = [f"case {case.name}: {len(entries)} item(s) found"]
+    evidence = replace(evidence, notes=(*listing, *(e.line() for e in entries), *evidence.notes))
+    return evidence, inputs, tuple(entries)
 
 
 def log_summary(log: CustomerLog) -> str:

@@ -2,7 +2,8 @@
 
 ``ccsim diagnose --eventlog FILE [--postoffice DIR] [--ccmcdata DIR]
 [--po-password PW] [--site NAME] [--format text|json] [--html REPORT.html]``
-reads the files
+(or ``ccsim diagnose CASE``, a folder or ``.zip`` as the customer sent it, its pieces
+found by content: :func:`harness.customer.read_case_folder`) reads the files
 (:func:`harness.customer.evidence_from_files`), runs every rule
 (:func:`harness.diagnosis.diagnose`) and prints the findings best first: the
 quoted event lines, the article, the fix and, where the files cannot tell, the
@@ -34,6 +35,7 @@ from typing import TYPE_CHECKING, TextIO, TypeVar
 if TYPE_CHECKING:
     import typer
 
+    from harness.customer_case import CaseEntry
     from harness.diagnosis import Finding
     from harness.evidence import Evidence
     from harness.inputs import InputSummary
@@ -127,12 +129,30 @@ def _evidence(
     connector failure (a System or Security log, or no MSExchangeCCMC event) gets no
     findings: its summary says what to ask the customer for."""
     from harness.customer import read_case
-    from harness.diagnosis import diagnose
 
     evidence, inputs = read_case(eventlog, postoffice, ccmcdata, po_password=po_password, site=site)
+    return _findings(evidence, inputs)
+
+
+def _findings(
+    evidence: Evidence, inputs: tuple[InputSummary, ...]
+) -> tuple[Evidence, list[Finding], tuple[InputSummary, ...]]:
+    from harness.diagnosis import diagnose
+
     if any(summary.advice for summary in inputs):
         return evidence, [], inputs
     return evidence, diagnose(evidence), inputs
+
+
+def _case(
+    case: Path, po_password: str | None, site: str | None
+) -> tuple[Evidence, list[Finding], tuple[InputSummary, ...], tuple[CaseEntry, ...]]:
+    """:func:`_evidence` for a case folder or zip (:func:`harness.customer.read_case_folder`)."""
+    from harness.customer import read_case_folder
+
+    evidence, inputs, entries = read_case_folder(case, po_password=po_password, site=site)
+    evidence, findings, inputs = _findings(evidence, inputs)
+    return evidence, findings, inputs, entries
 
 
 def _write_html(
@@ -164,13 +184,17 @@ def write_findings(
     out: TextIO,
     err: TextIO,
     inputs: Sequence[InputSummary] = (),
+    case: Sequence[CaseEntry] | None = None,
 ) -> None:
-    """JSON (``inputs`` next to ``findings``; notes to ``err``), or text: rich on a
-    terminal, plain otherwise."""
+    """JSON (``inputs`` next to ``findings``, and ``case``, every file of a case folder
+    or zip; notes to ``err``), or text: rich on a terminal, plain otherwise."""
     from harness.diagnosis import findings_json
 
     if form is OutputFormat.JSON:
-        doc = {"inputs": [summary.as_json() for summary in inputs], **findings_json(findings)}
+        doc: dict[str, object] = {"inputs": [summary.as_json() for summary in inputs]}
+        if case is not None:
+            doc["case"] = [entry.as_json() for entry in case]
+        doc.update(findings_json(findings))
         out.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         err.writelines(f"ccsim diagnose: {note}\n" for note in notes)
     elif out.isatty():
@@ -184,8 +208,11 @@ def _register_diagnose(app: typer.Typer) -> None:
 
     @app.command("diagnose")
     def diagnose_command(
-        eventlog: Path = typer.Option(
-            ..., "--eventlog", help="The customer's Application log (.evt, text or CSV)."
+        case: Path | None = typer.Argument(
+            None, help="A case folder or .zip as the customer sent it (pieces found by content)."
+        ),
+        eventlog: Path | None = typer.Option(
+            None, "--eventlog", help="The customer's Application log (.evt, text or CSV)."
         ),
         postoffice: Path | None = typer.Option(
             None, "--postoffice", help="A copy of the post office directory (never modified)."
@@ -205,12 +232,23 @@ def _register_diagnose(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Diagnose a customer's case from the files they sent: ranked findings."""
-        evidence, findings, inputs = _guarded(
-            lambda: _evidence(eventlog, postoffice, ccmcdata, po_password, site)
-        )
+        entries: tuple[CaseEntry, ...] | None = None
+        if case is not None:
+            if eventlog or postoffice or ccmcdata:
+                _fail("give a case folder or zip, or --eventlog (with --postoffice, "
+                      "--ccmcdata), not both", 2)  # fmt: skip
+            evidence, findings, inputs, entries = _guarded(lambda: _case(case, po_password, site))
+        elif eventlog is None:
+            _fail("give a case folder or zip, or --eventlog FILE", 2)
+        else:
+            log = eventlog
+            evidence, findings, inputs = _guarded(
+                lambda: _evidence(log, postoffice, ccmcdata, po_password, site)
+            )
         if html is not None:
-            _guarded(lambda: _write_html(html, evidence, findings, eventlog, postoffice))
-        write_findings(findings, evidence.notes, form, sys.stdout, sys.stderr, inputs)
+            first = case or eventlog
+            _guarded(lambda: _write_html(html, evidence, findings, first, postoffice))
+        write_findings(findings, evidence.notes, form, sys.stdout, sys.stderr, inputs, entries)
         raise typer.Exit(0)
 
 
