@@ -20,15 +20,12 @@ from harness.cli import main
 from harness.errors import MAX_LINES, ScenarioError, ScenarioErrors
 from harness.loader import load_text
 from harness.selection import SelectionError, matches, parse_shard
+from tests.support.cli import ccsim_exit
 
 HEAD = "id: x\ntitle: t\ncause: healthy\n"
 
 
-def _main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return int(exc.value.code or 0), out, err
+_main = ccsim_exit
 
 
 @pytest.mark.parametrize(
@@ -226,7 +223,7 @@ def _budget_file(tmp_path: Path, body: str) -> Path:
             "6:15: 32d of virtual time so far: at most 31d in all",
         ),
         (
-            "steps:\n  - send: {direction: to-exchange, count: 6000}\n"
+            "steps:\n  - send: {direction: to-ccmail, count: 6000}\n"
             "  - send: {direction: to-ccmail, count: 5000}\n",
             "6:41: 11000 messages sent so far: at most 10000 in all",
         ),
@@ -280,7 +277,7 @@ def test_a_scenario_at_the_budget_validates(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     body = (
-        "steps:\n  - advance: 30d\n  - send: {direction: to-exchange, count: 10000, "
+        "steps:\n  - advance: 30d\n  - send: {direction: to-ccmail, count: 10000, "
         "recipients: 10}\n  - advance: 23h\nverify: {for: 1h}\n"
     )
     assert _main(capsys, "validate", str(_budget_file(tmp_path, body)))[0] == 0
