@@ -55,11 +55,17 @@ from harness.model_types import (
     Text,
     WinPath,
     field,
+    format_duration,
     parse_duration,
     result_codes,
 )
 
 __all__ = [
+    "MAX_STEPS",
+    "MAX_TOTAL_COPIES",
+    "MAX_TOTAL_MESSAGES",
+    "MAX_TOTAL_SECONDS",
+    "MAX_TO_EXCHANGE",
     "STEPS",
     "STEP_KINDS",
     "AdvanceStep",
@@ -324,6 +330,35 @@ class Verify(ScenarioModel):
 
 # -- the scenario ------------------------------------------------------------------------------
 
+#: the budget of one scenario, summed over its steps, the steps in its fix and
+#: ``verify.for`` (each step alone is capped too: 30d, 10,000 messages). A virtual day
+#: costs about 7 CPU seconds, so the time budget is at most a few CPU minutes.
+MAX_TOTAL_SECONDS = 31 * 86400
+MAX_TOTAL_MESSAGES = 10_000
+#: of which to Exchange: EXPORT frees a record of MLANDATA for each message it takes, and
+#: more than about 4,000 of them in a post office that holds little else pass the modelled
+#: fragmentation limit (sim.postoffice.filecheck: over 1 MiB and 75% free), so that even a
+#: healthy world's EXPORT refuses with 3 (Event 70) until RECLAIM runs; the nightly RECLAIM
+#: real sites ran is not modelled
+MAX_TO_EXCHANGE = 3_000
+#: messages times their recipients: what the post office and the store hold
+MAX_TOTAL_COPIES = 100_000
+MAX_STEPS = 1000
+
+
+def _over_exchange(count: int) -> str:
+    return (
+        f"{count} messages to Exchange so far: at most {MAX_TO_EXCHANGE} in all (more leave "
+        "MLANDATA fragmented before any RECLAIM; see docs/scenarios.md)"
+    )
+
+
+def _over_time(seconds: int) -> str:
+    return (
+        f"{format_duration(seconds)} of virtual time so far: at most "
+        f"{format_duration(MAX_TOTAL_SECONDS)} in all (steps, fix steps and verify.for)"
+    )
+
 
 class Scenario(ScenarioModel):
     """One scenario file: a world, the faults that break it, the diagnosis and the fix."""
@@ -347,7 +382,7 @@ class Scenario(ScenarioModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
-        problems = self._phase_problems() + self._result_problems()
+        problems = self._phase_problems() + self._result_problems() + self._budget_problems()
         if problems:
             details = [
                 InitErrorDetails(type=PydanticCustomError("scenario", msg), loc=loc, input=None)
@@ -371,6 +406,54 @@ class Scenario(ScenarioModel):
         for i, cause in enumerate(self.diagnose):
             if cause in self.diagnose[:i]:
                 problems.append((("diagnose", i), f"cause {cause!r} is named twice"))
+        return problems
+
+    def _budget_problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """The scenario's total budget (``docs/scenarios.md``): each step is capped, and so
+        is the sum over ``steps``, the steps in ``fix`` and ``verify.for``; the first
+        place that passes a budget is named."""
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        seconds = messages = copies = to_exchange = 0
+        over: set[str] = set()
+        placed: list[tuple[tuple[str | int, ...], object]] = [
+            *((("steps", i), step) for i, step in enumerate(self.steps)),
+            *(
+                (("fix", i), item)
+                for i, item in enumerate(self.fix)
+                if not isinstance(item, FixUse)
+            ),
+        ]
+        if len(placed) > MAX_STEPS:
+            loc = placed[MAX_STEPS][0]
+            problems.append((loc, f"more than {MAX_STEPS} steps (steps and fix steps together)"))
+        for loc, step in placed:
+            if isinstance(step, AdvanceStep):
+                seconds += step.advance
+                if seconds > MAX_TOTAL_SECONDS and "time" not in over:
+                    over.add("time")
+                    problems.append(((*loc, "advance"), _over_time(seconds)))
+            elif isinstance(step, SendStep):
+                messages += step.send.count
+                if step.send.direction == "to-exchange":
+                    to_exchange += step.send.count
+                    if to_exchange > MAX_TO_EXCHANGE and "to-exchange" not in over:
+                        over.add("to-exchange")
+                        problems.append(((*loc, "send", "count"), _over_exchange(to_exchange)))
+                copies += step.send.count * step.send.recipients
+                if messages > MAX_TOTAL_MESSAGES and "messages" not in over:
+                    over.add("messages")
+                    msg = f"{messages} messages sent so far: at most {MAX_TOTAL_MESSAGES} in all"
+                    problems.append(((*loc, "send", "count"), msg))
+                if copies > MAX_TOTAL_COPIES and "copies" not in over:
+                    over.add("copies")
+                    msg = (
+                        f"{copies} recipients so far (count x recipients): at most "
+                        f"{MAX_TOTAL_COPIES} in all"
+                    )
+                    problems.append(((*loc, "send", "recipients"), msg))
+        seconds += self.verify.duration
+        if seconds > MAX_TOTAL_SECONDS and "time" not in over:
+            problems.append((("verify", "for"), _over_time(seconds)))
         return problems
 
     def _result_problems(self) -> list[tuple[tuple[str | int, ...], str]]:

@@ -122,11 +122,22 @@ def rebuild_ccmcdata(site: Site, params: None) -> None:
     service = site.service
     service.stop()
     root = store_of(site).root
-    parked = site.world.path(PARKED)
-    parked.mkdir(parents=True, exist_ok=True)
+    parked_root = _free_parking(site)
+    parked = site.world.path(parked_root)
+    parked.mkdir(parents=True)
     for item in listdir_sorted(root):
         shutil.move(str(item), str(parked / item.name))
     service.start()
     service.stop()
-    _restore(site, PARKED)
+    _restore(site, parked_root)
     service.start()
+
+
+def _free_parking(site: Site) -> str:
+    """A new folder under ``C:\\CCMCOLD`` for each rebuild (``REBUILD1``, ``REBUILD2`` ...):
+    a second rebuild moving into the first one's folder would nest ``Submit\\Submit``
+    and leave its messages behind."""
+    n = 1
+    while site.world.path(f"{PARKED}\\REBUILD{n}").exists():
+        n += 1
+    return f"{PARKED}\\REBUILD{n}"

@@ -8,6 +8,7 @@ it from evidence only, and its fix.
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from pydantic import Field
 
@@ -102,6 +103,26 @@ def path_with_space(ev: Evidence) -> Finding | None:
 # -- fix -------------------------------------------------------------------------------------------
 
 
+def _refuse_conflicts(old: Path, target: Path) -> None:
+    """ValueError, before anything moves, when the short path holds what is in the way:
+    a file where a folder goes, or a message file of the same name (moving over it
+    would lose a message; the ``.ini`` files the service writes may be replaced). The
+    administrator has to clear the short path by hand first."""
+    for item in listdir_sorted(old):
+        destination = target / item.name
+        if item.is_dir() and destination.exists() and not destination.is_dir():
+            raise ValueError(f"{destination} is a file where the {item.name} folder goes")
+        children = listdir_sorted(item) if item.is_dir() else [item]
+        base = destination if item.is_dir() else target
+        taken = [c.name for c in children if _is_message(c) and (base / c.name).exists()]
+        if taken:
+            raise ValueError(f"{base}: the message file {taken[0]} is there already")
+
+
+def _is_message(path: Path) -> bool:
+    return path.name.casefold().endswith((".ccm", ".und"))
+
+
 @fix(
     "short-store-path",
     cures="install-path-space",
@@ -116,6 +137,8 @@ def short_store_path(site: Site, params: None) -> None:
     old = service.store.root
     target_win = "C:\\EXCHSRVR\\CCMCDATA"
     target = site.world.path(target_win)
+    if old.exists() and old != target:
+        _refuse_conflicts(old, target)
     target.mkdir(parents=True, exist_ok=True)
     if old.exists() and old != target:
         for item in listdir_sorted(old):

@@ -57,6 +57,8 @@ def leave_und_file(site: Site, params: UndParams | None) -> None:
     """The ``.und`` holds a message refused long before the scenario (no tracking identity)."""
     store = store_of(site)
     folder = Folder((params or UndParams()).folder)
+    if not store.path(folder).is_dir():
+        raise ValueError(f"Ccmcdata\\{folder} is not a folder: no .und can be left in it")
     when = site.world.clock.datetime - timedelta(days=30)
     old = Message("Admin at " + site.site, when, (f"Gone, Old at {site.po_name}",), "old", "old")
     text = "Reason: Address(es) were unknown: Gone, Old\r\n" + render_message(old, itemsize=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import struct
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from typing import BinaryIO
 
 from sim.errors import PostofficeError
 from sim.fsutil import atomic_write_bytes
@@ -192,9 +193,10 @@ class PostofficeMail(PostofficeDirectory):
             return
         with (self.path / MLANDATA).open("r+b") as fh:
             header = rf.decode_header(fh.read(rf.HEADER_SIZE))
-            for offset in sorted(offsets):
-                fh.seek(offset)
-                (size,) = _U32.unpack(fh.read(4))
+            for offset in sorted(set(offsets)):
+                size = _live_message_at(fh, offset)
+                if size is None:  # a damaged reference points into another record: free nothing
+                    continue
                 fh.seek(offset + 4)
                 fh.write(rf.FREE)
                 header.live_count -= 1
@@ -219,3 +221,26 @@ class PostofficeMail(PostofficeDirectory):
         self._write_directory(kept, self.lists(), scan.header.next_number)
         self._write_nft([e for e in kept if e.mailbox])
         return gone
+
+
+def _live_message_at(fh: BinaryIO, offset: int) -> int | None:
+    """The payload size of the live message record starting at ``offset``, else None.
+
+    A reference whose offset was damaged (it points into the middle of a record)
+    must not free anything: writing the free mark there would break the message
+    record around it. Modelled on cc:Mail's behaviour: the orphaned message stays
+    in MLANDATA until ANALYZE or RECLAIM deals with it.
+    """
+    if offset < rf.HEADER_SIZE:
+        return None
+    fh.seek(offset)
+    head = fh.read(rf.RECORD_SIZE)
+    if len(head) < rf.RECORD_SIZE:
+        return None
+    size, status, rtype, crc = rf.RECORD.unpack(head)
+    if status != rf.LIVE or rtype != T_MESSAGE:
+        return None
+    payload = fh.read(size)
+    if len(payload) != size or zlib.crc32(payload) != crc:
+        return None
+    return int(size)

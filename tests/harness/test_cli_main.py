@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from harness.cli import main
+from tests.support.cli import ccsim_exit
 
-
-def _main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return int(exc.value.code or 0), out, err
+_main = ccsim_exit
 
 
 @pytest.mark.parametrize(

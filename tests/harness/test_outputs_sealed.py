@@ -16,19 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from harness.cli import main
 from harness.customer import CustomerFilesError
 from harness.pocopy import copy_folder
 from scenarios import __file__ as _scenarios_init
+from tests.support.cli import ccsim_exit
 
 HEALTHY = Path(_scenarios_init).parent / "healthy.scenario.yaml"
 
 
-def _main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return int(exc.value.code or 0), out, err
+_main = ccsim_exit
 
 
 @pytest.fixture

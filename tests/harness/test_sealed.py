@@ -20,15 +20,12 @@ from harness.cli import main
 from harness.errors import MAX_LINES, ScenarioError, ScenarioErrors
 from harness.loader import load_text
 from harness.selection import SelectionError, matches, parse_shard
+from tests.support.cli import ccsim_exit
 
 HEAD = "id: x\ntitle: t\ncause: healthy\n"
 
 
-def _main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return int(exc.value.code or 0), out, err
+_main = ccsim_exit
 
 
 @pytest.mark.parametrize(
@@ -206,3 +203,81 @@ def test_an_internal_error_is_one_line_with_a_hint(
     assert err == f"ccsim: internal error: RuntimeError: boom second line {hint}\n"
     with pytest.raises(RuntimeError, match="boom"):
         main(["validate", "x", "--debug"])
+
+
+def _budget_file(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "b.scenario.yaml"
+    path.write_text(HEAD + body, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "steps:\n" + "  - advance: 30d\n" * 3 + "verify: {for: 1h}\n",
+            "6:14: 60d of virtual time so far: at most 31d in all",
+        ),
+        (
+            "steps:\n  - advance: 30d\nverify: {for: 2d}\n",
+            "6:15: 32d of virtual time so far: at most 31d in all",
+        ),
+        (
+            "steps:\n  - send: {direction: to-ccmail, count: 6000}\n"
+            "  - send: {direction: to-ccmail, count: 5000}\n",
+            "6:41: 11000 messages sent so far: at most 10000 in all",
+        ),
+        (
+            "steps:\n  - send: {direction: to-exchange, count: 2000, recipients: 60}\n",
+            "5:61: 120000 recipients so far (count x recipients): at most 100000 in all",
+        ),
+        ("steps:\n" + "  - start: connector\n" * 1001, "1005:5: more than 1000 steps"),
+    ],
+)
+def test_the_scenario_budget_is_checked_at_validate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], body: str, message: str
+) -> None:
+    """Each step within its own cap; the sum over the scenario is not."""
+    path = _budget_file(tmp_path, body)
+    code, _, err = _main(capsys, "validate", str(path))
+    assert code == 2
+    assert err.startswith(f"{path}:{message}")
+    assert len(err.splitlines()) == 1
+
+
+def test_a_megabyte_of_thirty_day_steps_is_refused_quickly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The red-team file: 60,000 x ``advance: 30d`` in 1 MB validated (years of CPU)."""
+    path = _budget_file(tmp_path, "steps:\n" + "  - advance: 30d\n" * 60_000)
+    assert path.stat().st_size <= 1 << 20
+    code, _, err = _main(capsys, "validate", str(path))
+    assert code == 2
+    assert err.splitlines() == [
+        f"{path}:6:14: 60d of virtual time so far: at most 31d in all (steps, fix steps "
+        "and verify.for)",
+        f"{path}:1005:5: more than 1000 steps (steps and fix steps together)",
+    ]
+
+
+def test_the_budget_counts_fix_steps(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    head = "id: x\ntitle: t\ncause: po-settings-invalid\n"
+    body = (
+        "faults: [wrong-po-password]\ndiagnose: [po-settings-invalid]\n"
+        "steps:\n  - advance: 30d\nfix:\n  - correct-po-settings\n  - advance: 2d\n"
+    )
+    path = tmp_path / "f.scenario.yaml"
+    path.write_text(head + body, encoding="utf-8")
+    code, _, err = _main(capsys, "validate", str(path))
+    assert code == 2
+    assert "32d of virtual time so far" in err
+
+
+def test_a_scenario_at_the_budget_validates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = (
+        "steps:\n  - advance: 30d\n  - send: {direction: to-ccmail, count: 10000, "
+        "recipients: 10}\n  - advance: 23h\nverify: {for: 1h}\n"
+    )
+    assert _main(capsys, "validate", str(_budget_file(tmp_path, body)))[0] == 0

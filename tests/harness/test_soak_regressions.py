@@ -1,0 +1,86 @@
+"""The soak's minimal failing sequences (issue: messages lost), each a named regression.
+
+Each runs the world machine of ``test_world_machine`` step by step, checking after
+every step what the soak checks: nothing lost or duplicated, the event log in
+clock order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from harness.registry import FAULTS, FIXES
+from tests.harness.test_world_machine import WorldMachine
+
+
+@pytest.fixture
+def machine() -> Iterator[WorldMachine]:
+    m = WorldMachine()
+    m.build(host="nt", dirsync="done")
+    yield m
+    m.teardown()
+
+
+def _fault(m: WorldMachine, name: str, params: Any = None) -> None:
+    spec = FAULTS.lookup(name)
+    if params is not None and spec.params is not None:
+        params = spec.params(**params)
+    m.fault((name, params))
+    _check(m)
+
+
+def _fix(m: WorldMachine, name: str) -> None:
+    with contextlib.suppress(ValueError):  # refused: changes nothing
+        FIXES.lookup(name).function(m.s, None)
+    _check(m)
+
+
+def _check(m: WorldMachine) -> None:
+    m.nothing_lost_or_duplicated()
+    m.event_log_follows_the_clock()
+
+
+def test_rebuild_ccmcdata_three_times(machine: WorldMachine) -> None:
+    for _ in range(3):
+        _fix(machine, "rebuild-ccmcdata")
+
+
+def test_index_damage_then_delete_corrupt_message_loses_nothing(machine: WorldMachine) -> None:
+    """EXPORT /DELETE of a reference whose offset was damaged frees no record: the
+    message it pointed into stays in MLANDATA (it was overwritten before)."""
+    machine.send("to-exchange", 3)
+    _check(machine)
+    _fault(machine, "damage-postoffice", {"kind": "index"})
+    _fix(machine, "delete-corrupt-message")
+    machine.time_passes(3600)
+    _check(machine)
+
+
+def test_und_file_in_a_damaged_import_folder_is_refused(machine: WorldMachine) -> None:
+    _fault(machine, "damage-import-folder")
+    with pytest.raises(ValueError, match="Import is not a folder"):
+        FAULTS.lookup("leave-und-file").function(machine.s, None)
+    _check(machine)
+
+
+def test_short_store_path_after_a_damaged_import_folder(machine: WorldMachine) -> None:
+    _fault(machine, "damage-import-folder")
+    _fault(machine, "install-path-space")
+    machine.restart()
+    _check(machine)
+    with pytest.raises(ValueError, match="is a file where the Import folder goes"):
+        FIXES.lookup("short-store-path").function(machine.s, None)  # refused, nothing moved
+    _check(machine)
+
+
+def test_rebuilds_around_a_damaged_import_folder_lose_nothing(machine: WorldMachine) -> None:
+    _fault(machine, "large-recipient-list")
+    _fix(machine, "rebuild-ccmcdata")
+    _fault(machine, "damage-import-folder")
+    machine.time_passes(1)
+    _check(machine)
+    _fix(machine, "rebuild-ccmcdata")
