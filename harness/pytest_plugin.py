@@ -12,20 +12,26 @@ ini option, or belongs to the built-in catalogue and ``--ccsim-catalogue`` (or t
 
 Heavy modules (the runner, the world) are imported only when a scenario file is
 collected, so the plugin costs nothing in a run without scenarios.
+
+Two fixtures for test code (docs/api.md): ``ccmail_site``, a fresh healthy site
+per test on ``tmp_path`` (``harness.api.ccmail_site``, seed ``--ccsim-seed`` or
+0), and ``ccmail_programs``, which puts EXPORT, IMPORT, ANALYZE, CHKSTAT and
+RECLAIM executables first on ``PATH``, backed by that site's post office.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
+    from harness.api import CcmailPrograms, CcmailSite
     from harness.model import Scenario
 
-__all__ = ["ScenarioFile", "ScenarioItem"]
+__all__ = ["ScenarioFile", "ScenarioItem", "ccmail_programs", "ccmail_site"]
 
 SUFFIX = ".scenario.yaml"
 
@@ -191,3 +197,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         config.hook.pytest_deselected(items=dropped)
         gone = {id(i) for i in dropped}
         items[:] = [i for i in items if id(i) not in gone]
+
+
+@pytest.fixture
+def ccmail_site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CcmailSite]:
+    """A fresh healthy standard site on ``tmp_path``; the connector not yet started."""
+    from harness.api import ccmail_site as build
+
+    seed = request.config.getoption("ccsim_seed")
+    with build(seed=seed if seed is not None else 0, root=tmp_path / "ccmail-world") as site:
+        yield site
+
+
+@pytest.fixture
+def ccmail_programs(
+    ccmail_site: CcmailSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> CcmailPrograms:
+    """EXPORT, IMPORT, ANALYZE, CHKSTAT, RECLAIM first on ``PATH``, on ``ccmail_site``'s
+    post office: code under test that shells out to them runs against the simulator."""
+    from harness.api import install_programs
+
+    programs = install_programs(ccmail_site, tmp_path / "ccmail-bin", root=tmp_path)
+    monkeypatch.setenv("PATH", programs.path_with())
+    return programs

@@ -1,4 +1,7 @@
-"""``ccsim catalogue``: the failure catalogue generated from the code.
+"""``ccsim catalogue`` and ``ccsim reference``: pages generated from the code.
+
+``ccsim reference`` prints docs/reference.md, the facts the help texts cite by
+section (``§2.2`` ... ``§8``; ``harness.reference_doc``).
 
 ``ccsim catalogue --markdown`` prints the page kept as ``docs/catalogue.md``
 (cause x article x symptoms x rule x fix x scenarios, ``harness.catalogue_doc``);
@@ -44,3 +47,10 @@ def register(app: typer.Typer) -> None:
             return
         folder = builtin_dir()
         typer.echo(render_text(build_rows(expand_paths([folder]), folder.parent)), nl=False)
+
+    @app.command("reference")
+    def reference_command() -> None:
+        """The facts the help cites as §2.2 ... §8 (the page docs/reference.md)."""
+        from harness.reference_doc import render_reference
+
+        typer.echo(render_reference(), nl=False)

@@ -64,8 +64,12 @@ def _absolute(args: Sequence[str], cwd: Path, known: frozenset[str]) -> list[str
     return out
 
 
-def run_admin_tool(program: str, args: Sequence[str], cwd: Path) -> tuple[int, str]:
-    """Run ANALYZE, CHKSTAT or RECLAIM on a real directory: (result code, console text)."""
+def run_admin_tool(
+    program: str, args: Sequence[str], cwd: Path, root: Path | None = None
+) -> tuple[int, str]:
+    """Run ANALYZE, CHKSTAT or RECLAIM on a real directory: (result code, console text).
+
+    ``root``: the folder the program may reach (default ``cwd``)."""
     import importlib
     import io
 
@@ -76,7 +80,7 @@ def run_admin_tool(program: str, args: Sequence[str], cwd: Path) -> tuple[int, s
     argv = _absolute(args, cwd, module.TOOL.spec.known)
     out = io.StringIO()
     out.write(banner(program, ADMIN_VERSION) + "\n")
-    ctx = ProgramContext(World(seed=0, root=cwd), None, program, ADMIN_VERSION, out)
+    ctx = ProgramContext(World(seed=0, root=root or cwd), None, program, ADMIN_VERSION, out)
     code = int(module.main(argv, ctx))
     return code, out.getvalue()
 

@@ -73,8 +73,12 @@ def _po_dir(args: Sequence[str]) -> Path | None:
     return None
 
 
-def run_transfer(program: str, args: Sequence[str], cwd: Path) -> tuple[int, str]:
-    """Run EXPORT or IMPORT on a real directory: (result code, console text)."""
+def run_transfer(
+    program: str, args: Sequence[str], cwd: Path, root: Path | None = None
+) -> tuple[int, str]:
+    """Run EXPORT or IMPORT on a real directory: (result code, console text).
+
+    ``root``: the folder the program may reach (default ``cwd``)."""
     import io
 
     from sim.programs import export, import_
@@ -85,7 +89,7 @@ def run_transfer(program: str, args: Sequence[str], cwd: Path) -> tuple[int, str
     name, version = tools_for(program, _po_dir(argv))
     out = io.StringIO()
     out.write(banner(name, version) + "\n")
-    ctx = ProgramContext(World(seed=0, root=cwd), None, name, version, out)
+    ctx = ProgramContext(World(seed=0, root=root or cwd), None, name, version, out)
     main = export.main if program == "EXPORT" else import_.main
     code = int(main(argv, ctx))
     return code, out.getvalue()

@@ -1,0 +1,141 @@
+"""docs/reference.md: the facts the product relies on, generated from what the code cites.
+
+Help texts, demos and docs cite sections of the cc:Mail reference (``§2.2``,
+``§4.5``, ``§8`` ...). This page gives a user those sections as the code holds
+them: the programs' command lines (§2.2), their result codes (§2.5), the
+connector's polling settings (§4.5), its event IDs (§4.8), the failure causes
+(§8) and an index of the KB articles cited. ``ccsim reference`` prints it;
+tests/harness/test_reference_doc.py keeps the committed page equal to it.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from enum import IntEnum
+
+__all__ = ["render_reference"]
+
+_HEAD = """\
+# cc:Mail reference
+
+The facts ccmail-sim relies on, generated from the code by `ccsim reference`
+(do not edit by hand). Help texts, demos and the other pages cite these
+sections by number: `§2.2`, `§2.5`, `§4.5`, `§4.8` and `§8`. Each fact names
+the Microsoft Knowledge Base article it comes from; where cc:Mail's own
+documentation is lost, the code says "modelled" and so does this page.
+"""
+
+
+def _cell(text: object) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _programs() -> Iterator[str]:
+    from sim.programs import analyze, chkstat, export, import_, reclaim
+
+    yield "\n## §2.2 Command lines\n"
+    yield (
+        "\nEvery program takes `/N<name> /P<password> /D<post office directory>`; the "
+        "keyword switches below follow, each with the qualifiers it accepts (`#`: a number).\n"
+    )
+    specs = [export.SPEC, import_.SPEC, *(m.TOOL.spec for m in (analyze, chkstat, reclaim))]
+    for spec in specs:
+        yield f"\n### {spec.name}\n\n```\n{spec.usage.rstrip()}\n```\n\n"
+        yield "| switch | qualifiers |\n|---|---|\n"
+        for key in sorted(spec.qualifiers):
+            qualifiers = ", ".join(f"/{q}" for q in sorted(spec.qualifiers[key])) or "-"
+            yield f"| /{key} | {qualifiers} |\n"
+
+
+def _documented(enum: type[IntEnum]) -> list[tuple[int, str, str]]:
+    """(value, name, its ``#:`` comment) for each member, in order."""
+    source = inspect.getsource(enum)
+    notes = {name: note for note, name in re.findall(r"#: (.+)\n\s+(\w+) = ", source)}
+    return [(int(m), m.name, notes.get(m.name, "")) for m in enum]
+
+
+def _results() -> Iterator[str]:
+    from sim.programs.results import AdminResult, ExportResult, ImportResult
+
+    yield "\n## §2.5 Result codes\n"
+    for title, enum in (
+        ("EXPORT", ExportResult),
+        ("IMPORT", ImportResult),
+        ("ANALYZE, CHKSTAT, RECLAIM", AdminResult),
+    ):
+        doc = " ".join((enum.__doc__ or "").split())
+        yield f"\n### {title}\n\n{doc}\n\n| code | name | meaning |\n|---|---|---|\n"
+        for value, name, note in _documented(enum):
+            yield f"| {value} | {name} | {_cell(note) or '-'} |\n"
+
+
+def _settings() -> Iterator[str]:
+    from harness.model import ConnectorSpec
+
+    yield "\n## §4.5 Polling and transfer settings\n\n"
+    yield "The connector's registry values, as a scenario's `world.connector` sets them.\n\n"
+    yield "| scenario key | meaning | default |\n|---|---|---|\n"
+    for name, info in ConnectorSpec.model_fields.items():
+        about = info.description or ""
+        if "§4.5" in about or "§4.4" in about:
+            default = info.get_default(call_default_factory=True)
+            yield f"| `{name}` | {_cell(about)} | {_cell(default)} |\n"
+
+
+def _events() -> Iterator[str]:
+    from sim.connector.events import CATALOGUE
+
+    yield "\n## §4.8 Event IDs\n\n"
+    yield (
+        "Logged by the connector service in the Application log. *level*: the "
+        "Diagnostics Logging level of the category at which the event appears.\n\n"
+    )
+    yield "| event | type | category | level | article | text |\n|---|---|---|---|---|---|\n"
+    for event_id in sorted(CATALOGUE):
+        s = CATALOGUE[event_id]
+        text = _cell(s.template) + (f" *(modelled: {_cell(s.modelled)})*" if s.modelled else "")
+        row = (event_id, s.type.value, s.category.value, s.level.name.title(), s.article, text)
+        yield "| " + " | ".join(str(c) for c in row) + " |\n"
+
+
+def _causes() -> Iterator[str]:
+    from harness.causes import CAUSES
+
+    yield "\n## §8 Failure causes\n\n"
+    yield "One row per cause; docs/catalogue.md adds the rule, fixes and scenarios.\n\n"
+    yield "| # | cause | articles | symptoms | fix |\n|---|---|---|---|---|\n"
+    for cause in sorted(CAUSES.values(), key=lambda c: c.number):
+        if cause.number == 0:
+            continue
+        cells = (cause.number, f"`{cause.id}`: {_cell(cause.title)}", ", ".join(cause.articles),
+                 _cell(cause.symptoms), _cell(cause.fix))  # fmt: skip
+        yield "| " + " | ".join(str(c) for c in cells) + " |\n"
+
+
+def _articles() -> Iterator[str]:
+    from harness.causes import CAUSES
+    from sim.connector.events import CATALOGUE
+
+    cited: dict[str, set[str]] = defaultdict(set)
+    for cause in CAUSES.values():
+        for article in cause.articles:
+            cited[article].add(f"§8 row {cause.number}" if cause.number else "baseline")
+    for event_id, spec in CATALOGUE.items():
+        for article in re.findall(r"Q\d{6}", spec.article):
+            cited[article].add(f"Event {event_id}")
+    yield "\n## KB articles cited\n\n| article | cited for |\n|---|---|\n"
+    for article in sorted(cited):
+        places = sorted(cited[article], key=lambda p: (p[0] != "§", len(p), p))
+        yield f"| {article} | {', '.join(places)} |\n"
+
+
+def render_reference() -> str:
+    """The whole page (Markdown)."""
+    from harness.loader import import_registries
+
+    import_registries()
+    parts = [_HEAD, *_programs(), *_results(), *_settings(), *_events(), *_causes(), *_articles()]
+    return "".join(parts)
