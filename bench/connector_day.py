@@ -61,6 +61,8 @@ class Call:
     search_path: tuple[str, ...]
     options: tuple[tuple[str, str], ...]
     date_style: DateStyle
+    #: the current directory the service starts the program in
+    cwd: str
     #: files an IMPORT reads: (host path, bytes)
     inputs: tuple[tuple[Path, bytes], ...]
 
@@ -92,7 +94,7 @@ def recording(world: World) -> Iterator[list[Call]]:
     calls: list[Call] = []
     real = service_module.run_program
 
-    def spy(w, program, line, *, account, search_path, date_style, options):
+    def spy(w, program, line, *, account, search_path, date_style, options, cwd=""):
         inputs: tuple[tuple[Path, bytes], ...] = ()
         if program.upper().startswith("IMPORT"):
             pattern = world.path(line.split("/@", 1)[1].split(" ", 1)[0])
@@ -100,11 +102,11 @@ def recording(world: World) -> Iterator[list[Call]]:
             inputs = tuple((p, p.read_bytes()) for p in found)
         calls.append(
             Call(world.clock.now, program, line, account, tuple(search_path),
-                 tuple(sorted(options.items())), date_style, inputs)
+                 tuple(sorted(options.items())), date_style, cwd, inputs)
         )  # fmt: skip
         return real(
             w, program, line, account=account, search_path=search_path,
-            date_style=date_style, options=options,
+            date_style=date_style, options=options, cwd=cwd,
         )  # fmt: skip
 
     service_module.run_program = spy
@@ -143,7 +145,7 @@ def bare_day(root: Path, calls: list[Call]) -> float:
         run = run_program(
             world, call.program, call.command_line, account=call.account,
             search_path=call.search_path, date_style=call.date_style,
-            options=dict(call.options),
+            options=dict(call.options), cwd=call.cwd,
         )  # fmt: skip
         if call.program.upper().startswith("EXPORT") and run.code == 0:
             target = world.path(call.command_line.split("/@", 1)[1].split(" ", 1)[0])
