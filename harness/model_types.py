@@ -215,7 +215,15 @@ HexCounter = Annotated[
     int,
     BeforeValidator(_hex_counter),
     PlainSerializer(lambda n: f"{n:04X}", return_type=str),
-    WithJsonSchema({"type": "string", "pattern": "^(0x)?[0-9A-Fa-f]{1,4}$", "examples": ["4A01"]}),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": "^(0x)?[0-9A-Fa-f]{1,4}$"},
+                {"type": "integer", "minimum": 0, "maximum": 9999},  # 1234 unquoted: hex 1234
+            ],
+            "examples": ["4A01"],
+        }
+    ),
 ]
 WinPath = Annotated[str, Field(min_length=1, max_length=260), AfterValidator(_win_path)]
 

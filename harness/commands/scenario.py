@@ -55,12 +55,9 @@ def schema_text() -> str:
     """The JSON Schema of scenario files: sorted keys, indent 2, final newline."""
     import json
 
-    from harness.model import Scenario
+    from harness.schema import scenario_schema
 
-    schema = Scenario.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "ccmail-sim scenario (*.scenario.yaml)"
-    return json.dumps(schema, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(scenario_schema(), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
 def _register_validate(app: typer.Typer) -> None:
