@@ -183,7 +183,7 @@ def _event_from(d: dict[str, Any]) -> EventRecord:
 
 def _timers(service: ConnectorService) -> list[list[Any]]:
     """The service threads' next polls, in the clock's order (ties keep their order)."""
-    owner = {id(t): name for name, t in service._timers.items()}
+    owner = {id(t): name for name, t in service.threads.timers.items()}
     live = sorted((w, seq, t) for w, seq, t in service.world.clock._queue if not t.cancelled)
     out = []
     for when, _, timer in live:
@@ -202,9 +202,9 @@ def _service(service: ConnectorService) -> dict[str, Any]:
         "state": service.state.value,
         "store": {"path": store.windows_path, "counter": store._counter},
         "counters": dataclasses.asdict(service.counters),
-        "restarts": service.restarts,
+        "restarts": service.threads.restarts,
         "startup_reads": [list(r) for r in service.startup_reads],
-        "blocked": sorted(service.blocked),
+        "blocked": sorted(service.threads.blocked),
         "logged_43": service._logged_43,
         "timers": _timers(service),
     }
@@ -220,9 +220,9 @@ def _service_from(service: ConnectorService, d: dict[str, Any]) -> None:
     service.store = Store(service.world, d["store"]["path"])
     service.store._counter = d["store"]["counter"]
     service.counters = Counters(**d["counters"])
-    service.restarts = d["restarts"]
+    service.threads.restarts = d["restarts"]
     service.startup_reads = [(str(n), bool(ok)) for n, ok in d["startup_reads"]]
-    service.blocked = set(d["blocked"])
+    service.threads.blocked = set(d["blocked"])
     service._logged_43 = d["logged_43"]
     actions: dict[str, Callable[[], float | None]] = {
         EXPORT_THREAD: service.flow.export_once,
@@ -231,7 +231,7 @@ def _service_from(service: ConnectorService, d: dict[str, Any]) -> None:
     }
     now = service.world.clock.now
     for name, when in d["timers"]:
-        service.arm(name, float(when) - now, actions[name])
+        service.threads.arm(name, float(when) - now, actions[name])
 
 
 def _locks(world: World) -> dict[str, dict[str, bool]]:

@@ -77,7 +77,7 @@ class Flow:
         svc.counters.export_runs += 1
         code = svc.run("EXPORT", name, line, EXPORT_THREAD)
         if code is None:
-            return None if EXPORT_THREAD in svc.blocked else self._interval_export
+            return None if EXPORT_THREAD in svc.threads.blocked else self._interval_export
         if code != 0:
             return self._interval_export
         count = self.convert_inbound(name)
@@ -99,7 +99,7 @@ class Flow:
             messages = list(iter_messages(stream, itemsize=True, date_style=style))
         except MessageFormatError as exc:
             if "Contents:" in exc.reason and not svc.exchange.at_least("5.5", 3):
-                svc.blocked.add("dwCCExport")  # KB Q234745: ~90% CPU, inbound stops
+                svc.threads.blocked.add("dwCCExport")  # KB Q234745: ~90% CPU, inbound stops
                 return None
             self._to_bad(name)
             return 0
@@ -144,7 +144,7 @@ class Flow:
         svc.counters.import_runs += 1
         code = svc.run("IMPORT", "*.ccm", line, IMPORT_THREAD)
         if code is None:
-            return None if IMPORT_THREAD in svc.blocked else self._interval_import
+            return None if IMPORT_THREAD in svc.threads.blocked else self._interval_import
         self._process_und()
         if code not in (0, 5):
             return self._interval_import

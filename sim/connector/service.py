@@ -1,20 +1,19 @@
-"""The MSExchangeCCMC service: start, stop, polling, thread supervision, program runs.
+"""The MSExchangeCCMC service: start, stop, polling, program runs.
 
 Source: ccmail-reference.md §1.3 (start-up reads ``CCVER.TB``, ``NFTCHECK``,
 ``CCPODD.nn``, ``CCINTL.TB``, ``CCVER.TB``; on stop it touches ``CCPOMS``;
 KB Q170011), §4.1-§4.2 (service, programs on the system PATH), §4.4 (store
 recreated at start), §4.5 (the 15 s / 16 / 5 transfer cycle and backlog drain,
-KB Q168211; thread restarts: event 86, after 25 event 85, KB Q176375,
-Q294947), §4.8 (result code -> event), §5 (KB Q164695 space in the path,
-Q181186 long names, Q212788 leftover ``.und`` files, Q202178 damaged Import
-folder, Q234745 missing ``Contents:``).
+KB Q168211; thread restarts, event 86 and 85, are ``sim.connector.threads``),
+§4.8 (result code -> event), §5 (KB Q164695 space in the path, Q181186 long
+names, Q212788 leftover ``.und`` files, Q202178 damaged Import folder, Q234745
+missing ``Contents:``).
 
 Modelled, not documented:
 
 * start-up reads that fail (no access, files missing) do not stop the service;
   the failure shows when EXPORT runs (event 70);
-* the first poll of each thread runs at start, thread restarts come 1 s after
-  the exception, and 43 is logged once per start;
+* the first poll of each thread runs at start, and 43 is logged once per start;
 * before 5.5 SP1 a store path with a directory name longer than 8.3 makes the
   DOS programs wait for input forever (they cannot find ``Export.ini``,
   KB Q181186): the thread that started one never returns, with no event;
@@ -32,7 +31,6 @@ Modelled, not documented:
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -48,20 +46,19 @@ from sim.connector.constants import (
     IMPORT_SWITCHES,
     IMPORT_THREAD,
     MAX_RESTARTS,
-    RESTART_DELAY,
     SERVICE_NAME,
 )
 from sim.connector.dirsync import Dirsync
 from sim.connector.flow import Flow
 from sim.connector.settings import Settings
 from sim.connector.store import EXPORT_INI, IMPORT_INI, Folder, Store, short_path
+from sim.connector.threads import Threads, WorkerError
 from sim.errors import PathError
 from sim.eventlog import EventLog
 from sim.exchange import ExchangeServer
 from sim.programs.runner import ProgramRun, run_program
 
 if TYPE_CHECKING:
-    from sim.clock import Timer
     from sim.world import World
 
 __all__ = [
@@ -71,7 +68,6 @@ __all__ = [
     "ConnectorService",
     "Counters",
     "ServiceState",
-    "WorkerError",
 ]
 
 _NOT_FOUND = ("2", "The system cannot find the file specified.")
@@ -80,10 +76,6 @@ _NOT_FOUND = ("2", "The system cannot find the file specified.")
 class ServiceState(StrEnum):
     STOPPED = "Stopped"
     RUNNING = "Running"
-
-
-class WorkerError(Exception):
-    """An exception in a worker thread; the service restarts the thread (event 86)."""
 
 
 @dataclass(slots=True)
@@ -114,11 +106,9 @@ class ConnectorService:
         self.eventlog: EventLog = world.eventlog
         self.store = Store(world, str(exchange.registry["Connector Store Path"]))
         self.counters = Counters()
-        self.restarts = 0
         #: (file, succeeded) of the last start-up's reads of the PO (§1.3)
         self.startup_reads: list[tuple[str, bool]] = []
-        self.blocked: set[str] = set()
-        self._timers: dict[str, Timer] = {}
+        self.threads = Threads(self)
         self._logged_43 = False
         self.flow = Flow(self)
         self.dirsync = Dirsync(self)
@@ -163,27 +153,24 @@ class ConnectorService:
             return
         self.prepare()
         self.state = ServiceState.RUNNING
-        self.restarts = 0
-        self.blocked.clear()
+        self.threads.reset()
         self._logged_43 = False
         self._startup_reads()
         po = self.po_host()
         if po is not None:
             self.world.locks.acquire(po, SERVICE_NAME, exclusive=False)
-        self.arm(EXPORT_THREAD, 0.0, self.flow.export_once)
-        self.arm(IMPORT_THREAD, 0.0, self.flow.import_once)
+        self.threads.arm(EXPORT_THREAD, 0.0, self.flow.export_once)
+        self.threads.arm(IMPORT_THREAD, 0.0, self.flow.import_once)
         first = self.dirsync.first_delay()
         if first is not None:
-            self.arm(DIRSYNC_THREAD, first, self.dirsync.run_scheduled)
+            self.threads.arm(DIRSYNC_THREAD, first, self.dirsync.run_scheduled)
 
     def stop(self) -> None:
         """Stop: touch ``CCPOMS`` (§1.3), release the PO, cancel the polls."""
         if not self.running:
             return
         self.state = ServiceState.STOPPED
-        for timer in self._timers.values():
-            timer.cancel()
-        self._timers.clear()
+        self.threads.cancel()
         po = self.po_host()
         if po is None:
             return
@@ -287,34 +274,6 @@ class ConnectorService:
                     ok = False
             self.startup_reads.append((name, ok))
 
-    # -- threads ------------------------------------------------------------------------
-
-    def arm(self, thread: str, delay: float, action: Callable[[], float | None]) -> None:
-        """Run ``action`` on ``thread`` after ``delay``; it returns the next delay or None."""
-
-        def tick() -> None:
-            if not self.running or thread in self.blocked:
-                return
-            try:
-                nxt = action()
-            except (WorkerError, OSError):
-                self._thread_died(thread, action)
-                return
-            if nxt is not None and self.running:
-                self.arm(thread, nxt, action)
-
-        self._timers[thread] = self.world.clock.call_later(delay, tick)
-
-    def _thread_died(self, thread: str, action: Callable[[], float | None]) -> None:
-        """Event 86 and a restart; past 25 restarts event 85 and shutdown (Q176375, Q294947)."""
-        if self.restarts >= MAX_RESTARTS:
-            self.log(85)
-            self.stop()
-            return
-        self.restarts += 1
-        self.log(86, str(self.restarts), thread)
-        self.arm(thread, RESTART_DELAY, action)
-
     # -- running the DOS programs ------------------------------------------------------
 
     def po_switches(self, name: str | None = None) -> str:
@@ -354,7 +313,7 @@ class ConnectorService:
         Raises WorkerError when the program is not on the PATH (event 43).
         """
         if self.dos_blind():
-            self.blocked.add(thread)
+            self.threads.blocked.add(thread)
             return None
         program = str(self.exchange.registry.get(kind.title(), f"{kind}.EXE"))
         section = self._ini()[EXPORT_INI if kind == "EXPORT" else IMPORT_INI]

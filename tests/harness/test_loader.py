@@ -261,7 +261,10 @@ def test_python_tags_are_refused_with_one_line(tmp_path: Path) -> None:
     assert not target.exists()
 
 
-@pytest.mark.parametrize("module", ["loader.py", "yamlsafe.py", "model.py", "model_types.py"])
+@pytest.mark.parametrize(
+    "module",
+    ["loader.py", "yamlsafe.py", "model.py", "model_types.py", "model_steps.py", "model_world.py"],
+)
 def test_scenario_modules_hold_no_eval_and_no_unsafe_yaml(module: str) -> None:
     """No eval/exec/compile/__import__, no unsafe YAML loaders; imports only constant names."""
     tree = ast.parse((Path(harness.__file__).parent / module).read_text())

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from harness.model import PostofficeSpec, Scenario, WorldSpec, parse_duration
-from harness.model_types import format_duration, result_codes
+from harness.model_steps import result_codes
+from harness.model_types import format_duration
 from harness.yamlsafe import SourceFloat, SourceInt
 from sim.connector.events import CATALOGUE
 

@@ -23,7 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from harness.model_types import RunSpec, WinPath
+from harness.model_steps import RunSpec
+from harness.model_types import WinPath
 from sim.access import AccessModel
 from sim.errors import PathError
 from sim.programs import analyze, chkstat, export, import_, reclaim

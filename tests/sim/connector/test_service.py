@@ -195,7 +195,7 @@ def test_missing_contents_hangs_inbound_before_sp3(real_world: World) -> None:
     real_world.clock.advance(120)
     assert 54 not in _ids(real_world)
     assert not [r for r in real_world.eventlog.events(67) if ".ccm" in r.description]
-    assert "dwCCExport" in site.service.blocked
+    assert "dwCCExport" in site.service.threads.blocked
     assert site.service.counters.messages_in == 0
 
 
