@@ -30,15 +30,13 @@ raises :class:`ApiError`, a ``ValueError`` whose message is one line.
 from __future__ import annotations
 
 import contextlib
-import os
-import shlex
-import sys
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from harness.api_programs import ADMIN_PROGRAMS, PROGRAMS, CcmailPrograms, install_programs
 from harness.diagnosis import Finding
 from sim.conservation import ConservationReport
 from sim.eventlog import EventRecord, EventType
@@ -73,11 +71,6 @@ Direction = Literal["to-exchange", "to-ccmail"]
 #: PATH (EXPORT, IMPORT), or the cc:Mail administrator at the post office console
 #: (ANALYZE, CHKSTAT, RECLAIM)
 Account = Literal["service", "admin"]
-_ADMIN = ("ANALYZE", "CHKSTAT", "RECLAIM")
-#: the programs :func:`install_programs` writes
-PROGRAMS = ("EXPORT", "IMPORT", *_ADMIN)
-#: the module each of them runs (named, not imported: the engine does not import the CLI)
-_SHIM = "harness.commands.shim"
 _SEED_LIMIT = 2**32
 
 
@@ -261,14 +254,16 @@ class CcmailSite:
         from harness.admin import run_as_admin, run_as_service
 
         name = program.upper().removesuffix(".EXE")
-        account = as_ or ("admin" if name in _ADMIN else "service")
+        account = as_ or ("admin" if name in ADMIN_PROGRAMS else "service")
         if account == "admin":
-            if name not in _ADMIN:
-                raise ApiError(f"{program!r} as admin: the console runs {', '.join(_ADMIN)}")
+            if name not in ADMIN_PROGRAMS:
+                raise ApiError(
+                    f"{program!r} as admin: the console runs {', '.join(ADMIN_PROGRAMS)}"
+                )
             return run_as_admin(self._site, name, cmdline)
         if account != "service":
             raise ApiError(f"as_={as_!r}: 'service' or 'admin'")
-        if name in _ADMIN:
+        if name in ADMIN_PROGRAMS:
             raise ApiError(f"{program!r} runs at the post office console: use as_='admin'")
         return run_as_service(self._site, f"{program.upper().removesuffix('.EXE')}.EXE", cmdline)
 
@@ -387,58 +382,3 @@ def ccmail_site(
         base = Path(root)
         base.mkdir(parents=True, exist_ok=True)
         yield CcmailSite(build_site(scenario, seed=seed, root=base), scenario)
-
-
-@dataclass(frozen=True, slots=True)
-class CcmailPrograms:
-    """EXPORT, IMPORT, ANALYZE, CHKSTAT and RECLAIM as executables in ``bin``.
-
-    Each runs the simulated program on ``postoffice`` (see ``harness.commands.shim``):
-    ``subprocess.run(["EXPORT", *programs.switches.split(), "/DIRECTORY", "/@dir.txt"])``.
-    """
-
-    #: the folder of the executables (the ``ccmail_programs`` fixture puts it first on PATH)
-    bin: Path
-    #: the post office directory on disk
-    postoffice: Path
-    #: the site's UNC path; ``/D`` with it means ``postoffice``
-    po_unc: str
-    po_name: str
-    po_password: str
-    #: the folder the programs reach: the post office and their ``/@`` files lie under it
-    root: Path
-
-    @property
-    def switches(self) -> str:
-        """``/N<po> /P<password> /D<po_unc>``, what a connector would pass."""
-        return f"/N{self.po_name} /P{self.po_password} /D{self.po_unc}"
-
-    def path_with(self, path: str | None = None) -> str:
-        """``PATH`` with ``bin`` first (the current ``PATH`` by default)."""
-        rest = os.environ.get("PATH", "") if path is None else path
-        return f"{self.bin}{os.pathsep}{rest}" if rest else str(self.bin)
-
-
-def install_programs(
-    site: CcmailSite, folder: Path | str, *, root: Path | str | None = None
-) -> CcmailPrograms:
-    """Write the five program executables (``EXPORT`` and ``EXPORT.EXE`` ...) into
-    ``folder``, backed by ``site``'s post office.
-
-    The programs reach files under ``root`` only (default: the folder holding
-    both ``folder`` and the post office), so their ``/@`` files belong there too.
-    They are ``/bin/sh`` scripts (POSIX; on Windows, use :meth:`CcmailSite.exec`),
-    and a subprocess sees the real disk only: not under pyfakefs.
-    """
-    target = Path(folder).absolute()
-    target.mkdir(parents=True, exist_ok=True)
-    po = site.postoffice.absolute()
-    reach = Path(root).absolute() if root is not None else Path(os.path.commonpath([target, po]))
-    baked = [str(reach), str(po), site.po_unc]
-    for program in PROGRAMS:
-        command = shlex.join([sys.executable, "-m", _SHIM, program, *baked])
-        for name in (program, f"{program}.EXE"):
-            script = target / name
-            script.write_text(f'#!/bin/sh\nexec {command} "$@"\n', encoding="utf-8")
-            script.chmod(0o755)
-    return CcmailPrograms(target, po, site.po_unc, site.po_name, site.po_password, reach)
