@@ -17,11 +17,11 @@ __all__ = ["ADMIN_VERSION", "run_as_admin", "run_as_service"]
 
 #: the admin utilities' release per DB version (ADM512-RM for DB6; modelled for DB8)
 ADMIN_VERSION = {6: "5.12", 8: "8.0"}
-_MODULES = {"ANALYZE": "analyze", "CHKSTAT": "chkstat", "RECLAIM": "reclaim"}
+_MODULES = {"ADMIN": "ccadmin", "ANALYZE": "analyze", "CHKSTAT": "chkstat", "RECLAIM": "reclaim"}
 
 
 def run_as_admin(site: Site, program: str, args: str) -> ProgramRun:
-    """ANALYZE / CHKSTAT / RECLAIM at the post office server's console."""
+    """ADMIN / ANALYZE / CHKSTAT / RECLAIM at the post office server's console."""
     from sim.postoffice.postoffice import Postoffice
     from sim.programs.cmdline import split_command_line
 

@@ -25,7 +25,7 @@ __all__ = [
     "status_lines",
 ]
 
-_ADMIN = ("ANALYZE", "CHKSTAT", "RECLAIM")
+_ADMIN = ("ADMIN", "ANALYZE", "CHKSTAT", "RECLAIM")
 _PROGRAMS = ("EXPORT", "IMPORT", "EXPORT32", "IMPORT32", *_ADMIN, "CCMC")
 
 
@@ -129,6 +129,8 @@ def run_program(site: Site, program: str, args: list[str], as_: str) -> tuple[in
         if as_ == "service":
             raise WorldError(f"{name} runs at the post office server's console: --as console")
         result = run_as_admin(site, name, line)
+        if name == "ADMIN" and result.code == 0:
+            _known_name(site)
     else:
         account = site.exchange.service_account if as_ == "service" else None
         result = run(
@@ -143,6 +145,17 @@ def run_program(site: Site, program: str, args: list[str], as_: str) -> tuple[in
             return 9009, f"'{name}' is not recognized as an internal or external command."
     code = result.code if result.code is not None else 1
     return code, result.output.rstrip("\n")
+
+
+def _known_name(site: Site) -> None:
+    """After ADMIN, the administrator knows the post office's name as it now is (RENAME)."""
+    from sim.errors import PostofficeError
+    from sim.postoffice.postoffice import Postoffice
+
+    try:
+        site.po_name = Postoffice(site.po_path).identity().name
+    except (PostofficeError, OSError, ValueError):
+        return
 
 
 def _ccmc(site: Site, args: list[str]) -> tuple[int, str]:
