@@ -1,0 +1,230 @@
+"""The KB articles the catalogue cites: each one's resolution steps, and what the sim adds.
+
+Source: ccmail-reference.md §5 (the articles, their symptoms, causes and fixes)
+and §8 (the catalogue rows that cite them). This table is the one home of the
+per-article text of ``docs/kb-conformance.md`` (``harness.kb_doc``): the
+resolution steps in a few words, and the facts the sim models that the article
+does not state ("Modelled, not documented"). Which articles are cited is not
+kept here: it is read from the causes' ``articles`` and the scenario files, so
+an article cited by a new cause appears on the page with its steps shown as not
+written yet.
+
+The test that follows an article's steps by hand is found by its file name,
+``tests/kb/test_q<number>.py``; the page lists its test functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+__all__ = ["ARTICLES", "Article"]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One KB article: its short title, its resolution steps, and what the sim adds to it."""
+
+    title: str
+    #: the article's resolution steps, as written, in a few words
+    steps: str
+    #: facts the sim models that the article does not state
+    modelled: tuple[str, ...] = ()
+
+
+_ARTICLES = {
+    "Q164695": Article(
+        "CCMC stops responding (a space in the Exchange path)",
+        "Set the registry value Connector Store Path to the 8.3 short name, or reinstall "
+        "Exchange to a path without spaces; restart the service.",
+        ("How the 16-bit programs fail on the long path: result code and console text.",),
+    ),
+    "Q164707": Article(
+        "CCMC to a post office on NetWare",
+        "Re-share the PO directory through the GSNW gateway, or create a NetWare user with "
+        "the service account's name and password and grant it Read, File Scan, Modify, Create.",
+        ("The NetWare rights model: one trustee assignment per user, volume and directory.",),
+    ),
+    "Q165404": Article(
+        "NTVDM access violation (NT 4.0 DPMI)",
+        "Install NT 4.0 Service Pack 4.",
+        ("The NT service-pack level as a number on the Exchange server.",),
+    ),
+    "Q166045": Article(
+        "Event 70: Export returned result code 3",
+        "Check the Post Office page (name, password, UNC path) and the service account's "
+        "rights; let the first dirsync complete; run ANALYZE/CHKSTAT/RECLAIM on a damaged "
+        "post office; restart the service.",
+        (
+            "Which of the causes the article lists gives which further events (68, 59, 61).",
+            "That the site's P entry appears only when a dirsync completes.",
+        ),
+    ),
+    "Q166499": Article(
+        "Header Buffer Full",
+        "Send to fewer recipients (split the list) so the header stays under 4 KB.",
+        ("What counts against the 4 KB: the From/To/Cc lines as written.",),
+    ),
+    "Q167830": Article(
+        "Events 14013 and 14018 (dirsync comment missing)",
+        "Restore the comment `MSExchangeCCMC <server>` on the Exchange site's PO entry in "
+        "cc:Mail ADMIN, or delete the entry and let dirsync recreate it.",
+        ("That the next dirsync after the comment is restored writes every entry again.",),
+    ),
+    "Q168465": Article(
+        "Event 68 on dirsync (CCMDIR.EXP code 1)",
+        "DB6: Import 5.15 / Export 5.14 and that choice on the Post Office page; DB8: "
+        "6.0 or later tools and Import 6.0/Export 6.0; restart.",
+        ("The program's version check against CCVER: which pairs refuse with 1.",),
+    ),
+    "Q168556": Article(
+        "Dr. Watson at start (events 4097, 82, 87)",
+        "Move the files out of Ccmcdata\\Export, then move them back half at a time until "
+        "the bad one is found; remove it.",
+    ),
+    "Q168670": Article(
+        "Event 59 (no write rights on a NetWare post office)",
+        "Grant the service account's NetWare user the trustee rights (supervisor equivalent "
+        "on the database without the GSNW gateway); test by moving the PO to NT.",
+    ),
+    "Q170535": Article(
+        "MTA event 290: unrecognised O/R name",
+        "Add the address space CCMAIL * (cost 1) on the Address Space page; recalculate routing.",
+        ("The category of MTA event 290.",),
+    ),
+    "Q174740": Article(
+        "Import/Export versions for the connector",
+        "Use the Import/Export programs that match the post office database and pick the "
+        "matching entry in the version list.",
+    ),
+    "Q176375": Article(
+        "Events 82/83, then 85",
+        "Move the files out of Ccmcdata\\Export; restart the service; apply the 5.0 service pack.",
+    ),
+    "Q179072": Article(
+        "NFT error on CLANDATA",
+        "Stop the connector; repair the post office (CHKSTAT, RECLAIM) or restore it from "
+        "backup; apply 5.0 SP / 5.5 SP1.",
+        ("ANALYZE's console text and result codes.",),
+    ),
+    "Q180641": Article(
+        "Unknown Date Format NDR",
+        "Set the registry value Locale Date Format (1 US, 2 European, 3 Japanese), or make "
+        "the NT locale match the post office language; restart.",
+        ("The post office languages offered and the date order each implies.",),
+    ),
+    "Q181186": Article(
+        "CCMC with Exchange in a long directory name",
+        "Install Exchange into a directory with 8.3 names; 5.5 SP1 passes short names.",
+    ),
+    "Q186235": Article(
+        "MTA event 142: unable to route (no address space)",
+        "Add the address space CCMAIL * with cost 1 on the connector's Address Space page; "
+        "recalculate routing.",
+        ("The category Routing of MTA event 142.",),
+    ),
+    "Q187769": Article(
+        "NTVDM access violation in DpmiFreeXmem",
+        "Install NT 4.0 Service Pack 4.",
+    ),
+    "Q190275": Article(
+        "Event 65: R0002 Resource file not found IE.RI",
+        "Copy IE.RI from the post office's CCADMIN directory beside IMPORT.EXE and "
+        "EXPORT.EXE (System32); restart.",
+        ("Event 64, the IMPORT twin of event 65.",),
+    ),
+    "Q195649": Article(
+        "NetWare connection from a service fails after the LSA2 hotfix",
+        "Install NT 4.0 Service Pack 4.",
+        ("Event 61's text, modelled like event 70 for IMPORT.",),
+    ),
+    "Q197258": Article(
+        "Event 14005: extended characters in the PO name",
+        "Rename the post office without extended characters (and the Post Office page).",
+        ("Event 14005's text.",),
+    ),
+    "Q201058": Article(
+        "NDR: recipient name not recognised (no address space)",
+        "Add the CCMAIL address space on the connector; recalculate routing.",
+    ),
+    "Q202178": Article(
+        "Messages queued in Submit (damaged Import folder)",
+        "Stop; move the Ccmcdata contents out; start (the folders are recreated); stop; "
+        "put the Submit files back; start.",
+        ("What makes the Import folder damaged: a file of that name in its place.",),
+    ),
+    "Q202240": Article(
+        "Event 54: Export cannot finish a PCX attachment",
+        "Forward the message and delete it from the post office queue; restart.",
+    ),
+    "Q212759": Article(
+        "Event 54 every 15 seconds (corrupt message in the PO)",
+        "`EXPORT /MSG# /@list.txt` to find the message number, then `EXPORT /DELETE/<n>`.",
+        ("Which damage to a message record makes EXPORT fail on it.",),
+    ),
+    "Q212773": Article(
+        "Event 14015: ds_name_error (deleted export container)",
+        "Remove the deleted container from the Export Containers page.",
+    ),
+    "Q212788": Article(
+        "The connector stops delivering, no events (.und files left)",
+        "Stop the service, move the .und files out of Ccmcdata\\Import and \\Export, restart.",
+    ),
+    "Q223772": Article(
+        "The same message imported again and again",
+        "Apply 5.5 SP3 (ccmc 5.5.2571).",
+        ("That Import keeps the .ccm after result code 1 (reference §7 item 9).",),
+    ),
+    "Q233164": Article(
+        "Events 14005 and 59 on a DB8 dirsync",
+        "As the service account run `ccmc ccdir`; on code 1 copy Ie.ri to the folder it "
+        "names, on code 3 correct name, password or path; restart.",
+    ),
+    "Q234745": Article(
+        "Corrupt message, CCMC at 90 % CPU",
+        "Stop the service, delete the stuck file in Ccmcdata\\Export; apply 5.5 SP3.",
+    ),
+    "Q248195": Article(
+        "cc:Mail 8.5 needs the 32-bit Import32/Export32",
+        "Stop; rename Import32/Export32 to IMPORT.EXE/EXPORT.EXE; copy them with "
+        "Cdmw800.dll, Cfw803.dll, Ciw803.dll to a PATH directory; copy Impexp.ri to "
+        "Ccmcdata; start.",
+        (
+            "The program image line (MS-DOS or Win32) that decides the program's bitness.",
+            "The text shown when a DLL or Impexp.ri is missing.",
+        ),
+    ),
+    "Q251360": Article(
+        "cc:Mail 8.5: the connector's registry values for the 32-bit tools",
+        "Set the registry values Import and Export to Import32.exe/Export32.exe and "
+        "cc:Mail Admin file path to their directory (with Impexp.ri and the DLLs); restart.",
+        ("That Impexp.ri is looked for in the program's own directory too.",),
+    ),
+    "Q255627": Article(
+        "No Import/Export 8.x entry in the version list",
+        "Choose the Import 6.0/Export 6.0 entry for a DB8 post office, also with 8.x tools.",
+    ),
+    "Q266711": Article(
+        "Header Buffer Full with Import/Export 8.2x",
+        "Use Import/Export 8.2x and set the registry value Max Address Buffer Size "
+        "(REG_DWORD 0x28000) on 5.5 SP4; restart.",
+    ),
+    "Q282172": Article(
+        "Post office temporarily shut down (CCPODOWN)",
+        "Finish the maintenance or rename CCPODOWN; rerun EXPORT.",
+        ("The connector events 71/62 are an inference: the article shows the console error 4.",),
+    ),
+    "Q294947": Article(
+        "Events 43, 86, 85 at start (programs not on the system PATH)",
+        "Copy IMPORT.EXE, EXPORT.EXE and IE.RI into a directory on the system PATH; start.",
+        ("The layout of `ccmc >output.txt` around the lines the article quotes.",),
+    ),
+    "Q295812": Article(
+        "Messages queued in Submit (Exchange 5.5)",
+        "Stop; move Ccmcdata out; start so it is recreated; stop; restore the Submit files; start.",
+    ),
+}
+
+#: article number -> its entry, in number order
+ARTICLES: Mapping[str, Article] = MappingProxyType(dict(sorted(_ARTICLES.items())))
