@@ -165,4 +165,6 @@ def _ccmc(site: Site, args: list[str]) -> tuple[int, str]:
         return (result.code if result.code is not None else 1), result.output.rstrip("\n")
     if args:
         raise WorldError("ccmc: only 'ccmc' and 'ccmc ccdir' are modelled")
-    return 0, "\n".join(site.service.debug_output())
+    from sim.connector.console import console_run
+
+    return console_run(site.service)

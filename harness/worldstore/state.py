@@ -205,7 +205,6 @@ def _service(service: ConnectorService) -> dict[str, Any]:
         "restarts": service.threads.restarts,
         "startup_reads": [list(r) for r in service.startup_reads],
         "blocked": sorted(service.threads.blocked),
-        "logged_43": service._logged_43,
         "timers": _timers(service),
     }
 
@@ -223,7 +222,6 @@ def _service_from(service: ConnectorService, d: dict[str, Any]) -> None:
     service.threads.restarts = d["restarts"]
     service.startup_reads = [(str(n), bool(ok)) for n, ok in d["startup_reads"]]
     service.threads.blocked = set(d["blocked"])
-    service._logged_43 = d["logged_43"]
     actions: dict[str, Callable[[], float | None]] = {
         EXPORT_THREAD: service.flow.export_once,
         IMPORT_THREAD: service.flow.import_once,

@@ -13,7 +13,11 @@ Modelled, not documented:
 
 * start-up reads that fail (no access, files missing) do not stop the service;
   the failure shows when EXPORT runs (event 70);
-* the first poll of each thread runs at start, and 43 is logged once per start;
+* the first poll of each thread runs at start;
+* event 43 is logged each time a thread finds the program missing: at start and
+  after every restart, so up to 26 times (the first try and the 25 restarts)
+  before event 85. KB Q294947's ``ccmc >output.txt`` shows the 43 text again after
+  the first "restarted thread" line, and Q176375 gives the 25 restarts before 85;
 * before 5.5 SP1 a store path with a directory name longer than 8.3 makes the
   DOS programs wait for input forever (they cannot find ``Export.ini``,
   KB Q181186): the thread that started one never returns, with no event;
@@ -51,7 +55,7 @@ from sim.connector.constants import (
 from sim.connector.dirsync import Dirsync
 from sim.connector.flow import Flow
 from sim.connector.settings import Settings
-from sim.connector.store import EXPORT_INI, IMPORT_INI, Folder, Store, short_path
+from sim.connector.store import EXPORT_INI, IMPORT_INI, Folder, Store
 from sim.connector.threads import Threads, WorkerError
 from sim.errors import PathError
 from sim.eventlog import EventLog
@@ -109,7 +113,6 @@ class ConnectorService:
         #: (file, succeeded) of the last start-up's reads of the PO (§1.3)
         self.startup_reads: list[tuple[str, bool]] = []
         self.threads = Threads(self)
-        self._logged_43 = False
         self.flow = Flow(self)
         self.dirsync = Dirsync(self)
         exchange.ccmail_routes = settings.address_spaces
@@ -154,7 +157,6 @@ class ConnectorService:
         self.prepare()
         self.state = ServiceState.RUNNING
         self.threads.reset()
-        self._logged_43 = False
         self._startup_reads()
         po = self.po_host()
         if po is not None:
@@ -216,24 +218,6 @@ class ConnectorService:
             options=self._ini()[EXPORT_INI]["Export"],
             cwd=self.store.windows_path,
         )
-
-    def debug_output(self) -> list[str]:
-        """The configuration lines of ``ccmc >output.txt`` (Q294947). Layout modelled."""
-        po = self.settings.post_office
-        store = str(self.exchange.registry["Connector Store Path"])
-        export = f"{self.po_switches(self.exchange.site_address)} {EXPORT_SWITCHES}"
-        return [
-            f"CONFIG_CONNECTOR_STORE: {store}",
-            f"CONFIG_CCMAIL_PO_PATH: {po.path}",
-            f"CONFIG_CCMAIL_PO_NAME: {po.name}",
-            f"CONFIG_DSA_COMPUTER: {self.exchange.name}",
-            f"CONFIG_EXPORT_CMD_LINE: {export}",
-            f"CONFIG_IMPORT_CMD_LINE: {self.po_switches()} {IMPORT_SWITCHES}",
-            f"CONFIG_EXPORT_EXE: {self.exchange.registry.get('Export', 'EXPORT.EXE')}",
-            f"CONFIG_IMPORT_EXE: {self.exchange.registry.get('Import', 'IMPORT.EXE')}",
-            f"CONFIG_GATEWAY_DN: {self.exchange.gateway_dn}",
-            f"CONFIG_CONNECTOR_STORE(shortened): {short_path(store)}",
-        ]
 
     # -- the PO as the service account sees it --------------------------------------------
 
@@ -329,9 +313,7 @@ class ConnectorService:
             cwd=self.store.windows_path,
         )
         if result.failure == "not found":
-            if not self._logged_43:
-                self._logged_43 = True
-                self.log(43, *_NOT_FOUND)
+            self.log(43, *_NOT_FOUND)  # after each restart too (KB Q294947)
             raise WorkerError(f"{program} could not be executed")
         detail = _console_detail(result.output)
         if result.failure == "failed to run" or result.code is None:

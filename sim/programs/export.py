@@ -98,12 +98,19 @@ _DATE_SWITCH = {"1": DateStyle.US, "2": DateStyle.EUROPEAN, "3": DateStyle.JAPAN
 _GROUP = {"P": 0, "p": 1, "L": 2, "l": 2, "R": 2, "r": 2, "A": 3, "a": 3}
 
 
-def _directory_texts(po: Postoffice, fan: bool) -> tuple[str, str, str]:
-    """Ccmdir.exp, Ccmlist.exp and Ccmbb.exp contents, sorted as /PROPADD describes."""
+def _directory_texts(po: Postoffice, fan: bool, propadd: bool) -> tuple[str, str, str]:
+    """Ccmdir.exp, Ccmlist.exp and Ccmbb.exp contents.
+
+    The entries come in directory order (alphabetical); only /DIRECTORY/PROPADD
+    groups them first: P, p, then L/l/R/r, then A/a, each group in directory order
+    (IE51-RM item 2: "/DIRECTORY/PROPADD functions as /DIRECTORY/PROP did, except
+    sorting").
+    """
     entries = po.entries()
     boards = [e for e in entries if e.location is Location.BULLETIN_BOARD]
     people = [e for e in entries if e.location is not Location.BULLETIN_BOARD]
-    people.sort(key=lambda e: (_GROUP.get(e.location.value, 4), e.name.casefold()))
+    if propadd:
+        people.sort(key=lambda e: (_GROUP.get(e.location.value, 4), e.name.casefold()))
     directory = "".join(render_blocks(block_for_entry(e, fan=fan) for e in people))
     lists = "".join(render_blocks(block_for_list(m) for m in po.lists()))
     bbs = "".join(render_blocks(block_for_entry(e) for e in boards))
@@ -113,7 +120,8 @@ def _directory_texts(po: Postoffice, fan: bool) -> tuple[str, str, str]:
 def _export_directory(session: Session, ctx: ProgramContext) -> ExportResult:
     switches = session.switches
     fan = "FAN" in {q.upper() for q in switches.qualifiers("FORMAT") or ()}
-    directory, lists, bbs = _directory_texts(session.po, fan)
+    propadd = "PROPADD" in {q.upper() for q in switches.qualifiers("DIRECTORY") or ()}
+    directory, lists, bbs = _directory_texts(session.po, fan, propadd)
     if switches.file is None:
         ctx.stdout.write(directory + lists + bbs)
         return ExportResult.OK

@@ -348,10 +348,23 @@ def _directory(world: World, extra: str = "") -> tuple[str, str, str]:
     return tuple((folder / n).read_bytes().decode("cp850") for n in names)  # type: ignore[return-value]
 
 
-def test_directory_export_is_grouped_like_propadd(world: World, po: Postoffice) -> None:
+def _names(directory: str) -> list[str]:
+    return [line[6:] for line in directory.split("\r\n") if line.startswith("Name: ")]
+
+
+def test_plain_directory_export_is_in_directory_order(world: World, po: Postoffice) -> None:
+    """/DIRECTORY and /DIRECTORY/PROP: alphabetical, not grouped (IE51-RM item 2)."""
+    for extra in ("", "/PROP"):
+        directory, _, _ = _directory(world, extra)
+        names = _names(directory)
+        assert names == sorted(names, key=str.casefold)
+        assert names.index("Fred") < names.index("HUB2") < names.index("Jones, Al")
+
+
+def test_propadd_directory_export_is_grouped(world: World, po: Postoffice) -> None:
     """P, p, then L/l/R/r, then A/a, alphabetical inside each group (IE51-RM)."""
-    directory, _, _ = _directory(world)
-    names = [line[6:] for line in directory.split("\r\n") if line.startswith("Name: ")]
+    directory, _, _ = _directory(world, "/PROPADD")
+    names = _names(directory)
     assert names == [
         "EX1",
         "HUB2",
