@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import faker  # noqa: F401 - import before pyfakefs patches the filesystem
@@ -9,6 +10,9 @@ import pytest
 from faker.providers import person  # noqa: F401
 
 from sim.world import World
+
+#: tests/browser drives headless Chromium: only ``tox -e browser`` (CCSIM_BROWSER=1) collects it
+collect_ignore = [] if os.environ.get("CCSIM_BROWSER") else ["browser"]
 
 SEED = 1998
 
