@@ -158,14 +158,16 @@ def _register_tools(world: "typer.Typer") -> None:
         directory: Dir,
         program: Annotated[str, typer.Argument()],
         args: Annotated[list[str] | None, typer.Argument()] = None,
-        as_: Annotated[str, typer.Option("--as", help="service or console.")] = "service",
+        as_: Annotated[
+            str, typer.Option("--as", help="service, console (post office server) or admin.")
+        ] = "service",
     ) -> None:
-        """Run a cc:Mail program (EXPORT, IMPORT, ANALYZE, CHKSTAT, RECLAIM, ccmc)."""
+        """Run a program (EXPORT, IMPORT, ANALYZE, CHKSTAT, RECLAIM, ADMIN, SETUP, ccmc)."""
         from harness.worldstore.session import run_program
 
         def work() -> int:
-            if as_ not in ("service", "console"):
-                raise WorldError(f"--as: {as_!r} is not service or console")
+            if as_ not in ("service", "console", "admin"):
+                raise WorldError(f"--as: {as_!r} is not service, console or admin")
             with open_world(directory) as h:
                 code, text = run_program(h.site, program, list(args or []), as_)
             print(text)

@@ -5,7 +5,9 @@ General, Dirsync Schedule, Export Containers, Address Space, Diagnostics
 Logging), the Parameters values of §4.7 (``registry.<value name>``), the
 service account's rights of §6 (``share.\\\\SERVER\\SHARE``,
 ``trustee.\\\\SERVER\\VOLUME\\DIR``), the system PATH and the install path
-(§4.2). As on the real pages, saving a page takes effect at the next service
+(§4.2), and what ``winver`` and the Network control panel show: the NT
+service pack and Gateway Services for NetWare (read only: they change by
+installing, ``SETUP``). As on the real pages, saving a page takes effect at the next service
 start, except the address space, which routing uses at once.
 """
 
@@ -125,7 +127,29 @@ _FIXED: dict[str, tuple[_Getter, _Setter]] = {
         lambda s: s.exchange.install_path,
         lambda s, v: setattr(s.exchange, "install_path", v),
     ),
+    "system.servicepack": (
+        lambda s: _service_pack(s),
+        lambda s, v: _installed_only("system.servicepack", "SP4I386"),
+    ),
+    "network.gsnw": (
+        lambda s: "Installed" if s.world.access.gsnw_installed else "Not installed",
+        lambda s, v: _installed_only("network.gsnw", "GSNW"),
+    ),
 }
+
+
+def _service_pack(site: Site) -> str:
+    """What ``winver`` says of the Exchange server, and the LSA2 hotfix (KB Q195649)."""
+    access = site.world.access
+    text = f"Windows NT 4.0 Service Pack {access.nt_service_pack}"
+    return text + (" with the LSA2 hotfix" if access.lsa2_hotfix else "")
+
+
+def _installed_only(key: str, kit: str) -> None:
+    """A service pack or GSNW is installed, not typed into a page (:mod:`sim.programs.setup`)."""
+    raise WorldKeyError(
+        f"{key} is installed, not set: ccsim world exec DIR --as admin -- SETUP {kit}"
+    )
 
 
 def _logging_key(category: Category) -> tuple[_Getter, _Setter]:
@@ -170,7 +194,7 @@ def _registry_key(name: str) -> tuple[_Getter, _Setter]:
         old = site.exchange.registry[name]
         if isinstance(old, int):
             try:
-                site.exchange.registry[name] = int(value)
+                site.exchange.registry[name] = int(value, 0)  # REG_DWORD: 163840 or 0x28000
             except ValueError:
                 raise WorldKeyError(f"registry.{name}: {value!r} is not a number") from None
         else:

@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 _ADMIN = ("ADMIN", "ANALYZE", "CHKSTAT", "RECLAIM")
-_PROGRAMS = ("EXPORT", "IMPORT", "EXPORT32", "IMPORT32", *_ADMIN, "CCMC")
+_PROGRAMS = ("EXPORT", "IMPORT", "EXPORT32", "IMPORT32", *_ADMIN, "SETUP", "CCMC")
 
 
 def find_scenario(name: str) -> Path:
@@ -125,6 +125,14 @@ def run_program(site: Site, program: str, args: list[str], as_: str) -> tuple[in
     line = " ".join(args)
     if name == "CCMC":
         return _ccmc(site, args)
+    if (name == "SETUP") != (as_ == "admin"):
+        raise WorldError(
+            "SETUP runs as the Exchange server's administrator: --as admin"
+            if name == "SETUP"
+            else f"--as admin is for SETUP; {name} runs --as service or --as console"
+        )
+    if name == "SETUP":
+        return _setup(site, line)
     if name in _ADMIN:
         if as_ == "service":
             raise WorldError(f"{name} runs at the post office server's console: --as console")
@@ -145,6 +153,19 @@ def run_program(site: Site, program: str, args: list[str], as_: str) -> tuple[in
             return 9009, f"'{name}' is not recognized as an internal or external command."
     code = result.code if result.code is not None else 1
     return code, result.output.rstrip("\n")
+
+
+def _setup(site: Site, line: str) -> tuple[int, str]:
+    """An installation kit at the Exchange server's console (:mod:`sim.programs.setup`)."""
+    import io
+
+    from sim.programs import setup
+    from sim.programs.cmdline import split_command_line
+    from sim.programs.runner import ProgramContext
+
+    out = io.StringIO()
+    code = setup.main(split_command_line(line), ProgramContext(site.world, None, "SETUP", "", out))
+    return int(code), out.getvalue().rstrip("\n")
 
 
 def _known_name(site: Site) -> None:
