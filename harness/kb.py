@@ -91,7 +91,10 @@ _ARTICLES = {
     "Q170535": Article(
         "MTA event 290: unrecognised O/R name",
         "Add the address space CCMAIL * (cost 1) on the Address Space page; recalculate routing.",
-        ("The category of MTA event 290.",),
+        (
+            "Which of 142 and 290 is logged: 142 for an empty Address Space tab (Q186235), "
+            "290 when entries exist and none covers the recipient.",
+        ),
     ),
     "Q174740": Article(
         "Import/Export versions for the connector",
@@ -122,7 +125,10 @@ _ARTICLES = {
         "MTA event 142: unable to route (no address space)",
         "Add the address space CCMAIL * with cost 1 on the connector's Address Space page; "
         "recalculate routing.",
-        ("The category Routing of MTA event 142.",),
+        (
+            "Address Space changes route at once, as if Recalculate Routing (steps 3-4) were "
+            "done with them.",
+        ),
     ),
     "Q187769": Article(
         "NTVDM access violation in DpmiFreeXmem",

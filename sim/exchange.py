@@ -297,12 +297,25 @@ class ExchangeServer:
         return any(s.matches("CCMAIL", ccmail_address) for s in self.ccmail_routes)
 
     def _log_no_route(self, recipient: str, message: Message) -> None:
-        """MSExchangeMTA 142 (KB Q186235): no address space covers the recipient.
+        """The MTA cannot route a cc:Mail recipient: MSExchangeMTA 142 or 290.
 
-        Modelled: the MTS-ID is built from the org, the server and the message ident.
+        KB Q186235: with the Address Space tab empty (as the connector installs)
+        the MTA logs 142 "unable to route". KB Q170535: event 290 (NDR,
+        unrecognized-OR-name) when the address space "has not been defined or
+        has been defined incorrectly". Modelled, not documented: which of the
+        two is logged (142 for an empty tab, 290 when entries exist and none
+        covers the recipient); the MTS-ID built from the org, the server and
+        the message ident; the recipient's DN under ``cn=Recipients``.
         """
         mts_id = f"c=US;a= ;p={self.org};l={self.name}-{message.ident or 'none'}"
-        events.log(self.world.eventlog, 142, recipient, mts_id, "1", computer=self.name, levels={})
+        log = self.world.eventlog
+        if not self.ccmail_routes:
+            events.log(log, 142, recipient, mts_id, "1", computer=self.name, levels={})
+            return
+        name = recipient.removeprefix("CCMAIL:").partition(" at ")[0]
+        alias = "".join(ch for ch in name if ch.isalnum())
+        dn = f"/o={self.org}/ou={self.site}/cn=Recipients/cn={alias}"
+        events.log(log, 290, mts_id, dn, "1", "", computer=self.name, levels={})
 
     def deliver_mts_in(self) -> int:
         """The MTA empties MTS-IN into mailboxes; unknown recipients get an NDR. Returns copies."""
