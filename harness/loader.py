@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from types import UnionType
-from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from harness.errors import (
     ScenarioError,
@@ -30,6 +31,8 @@ from harness.errors import (
     UnknownFaultError,
     UnknownFixError,
 )
+from harness.model_checks import Broken, Parts, Result, problems
+from harness.model_steps import STEPS
 from harness.model_types import ARTICLE, KEBAB
 from harness.registry import FAULTS, FIXES, FaultSpec, FixSpec, Registry, did_you_mean
 from harness.yamlsafe import Document, Loc, decode, parse, read_limited
@@ -41,6 +44,8 @@ __all__ = ["import_registries", "load_scenario", "load_text"]
 
 #: modules whose import fills the registries (written by other parts of the harness)
 _PLACEHOLDER = {"name": "invalid", "params": None}
+#: the parts a fault scenario needs and the baseline must not have
+_PHASES = ("faults", "diagnose", "fix")
 
 
 def import_registries() -> None:
@@ -100,9 +105,92 @@ def load_text(
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         checker.pydantic(exc, Scenario, ())
+        if not any(error["type"] == "scenario" for error in exc.errors()):
+            # fields failed, so the cross-part checks did not run: run them on what did validate
+            for loc, message in problems(_salvage(data)):
+                checker.add(ScenarioSchemaError, loc, message)
     if checker.errors or scenario is None:
         raise ScenarioErrors(checker.errors)
     return scenario
+
+
+class _Invalid:
+    """What ``_valid`` returns for a value that does not validate."""
+
+
+_INVALID = _Invalid()
+
+
+@cache
+def _adapter(kind: str) -> TypeAdapter[Any]:
+    """A validator for one part of a scenario, by name (built once, on a failing file)."""
+    from harness import model, model_steps, model_types
+
+    fields: dict[str, tuple[type[BaseModel], str]] = {
+        "step": (model.ResultExpect, "step"),
+        "code": (model.ResultExpect, "code"),
+        "for": (model.Verify, "duration"),
+    }
+    if kind in fields:  # one field of a model, with its constraints
+        owner, name = fields[kind]
+        info = owner.model_fields[name]
+        form: Any = Annotated[(info.annotation, *info.metadata)]
+        return TypeAdapter(form)
+    kinds: dict[str, Any] = {
+        "cause": model_types.CauseId,
+        "Step": model_steps.Step,
+        "FixItem": model_steps.FixItem,
+    }
+    return TypeAdapter(kinds[kind])
+
+
+def _valid(kind: str, value: object) -> Any:  # noqa: ANN401 - the validated value
+    try:
+        return _adapter(kind).validate_python(value)
+    except ValidationError:
+        return _INVALID
+
+
+def _item(kind: str, value: object) -> object:
+    """A validated list item, or ``Broken`` with the step kind the item names."""
+    checked = _valid(kind, value)
+    if checked is not _INVALID:
+        return checked
+    single = next(iter(value)) if isinstance(value, dict) and len(value) == 1 else None
+    return Broken(single if single in STEPS else None)
+
+
+def _salvage(data: dict[str, Any]) -> Parts:
+    """The parts of a file that validate on their own, for the cross-part checks."""
+
+    def known(kind: str, value: object) -> Any:  # noqa: ANN401 - the validated value
+        checked = _valid(kind, value)
+        return None if checked is _INVALID else checked
+
+    def listed(key: str) -> list[object] | None:
+        value = data.get(key, [])
+        return value if isinstance(value, list) else None
+
+    written = {key: None if (v := listed(key)) is None else len(v) for key in _PHASES}
+    steps = listed("steps")
+    expect = data.get("expect")
+    raw_results = expect.get("results", []) if isinstance(expect, dict) else []
+    results = [
+        Result(i, known("step", r.get("step")), known("code", r.get("code")))
+        for i, r in enumerate(raw_results if isinstance(raw_results, list) else [])
+        if isinstance(r, dict)
+    ]
+    verify = data.get("verify", {})
+    duration = verify.get("for", "1h") if isinstance(verify, dict) else None
+    return Parts(
+        cause=known("cause", data.get("cause")),
+        written=written,
+        diagnose=[known("cause", c) for c in listed("diagnose") or []],
+        steps=None if steps is None else [_item("Step", step) for step in steps],
+        fix=[_item("FixItem", item) for item in listed("fix") or []],
+        results=results,
+        verify_seconds=None if duration is None else known("for", duration),
+    )
 
 
 class _Checker:
@@ -114,6 +202,8 @@ class _Checker:
         self.errors: list[ScenarioError] = list(doc.problems)
 
     def add(self, cls: type[ScenarioError], loc: Loc, message: str, *, key: bool = False) -> None:
+        if self.doc.under_refused(loc):
+            return  # the value there was refused already (an alias): its error says enough
         line, col = self.doc.where(loc, key=key)
         self.errors.append(cls(self.name, line, col, message))
 

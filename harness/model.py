@@ -21,10 +21,25 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import (
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from harness.causes import HEALTHY
+from harness.model_checks import (
+    MAX_STEPS,
+    MAX_TO_EXCHANGE,
+    MAX_TOTAL_COPIES,
+    MAX_TOTAL_MESSAGES,
+    MAX_TOTAL_SECONDS,
+    Parts,
+    Result,
+    problems,
+)
 from harness.model_steps import (
     STEP_KINDS,
     STEPS,
@@ -55,7 +70,6 @@ from harness.model_types import (
     Text,
     WinPath,
     field,
-    format_duration,
     parse_duration,
 )
 from harness.model_world import (
@@ -124,11 +138,14 @@ class EventExpect(ScenarioModel):
     min: Count | None = field("At least this many.", None)
     max: Count | None = field("At most this many (0: never).", None)
 
-    @model_validator(mode="after")
-    def _range(self) -> EventExpect:
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min {self.min} is more than max {self.max}")
-        return self
+    @field_validator("max")
+    @classmethod
+    def _range(cls, value: int | None, info: ValidationInfo) -> int | None:
+        """Checked on ``max`` so that a bad ``id`` does not hide it (one pass, every error)."""
+        low = info.data.get("min")
+        if low is not None and value is not None and low > value:
+            raise ValueError(f"min {low} is more than max {value}")
+        return value
 
 
 class ResultExpect(ScenarioModel):
@@ -185,35 +202,6 @@ class Verify(ScenarioModel):
 
 # -- the scenario ------------------------------------------------------------------------------
 
-#: the budget of one scenario, summed over its steps, the steps in its fix and
-#: ``verify.for`` (each step alone is capped too: 30d, 10,000 messages). A virtual day
-#: costs about 7 CPU seconds, so the time budget is at most a few CPU minutes.
-MAX_TOTAL_SECONDS = 31 * 86400
-MAX_TOTAL_MESSAGES = 10_000
-#: of which to Exchange: EXPORT frees a record of MLANDATA for each message it takes, and
-#: more than about 4,000 of them in a post office that holds little else pass the modelled
-#: fragmentation limit (sim.postoffice.filecheck: over 1 MiB and 75% free), so that even a
-#: healthy world's EXPORT refuses with 3 (Event 70) until RECLAIM runs; the nightly RECLAIM
-#: real sites ran is not modelled
-MAX_TO_EXCHANGE = 3_000
-#: messages times their recipients: what the post office and the store hold
-MAX_TOTAL_COPIES = 100_000
-MAX_STEPS = 1000
-
-
-def _over_exchange(count: int) -> str:
-    return (
-        f"{count} messages to Exchange so far: at most {MAX_TO_EXCHANGE} in all (more leave "
-        "MLANDATA fragmented before any RECLAIM; see docs/scenarios.md)"
-    )
-
-
-def _over_time(seconds: int) -> str:
-    return (
-        f"{format_duration(seconds)} of virtual time so far: at most "
-        f"{format_duration(MAX_TOTAL_SECONDS)} in all (steps, fix steps and verify.for)"
-    )
-
 
 class Scenario(ScenarioModel):
     """One scenario file: a world, the faults that break it, the diagnosis and the fix."""
@@ -237,98 +225,21 @@ class Scenario(ScenarioModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
-        problems = self._phase_problems() + self._result_problems() + self._budget_problems()
-        if problems:
+        found = problems(
+            Parts(
+                cause=self.cause,
+                written={key: len(getattr(self, key)) for key in ("faults", "diagnose", "fix")},
+                diagnose=self.diagnose,
+                steps=self.steps,
+                fix=self.fix,
+                results=[Result(i, r.step, r.code) for i, r in enumerate(self.expect.results)],
+                verify_seconds=self.verify.duration,
+            )
+        )
+        if found:
             details = [
                 InitErrorDetails(type=PydanticCustomError("scenario", msg), loc=loc, input=None)
-                for loc, msg in problems
+                for loc, msg in found
             ]
             raise ValidationError.from_exception_data("Scenario", details)
         return self
-
-    def _phase_problems(self) -> list[tuple[tuple[str | int, ...], str]]:
-        """A fault scenario names faults, diagnosis and fix; the baseline names none."""
-        problems: list[tuple[tuple[str | int, ...], str]] = []
-        phases = {"faults": self.faults, "diagnose": self.diagnose, "fix": self.fix}
-        for phase, items in phases.items():
-            if self.cause == HEALTHY.id and items:
-                problems.append(((phase,), f"a 'healthy' scenario has no {phase}: remove it"))
-            elif self.cause != HEALTHY.id and not items:
-                msg = f"missing {phase!r}: a scenario for cause {self.cause!r} needs {phase}"
-                problems.append((("cause",), msg))
-        if self.cause != HEALTHY.id and self.diagnose and self.cause not in self.diagnose:
-            problems.append((("diagnose",), f"diagnose does not name the cause {self.cause!r}"))
-        for i, cause in enumerate(self.diagnose):
-            if cause in self.diagnose[:i]:
-                problems.append((("diagnose", i), f"cause {cause!r} is named twice"))
-        return problems
-
-    def _budget_problems(self) -> list[tuple[tuple[str | int, ...], str]]:
-        """The scenario's total budget (``docs/scenarios.md``): each step is capped, and so
-        is the sum over ``steps``, the steps in ``fix`` and ``verify.for``; the first
-        place that passes a budget is named."""
-        problems: list[tuple[tuple[str | int, ...], str]] = []
-        seconds = messages = copies = to_exchange = 0
-        over: set[str] = set()
-        placed: list[tuple[tuple[str | int, ...], object]] = [
-            *((("steps", i), step) for i, step in enumerate(self.steps)),
-            *(
-                (("fix", i), item)
-                for i, item in enumerate(self.fix)
-                if not isinstance(item, FixUse)
-            ),
-        ]
-        if len(placed) > MAX_STEPS:
-            loc = placed[MAX_STEPS][0]
-            problems.append((loc, f"more than {MAX_STEPS} steps (steps and fix steps together)"))
-        for loc, step in placed:
-            if isinstance(step, AdvanceStep):
-                seconds += step.advance
-                if seconds > MAX_TOTAL_SECONDS and "time" not in over:
-                    over.add("time")
-                    problems.append(((*loc, "advance"), _over_time(seconds)))
-            elif isinstance(step, SendStep):
-                messages += step.send.count
-                if step.send.direction == "to-exchange":
-                    to_exchange += step.send.count
-                    if to_exchange > MAX_TO_EXCHANGE and "to-exchange" not in over:
-                        over.add("to-exchange")
-                        problems.append(((*loc, "send", "count"), _over_exchange(to_exchange)))
-                copies += step.send.count * step.send.recipients
-                if messages > MAX_TOTAL_MESSAGES and "messages" not in over:
-                    over.add("messages")
-                    msg = f"{messages} messages sent so far: at most {MAX_TOTAL_MESSAGES} in all"
-                    problems.append(((*loc, "send", "count"), msg))
-                if copies > MAX_TOTAL_COPIES and "copies" not in over:
-                    over.add("copies")
-                    msg = (
-                        f"{copies} recipients so far (count x recipients): at most "
-                        f"{MAX_TOTAL_COPIES} in all"
-                    )
-                    problems.append(((*loc, "send", "recipients"), msg))
-        seconds += self.verify.duration
-        if seconds > MAX_TOTAL_SECONDS and "time" not in over:
-            problems.append((("verify", "for"), _over_time(seconds)))
-        return problems
-
-    def _result_problems(self) -> list[tuple[tuple[str | int, ...], str]]:
-        """Each expected result code belongs to a run step and is documented (§2.5)."""
-        problems: list[tuple[tuple[str | int, ...], str]] = []
-        for i, result in enumerate(self.expect.results):
-            loc: tuple[str | int, ...] = ("expect", "results", i, "step")
-            if result.step > len(self.steps):
-                problems.append(
-                    (loc, f"step {result.step} does not exist ({len(self.steps)} steps)")
-                )
-                continue
-            step = self.steps[result.step - 1]
-            if not isinstance(step, RunStep):
-                problems.append((loc, f"step {result.step} is not a 'run' step"))
-                continue
-            codes = result_codes(step.run.program)
-            if result.code not in codes:
-                known = ", ".join(map(str, codes))
-                program = step.run.program
-                msg = f"{program} has no documented result code {result.code} ({known}; §2.5)"
-                problems.append((("expect", "results", i, "code"), msg))
-        return problems

@@ -149,7 +149,7 @@ def scenario_schema() -> dict[str, Any]:
     properties["faults"]["items"] = {"$ref": "#/$defs/FaultItem"}
     fix_items = properties["fix"]["items"]
     steps = [branch for branch in fix_items["oneOf"] if "oneOf" in branch]
-    if len(steps) != 1:  # pragma: no cover - the shape of harness.model_types.FixItem
+    if len(steps) != 1:  # pragma: no cover - the shape of harness.model_steps.FixItem
         raise AssertionError("FixItem is a union of fixes and steps")
     properties["fix"]["items"] = {
         "description": "A registered fix, or a step (start, stop, advance, run ...).",

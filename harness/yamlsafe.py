@@ -18,6 +18,13 @@ Then it composes the node tree (libyaml's ``CSafeLoader`` when available, else
 ``SafeLoader``) and maps it to dicts, lists and scalars, keeping ``loc -> (line,
 col)`` so a schema error can name the line of its value. Duplicate keys, which
 PyYAML accepts silently, are reported. Lines and columns are 1-based.
+
+Every refusal is reported in one pass with the errors of the rest of the file:
+after an alias, an anchor or a tag the tree is still composed and mapped (an alias
+becomes None and is never walked, so mapping stays linear in the file's size; the
+value a refusal leaves empty is ``Document.refused``, and no second error is
+reported there). Only a syntax error, a second document and too deep a nesting
+stop the reading, since nothing after them can be placed.
 """
 
 from __future__ import annotations
@@ -60,6 +67,8 @@ _TAG = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = frozenset(
     {"!"} | {_TAG + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")}
 )
+#: tags the resolver gives plain scalars that are not in _ALLOWED_TAGS (``<<``, ``=``)
+_IMPLICIT = frozenset({_TAG + "merge", _TAG + "value"})
 _CONSTRUCT = yaml.SafeLoader("")  # for the int/float/bool scalar rules only
 
 
@@ -96,6 +105,19 @@ class Document:
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     #: duplicate keys and other structural problems found while mapping the tree
     problems: tuple[ScenarioError, ...] = ()
+    #: values already refused (an alias, an unreadable scalar): None in ``data``; an error
+    #: about what lies there would only repeat the refusal (``under_refused``)
+    refused: frozenset[Loc] = frozenset()
+
+    def under_refused(self, loc: Loc) -> bool:
+        """Is ``loc`` (or the nearest place the file has of it) at or below a refused value?"""
+        known: Loc = ()
+        for part in loc:
+            if (*known, part) in self.values:
+                known = (*known, part)
+                if known in self.refused:
+                    return True
+        return False
 
     def where(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """The best known position for ``loc``: its own, else its nearest known ancestor.
@@ -187,42 +209,63 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
 
 
-def _event_problems(name: str, events: Iterator[yaml.Event]) -> list[ScenarioError]:
-    """Refusals visible in the event stream: aliases, anchors, tags, depth, documents."""
+def _event_problems(
+    name: str, text: str, events: Iterator[yaml.Event]
+) -> tuple[list[ScenarioError], bool]:
+    """Refusals visible in the event stream: aliases, anchors, tags, depth, documents.
+
+    The second value says whether the tree may not be composed after them (too deep,
+    a second document, a YAML syntax error); after an alias, an anchor or a tag it
+    may, so the rest of the file is checked in the same pass.
+    """
     problems: list[ScenarioError] = []
     depth = documents = 0
-    for event in events:
-        mark = event.start_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        if isinstance(event, yaml.AliasEvent):
-            problems.append(
-                ScenarioSyntaxError(
-                    name, line, col, f"alias *{event.anchor} is not allowed: write the value out"
-                )
-            )
-            continue
-        if isinstance(event, yaml.DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                msg = "a second YAML document (---): one scenario per file"
-                problems.append(ScenarioSyntaxError(name, line, col, msg))
-                break
-        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-            msg = f"anchor &{event.anchor} is not allowed: anchors and aliases are refused"
-            problems.append(ScenarioSyntaxError(name, line, col, msg))
-        tag = getattr(event, "tag", None)
-        if isinstance(event, yaml.NodeEvent) and tag is not None and tag not in _ALLOWED_TAGS:
-            msg = f"tag {_short_tag(tag)} is not allowed: a scenario holds plain data only"
-            problems.append(ScenarioSyntaxError(name, line, col, msg))
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                msg = f"nested deeper than {MAX_DEPTH} levels: a scenario is a shallow mapping"
-                problems.append(ScenarioSyntaxError(name, line, col, msg))
-                break
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-    return problems
+    try:
+        for event in events:
+            fatal = _one_event(name, event, problems, depth, documents)
+            if fatal:
+                return problems, True
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError as exc:
+        problems.append(_yaml_error(name, text, exc))
+        return problems, True
+    return problems, False
+
+
+def _one_event(
+    name: str, event: yaml.Event, problems: list[ScenarioError], depth: int, documents: int
+) -> bool:
+    """Append the refusals of one event; True if nothing after it may be read.
+
+    ``depth`` and ``documents`` are the counts before this event.
+    """
+    mark = event.start_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    if isinstance(event, yaml.AliasEvent):
+        msg = f"alias *{event.anchor} is not allowed: write the value out"
+        problems.append(ScenarioSyntaxError(name, line, col, msg))
+        return False
+    if isinstance(event, yaml.DocumentStartEvent) and documents >= 1:
+        msg = "a second YAML document (---): one scenario per file"
+        problems.append(ScenarioSyntaxError(name, line, col, msg))
+        return True
+    if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+        msg = f"anchor &{event.anchor} is not allowed: anchors and aliases are refused"
+        problems.append(ScenarioSyntaxError(name, line, col, msg))
+    tag = getattr(event, "tag", None)
+    if isinstance(event, yaml.NodeEvent) and tag is not None and tag not in _ALLOWED_TAGS:
+        msg = f"tag {_short_tag(tag)} is not allowed: a scenario holds plain data only"
+        problems.append(ScenarioSyntaxError(name, line, col, msg))
+    if isinstance(event, yaml.CollectionStartEvent) and depth + 1 > MAX_DEPTH:
+        msg = f"nested deeper than {MAX_DEPTH} levels: a scenario is a shallow mapping"
+        problems.append(ScenarioSyntaxError(name, line, col, msg))
+        return True
+    return False
 
 
 def _scalar(node: yaml.ScalarNode, name: str) -> object:
@@ -258,6 +301,9 @@ class _Mapper:
         self.values: dict[Loc, tuple[int, int]] = {}
         self.keys: dict[Loc, tuple[int, int]] = {}
         self.problems: list[ScenarioError] = []
+        self.refused: set[Loc] = set()
+        #: collection and scalar nodes mapped so far: met again only through an alias
+        self._seen: set[int] = set()
 
     @staticmethod
     def _pos(node: yaml.Node) -> tuple[int, int]:
@@ -265,12 +311,24 @@ class _Mapper:
 
     def node(self, node: yaml.Node, loc: Loc) -> object:
         self.values[loc] = self._pos(node)
+        if id(node) in self._seen:  # an alias (already reported): never walked twice
+            self.refused.add(loc)
+            return None
+        self._seen.add(id(node))
+        if node.tag not in _ALLOWED_TAGS and node.tag not in _IMPLICIT:
+            self.refused.add(loc)  # a refused tag (reported): its value is not read
+            return None
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, loc)
         if isinstance(node, yaml.SequenceNode):
             return [self.node(item, (*loc, i)) for i, item in enumerate(node.value)]
         assert isinstance(node, yaml.ScalarNode)  # the composer makes no other kind
-        return _scalar(node, self.name)
+        try:
+            return _scalar(node, self.name)
+        except ScenarioSyntaxError as exc:  # reported; the rest of the file is still read
+            self.problems.append(exc)
+            self.refused.add(loc)
+            return None
 
     def mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, object]:
         result: dict[str, object] = {}
@@ -291,18 +349,24 @@ class _Mapper:
         return result
 
 
+def _refusal(problems: list[ScenarioError]) -> ScenarioError:
+    """One error as itself, several as ``ScenarioErrors``."""
+    return problems[0] if len(problems) == 1 else ScenarioErrors(problems)
+
+
 def parse(text: str, *, name: str) -> Document:
     """Parse one scenario document; ScenarioErrors for every refusal found."""
+    problems, fatal = _event_problems(name, text, yaml.parse(text, Loader=_Loader))
+    if fatal:
+        raise _refusal(problems)
     try:
-        problems = _event_problems(name, yaml.parse(text, Loader=_Loader))
-        if problems:
-            raise ScenarioErrors(problems)
         root = yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        raise _yaml_error(name, text, exc) from None
+    except yaml.YAMLError as exc:  # e.g. an alias of no anchor, already refused above
+        raise _refusal(problems or [_yaml_error(name, text, exc)]) from None
     if root is None:
         msg = "empty file: expected a scenario mapping (id, title, cause, ...)"
         raise ScenarioSyntaxError(name, 1, 1, msg)
     mapper = _Mapper(name)
     data = mapper.node(root, ())
-    return Document(data, mapper.values, mapper.keys, tuple(mapper.problems))
+    found = (*problems, *mapper.problems)
+    return Document(data, mapper.values, mapper.keys, found, frozenset(mapper.refused))

@@ -27,7 +27,7 @@ __all__ = ["REGISTRARS", "register", "schema_text", "validate_paths"]
 
 
 def validate_paths(paths: Sequence[Path], *, out: TextIO, err: TextIO) -> int:
-    """Print ``file: ok`` per valid file and one line per error; the CLI exit code."""
+    """Print ``file: ok`` per valid file and one line per error (all of them); the exit code."""
     from harness.cli import ExitCode
     from harness.errors import ScenarioError, ScenarioErrors
     from harness.loader import load_scenario
@@ -41,8 +41,8 @@ def validate_paths(paths: Sequence[Path], *, out: TextIO, err: TextIO) -> int:
         try:
             load_scenario(path)
         except ScenarioErrors as exc:
-            failed = True
-            err.writelines(line + "\n" for line in exc.lines())
+            failed = True  # every error, uncapped: one pass shows all there is to fix
+            err.writelines(ScenarioError.__str__(e) + "\n" for e in exc.errors)
         except ScenarioError as exc:
             failed = True
             err.write(f"{exc}\n")

@@ -104,7 +104,7 @@ def test_special_files_are_refused_without_reading_them(
     )
 
 
-def test_errors_are_capped_at_twenty_lines(
+def test_validate_prints_every_error_and_run_reports_cap_them_at_twenty_lines(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     steps = "".join(f"  - advance: {i}x\n" for i in range(30))
@@ -113,11 +113,14 @@ def test_errors_are_capped_at_twenty_lines(
     code, _, err = _main(capsys, "validate", str(path))
     lines = err.splitlines()
     assert code == 2
-    assert len(lines) == MAX_LINES
-    assert lines[-1] == f"{path}: and 11 more errors"
+    assert len(lines) == 30  # validate: every error in one pass
+    assert lines[-1].startswith(f"{path}:{HEAD.count(chr(10)) + 31}:")
     with pytest.raises(ScenarioErrors) as exc:
         load_text(HEAD + "steps:\n" + steps, name="f")
     assert len(exc.value.errors) == 30
+    capped = exc.value.lines()  # what a report row of `ccsim run` carries
+    assert len(capped) == MAX_LINES
+    assert capped[-1] == "f: and 11 more errors"
 
 
 @pytest.mark.parametrize(
