@@ -100,6 +100,10 @@ _ARTICLES = {
         "Import/Export versions for the connector",
         "Use the Import/Export programs that match the post office database and pick the "
         "matching entry in the version list.",
+        (
+            "Nothing of the article's Migration Wizard (its error dialog and its search of "
+            "Exchsrvr\\Bin first): the sim has no Migration Wizard.",
+        ),
     ),
     "Q176375": Article(
         "Events 82/83, then 85",

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 
 from sim.connector.service import ConnectorService
 from sim.connector.settings import PostOfficeSettings, Settings
+from sim.programs import setup
+from sim.programs.cmdline import split_command_line
+from sim.programs.runner import ProgramContext
+from sim.world import World
 
 
 def change(service: ConnectorService, **pages: object) -> Settings:
@@ -20,3 +25,13 @@ def post_office_page(service: ConnectorService, **fields: object) -> PostOfficeS
     page = dataclasses.replace(service.settings.post_office, **fields)  # type: ignore[arg-type]
     change(service, post_office=page)
     return page
+
+
+def setup_kit(world: World, command_line: str) -> str:
+    """``SETUP <kit> [directory]`` at the Exchange server's console; its output (code 0)."""
+    out = io.StringIO()
+    code = setup.main(
+        split_command_line(command_line), ProgramContext(world, None, "SETUP", "", out)
+    )
+    assert code == setup.SetupResult.OK, out.getvalue()
+    return out.getvalue()
