@@ -11,13 +11,23 @@ a temporary directory, or in ``--exchange DIR`` together with ``exchange.json``
 (the private store) so that mail in transit survives between runs. Exit codes:
 0 it ran, 2 bad arguments (one line on stderr).
 
+On a terminal a long run shows its progress on stderr (virtual time reached,
+events logged so far), redrawn in place and gone when the run ends; piped or
+redirected, nothing is drawn (``--progress``/``--no-progress`` overrule). The
+run is the same either way: the clock runs to the same end in steps, and the
+steps change nothing (``sim.clock.Clock.run_until`` runs every action due). The
+summary's event table shows each event's text as logged, ``%1`` filled in, wrapped
+at words; piped, the tables are plain text.
+
 Typer reads the command's annotations at run time, so this module does not use
 ``from __future__ import annotations``.
 """
 
 import re
+import sys
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -36,6 +46,10 @@ __all__ = ["ConnectorRun", "RunOptions", "UsageError", "register", "run_connecto
 
 EXCHANGE_FILE = "exchange.json"
 LEVELS = ("none", "minimum", "medium", "maximum")
+#: how far the clock runs between two progress reports (virtual seconds)
+PROGRESS_STEP = 900
+#: ``progress(virtual seconds reached, events logged so far)``
+Progress = Callable[[int, int], None]
 
 
 class UsageError(ValueError):
@@ -68,6 +82,8 @@ class ConnectorRun:
     events: tuple[tuple[int, int], ...]
     dirsync_completed: bool
     service_state: str
+    #: event ID -> the description of its last record, insertion strings filled in
+    texts: tuple[tuple[int, str], ...] = ()
 
 
 def _check(options: RunOptions) -> tuple[int, str]:
@@ -158,8 +174,10 @@ def _build(options: RunOptions, root: Path) -> "tuple[World, ConnectorService]":
         raise UsageError(str(exc)) from None
 
 
-def run_connector(options: RunOptions) -> ConnectorRun:
-    """Run the connector for the virtual duration; write the event log; UsageError if refused."""
+def run_connector(options: RunOptions, progress: Progress | None = None) -> ConnectorRun:
+    """Run the connector for the virtual duration; write the event log; UsageError if refused.
+
+    ``progress`` is called every PROGRESS_STEP virtual seconds and at the end."""
     seconds, fmt = _check(options)
     with tempfile.TemporaryDirectory(prefix="ccsim-exchange-") as scratch:
         root = options.exchange if options.exchange is not None else Path(scratch)
@@ -169,7 +187,12 @@ def run_connector(options: RunOptions) -> ConnectorRun:
             raise UsageError(f"--exchange: cannot create {root}: {exc.strerror or exc}") from None
         world, service = _build(options, root.resolve())
         service.start()
-        world.clock.run_until(float(seconds))
+        if progress is None:
+            world.clock.run_until(float(seconds))
+        else:
+            for reached in [*range(PROGRESS_STEP, seconds, PROGRESS_STEP), seconds]:
+                world.clock.run_until(float(reached))
+                progress(reached, len(world.eventlog.records))
         state = service.state.value
         service.stop()
         if options.exchange is not None:
@@ -186,6 +209,7 @@ def run_connector(options: RunOptions) -> ConnectorRun:
         events=tuple(sorted(Counter(r.event_id for r in records).items())),
         dirsync_completed=counters.dirsync_completed > 0,
         service_state=state,
+        texts=tuple(sorted({r.event_id: r.description for r in records}.items())),
     )
 
 
@@ -201,36 +225,80 @@ def _write_log(records: "Sequence[EventRecord]", path: Path, fmt: str) -> None:
         raise UsageError(f"--eventlog: cannot write {path}: {exc.strerror}") from None
 
 
+def _summary_rows(result: ConnectorRun) -> "tuple[list[list[str]], list[list[str]]]":
+    """The messages and events tables, header rows first."""
+    from sim.connector.events import CATALOGUE
+
+    moved = [
+        ["direction", "messages"],
+        ["cc:Mail -> Exchange", str(result.to_exchange)],
+        ["Exchange -> cc:Mail", str(result.to_ccmail)],
+        ["NDRs returned", str(result.ndrs)],
+    ]
+    texts = dict(result.texts)
+    events = [["ID", "source", "count", "text"]]
+    for event_id, count in result.events:
+        spec = CATALOGUE.get(event_id)
+        text = " ".join(texts.get(event_id, spec.template if spec else "").split())
+        events.append([str(event_id), spec.source if spec else "", str(count), text])
+    return moved, events
+
+
 def _print_summary(result: ConnectorRun, options: RunOptions) -> None:
     from rich.console import Console
     from rich.table import Table
 
     from harness.model_types import format_duration
-    from sim.connector.events import CATALOGUE
+    from harness.report import plain_table
 
     console = Console()
-    console.print(
+    head = (
         f"MSExchangeCCMC ran {format_duration(result.seconds)} (virtual) on {options.server} "
         f"against {options.po_name} at {options.postoffice}: service {result.service_state} "
         "at the end."
     )
-    moved = Table(title="Messages")
-    moved.add_column("direction")
-    moved.add_column("messages", justify="right")
-    moved.add_row("cc:Mail -> Exchange", str(result.to_exchange))
-    moved.add_row("Exchange -> cc:Mail", str(result.to_ccmail))
-    moved.add_row("NDRs returned", str(result.ndrs))
-    console.print(moved)
-    events = Table(title="Events")
-    for column in ("ID", "source", "count", "text"):
-        events.add_column(column, justify="right" if column in ("ID", "count") else "left")
-    for event_id, count in result.events:
-        spec = CATALOGUE.get(event_id)
-        text = spec.template[:60] if spec else ""
-        events.add_row(str(event_id), spec.source if spec else "", str(count), text)
-    console.print(events)
     done = "completed" if result.dirsync_completed else "did not complete"
-    console.print(f"Directory synchronization {done}.")
+    tail = f"Directory synchronization {done}."
+    moved, events = _summary_rows(result)
+    if not console.is_terminal:  # piped: plain text, every text whole on its line
+        sys.stdout.write(f"{head}\n\nMessages\n{plain_table(moved)}\nEvents\n")
+        listed = plain_table(events) if len(events) > 1 else "(none)\n"
+        sys.stdout.write(f"{listed}\n{tail}\n")
+        return
+    console.print(head)
+    for title, rows, right in (("Messages", moved, {1}), ("Events", events, {0, 2})):
+        table = Table(title=title)
+        for i, column in enumerate(rows[0]):
+            # wrapped at words; a word longer than the column folds, it is never cut off
+            table.add_column(column, justify="right" if i in right else "left", overflow="fold")
+        for row in rows[1:]:
+            table.add_row(*row)
+        console.print(table)
+    console.print(tail)
+
+
+class _Meter:
+    """The progress line on stderr: virtual time reached of the whole, events so far."""
+
+    def __init__(self, seconds: int) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn
+
+        self.seconds = seconds
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.fields[status]}"),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.task = self.progress.add_task("virtual time", total=seconds, status="")
+
+    def __call__(self, reached: int, events: int) -> None:
+        from harness.model_types import format_duration
+
+        status = f"{format_duration(reached)} of {format_duration(self.seconds)}, {events} events"
+        self.progress.update(self.task, completed=reached, status=status)
 
 
 def register(app: "typer.Typer") -> None:
@@ -260,14 +328,30 @@ def register(app: "typer.Typer") -> None:
         logging: Annotated[
             str, typer.Option(help="Diagnostics Logging level: none..maximum.")
         ] = "maximum",
+        show_progress: Annotated[
+            bool | None,
+            typer.Option(
+                "--progress/--no-progress",
+                help="Show virtual time and events so far on stderr (default: on a terminal).",
+            ),
+        ] = None,
     ) -> None:
         """Run the connector and Exchange server against a post office for a virtual duration."""
         options = RunOptions(
             postoffice, po_name, po_password, duration, eventlog, fmt, server, install_path,
             exchange, seed, logging,
         )  # fmt: skip
+        from rich.console import Console
+
+        wanted = Console(stderr=True).is_terminal if show_progress is None else show_progress
         try:
-            result = run_connector(options)
+            if wanted:
+                seconds, _ = _check(options)
+                meter = _Meter(seconds)
+                with meter.progress:
+                    result = run_connector(options, meter)
+            else:
+                result = run_connector(options)
         except UsageError as exc:
             typer.echo(f"ccsim: {exc}", err=True)
             raise typer.Exit(2) from None
