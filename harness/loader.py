@@ -124,7 +124,7 @@ _INVALID = _Invalid()
 @cache
 def _adapter(kind: str) -> TypeAdapter[Any]:
     """A validator for one part of a scenario, by name (built once, on a failing file)."""
-    from harness import model, model_steps, model_types
+    from harness import model, model_steps, model_types, model_world
 
     fields: dict[str, tuple[type[BaseModel], str]] = {
         "step": (model.ResultExpect, "step"),
@@ -140,6 +140,7 @@ def _adapter(kind: str) -> TypeAdapter[Any]:
         "cause": model_types.CauseId,
         "Step": model_steps.Step,
         "FixItem": model_steps.FixItem,
+        "Flow": model_world.Flow,
     }
     return TypeAdapter(kinds[kind])
 
@@ -180,6 +181,13 @@ def _salvage(data: dict[str, Any]) -> Parts:
         for i, r in enumerate(raw_results if isinstance(raw_results, list) else [])
         if isinstance(r, dict)
     ]
+    world = data.get("world")
+    flows = world.get("traffic") if isinstance(world, dict) else None
+    traffic = [
+        (way, flow.count)
+        for way in ("to_exchange", "to_ccmail")
+        if isinstance(flows, dict) and (flow := known("Flow", flows.get(way))) is not None
+    ]
     verify = data.get("verify", {})
     duration = verify.get("for", "1h") if isinstance(verify, dict) else None
     return Parts(
@@ -190,6 +198,7 @@ def _salvage(data: dict[str, Any]) -> Parts:
         fix=[_item("FixItem", item) for item in listed("fix") or []],
         results=results,
         verify_seconds=None if duration is None else known("for", duration),
+        traffic=traffic,
     )
 
 

@@ -234,6 +234,14 @@ class Scenario(ScenarioModel):
                 fix=self.fix,
                 results=[Result(i, r.step, r.code) for i, r in enumerate(self.expect.results)],
                 verify_seconds=self.verify.duration,
+                traffic=[
+                    (way, flow.count)
+                    for way, flow in (
+                        ("to_exchange", self.world.traffic.to_exchange),
+                        ("to_ccmail", self.world.traffic.to_ccmail),
+                    )
+                    if flow is not None
+                ],
             )
         )
         if found:

@@ -87,6 +87,8 @@ class Parts:
     results: Sequence[Result]
     #: ``verify.for`` in seconds
     verify_seconds: int | None
+    #: the background ``world.traffic`` that validated: (``to_exchange``/``to_ccmail``, count)
+    traffic: Sequence[tuple[str, int]] = ()
 
 
 def problems(parts: Parts) -> list[Problem]:
@@ -171,11 +173,35 @@ def _is_step(item: object) -> bool:
 
 def _budget(parts: Parts) -> list[Problem]:
     """The scenario's total budget (``docs/scenarios.md``): each step is capped, and so
-    is the sum over ``steps``, the steps in ``fix`` and ``verify.for``; the first
+    is the sum over the background ``world.traffic`` (all of it is sent during the run,
+    so it counts first), ``steps``, the steps in ``fix`` and ``verify.for``; the first
     place that passes a budget is named. Broken steps count as steps and add nothing."""
     found: list[Problem] = []
-    seconds = messages = copies = to_exchange = 0
+    totals = {"messages": 0, "copies": 0, "to-exchange": 0}
     over: set[str] = set()
+
+    def mail(loc: Loc, count: int, recipients: int, *, to_exchange: bool) -> None:
+        totals["messages"] += count
+        totals["copies"] += count * recipients
+        totals["to-exchange"] += count if to_exchange else 0
+        if totals["to-exchange"] > MAX_TO_EXCHANGE and "to-exchange" not in over:
+            over.add("to-exchange")
+            found.append(((*loc, "count"), _over_exchange(totals["to-exchange"])))
+        if totals["messages"] > MAX_TOTAL_MESSAGES and "messages" not in over:
+            over.add("messages")
+            msg = f"{totals['messages']} messages sent so far: at most {MAX_TOTAL_MESSAGES} in all"
+            found.append(((*loc, "count"), msg))
+        if totals["copies"] > MAX_TOTAL_COPIES and "copies" not in over:
+            over.add("copies")
+            msg = (
+                f"{totals['copies']} recipients so far (count x recipients): at most "
+                f"{MAX_TOTAL_COPIES} in all"
+            )
+            found.append(((*loc, "recipients"), msg))
+
+    for way, count in parts.traffic:
+        mail(("world", "traffic", way), count, 1, to_exchange=way == "to_exchange")
+    seconds = 0
     placed: list[tuple[Loc, object]] = [
         *((("steps", i), step) for i, step in enumerate(parts.steps or ())),
         *((("fix", i), item) for i, item in enumerate(parts.fix) if _is_step(item)),
@@ -190,24 +216,13 @@ def _budget(parts: Parts) -> list[Problem]:
                 over.add("time")
                 found.append(((*loc, "advance"), _over_time(seconds)))
         elif isinstance(step, SendStep):
-            messages += step.send.count
-            if step.send.direction == "to-exchange":
-                to_exchange += step.send.count
-                if to_exchange > MAX_TO_EXCHANGE and "to-exchange" not in over:
-                    over.add("to-exchange")
-                    found.append(((*loc, "send", "count"), _over_exchange(to_exchange)))
-            copies += step.send.count * step.send.recipients
-            if messages > MAX_TOTAL_MESSAGES and "messages" not in over:
-                over.add("messages")
-                msg = f"{messages} messages sent so far: at most {MAX_TOTAL_MESSAGES} in all"
-                found.append(((*loc, "send", "count"), msg))
-            if copies > MAX_TOTAL_COPIES and "copies" not in over:
-                over.add("copies")
-                msg = (
-                    f"{copies} recipients so far (count x recipients): at most "
-                    f"{MAX_TOTAL_COPIES} in all"
-                )
-                found.append(((*loc, "send", "recipients"), msg))
+            send = step.send
+            mail(
+                (*loc, "send"),
+                send.count,
+                send.recipients,
+                to_exchange=send.direction == "to-exchange",
+            )
     if parts.verify_seconds is not None:
         seconds += parts.verify_seconds
         if seconds > MAX_TOTAL_SECONDS and "time" not in over:

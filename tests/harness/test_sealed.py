@@ -276,6 +276,28 @@ def test_the_budget_counts_fix_steps(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "32d of virtual time so far" in err
 
 
+def test_the_budget_counts_background_traffic(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``world.traffic`` is all sent during the run: it counts first, then the steps."""
+    world = "world:\n  traffic:\n    to_exchange: {count: 2500, every: 1s}\n"
+    body = world + "steps:\n  - send: {direction: to-exchange, count: 600}\n"
+    path = _budget_file(tmp_path, body)
+    code, _, err = _main(capsys, "validate", str(path))
+    assert code == 2
+    assert err.startswith(f"{path}:8:43: 3100 messages to Exchange so far: at most 3000")
+    both = (
+        "world:\n  traffic:\n    to_exchange: {count: 3000, every: 1s}\n"
+        "    to_ccmail: {count: 7001, every: 1s}\n"
+    )
+    path = _budget_file(tmp_path, both)
+    code, _, err = _main(capsys, "validate", str(path))
+    assert code == 2
+    assert err.startswith(f"{path}:7:24: 10001 messages sent so far: at most 10000 in all")
+    within = world.replace("2500", "3000")
+    assert _main(capsys, "validate", str(_budget_file(tmp_path, within)))[0] == 0
+
+
 def test_a_scenario_at_the_budget_validates(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
