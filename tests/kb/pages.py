@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import io
 
 from sim.connector.service import ConnectorService
 from sim.connector.settings import PostOfficeSettings, Settings
+from sim.postoffice.postoffice import Postoffice
 from sim.programs import setup
 from sim.programs.cmdline import split_command_line
 from sim.programs.runner import ProgramContext
@@ -35,3 +37,16 @@ def setup_kit(world: World, command_line: str) -> str:
     )
     assert code == setup.SetupResult.OK, out.getvalue()
     return out.getvalue()
+
+
+#: the post office server's console programs and their modules
+_CONSOLE = {"ADMIN": "ccadmin", "ANALYZE": "analyze", "CHKSTAT": "chkstat", "RECLAIM": "reclaim"}
+
+
+def console(world: World, po: Postoffice, program: str, command_line: str) -> tuple[int, str]:
+    """ADMIN, ANALYZE, CHKSTAT or RECLAIM typed at the post office server's console."""
+    version = "8.0" if po.identity().db_version == 8 else "5.12"
+    out = io.StringIO()
+    module = importlib.import_module(f"sim.programs.{_CONSOLE[program]}")
+    ctx = ProgramContext(world, None, program, version, out)
+    return int(module.main(split_command_line(command_line), ctx)), out.getvalue()
