@@ -29,7 +29,9 @@ from harness.evidence import (
     ProgramOutput,
     ProgramView,
     SettingsView,
+    without_contents,
 )
+from sim.connector.store import Folder
 from sim.errors import PathError, PostofficeError
 from sim.fsutil import listdir_sorted
 from sim.postoffice.layout import CCVER, Location
@@ -273,4 +275,6 @@ def collect(site: Site) -> Evidence:
         ndr_reasons=_ndr_reasons(site),
         store_root=_store_root(site),
         msg_list=_msg_list(site),
+        processes=tuple(site.service.processes()),
+        export_no_contents=without_contents(site.service.store.path(Folder.EXPORT)),
     )

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from harness.customer_case import CaseEntry, open_case
 from harness.customerlog import CustomerLog, EventLogError, LogKind, read_eventlog
-from harness.evidence import Evidence
+from harness.evidence import Evidence, without_contents
 from harness.inputs import InputSummary, summarise_log
 from harness.pocopy import ADMIN_ACCOUNT, CustomerFilesError, PoFacts, infer_site, read_copy
 from sim.fsutil import listdir_sorted
@@ -113,8 +113,15 @@ def _evidence(
         po_db=po.db_version,
         po_release=po.release,
         store_root=store_root,
+        export_no_contents=None if ccmcdata is None else _export_no_contents(ccmcdata),
     )
     return evidence, (summary,)
+
+
+def _export_no_contents(ccmcdata: Path) -> tuple[str, ...]:
+    """The ``Export`` folder's ``.ccm`` files without ``Contents:`` (KB Q234745)."""
+    folder = next((p for p in listdir_sorted(ccmcdata) if p.name.casefold() == "export"), None)
+    return () if folder is None or folder.is_symlink() else without_contents(folder)
 
 
 def read_case_folder(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from sim.eventlog import EventRecord
 
@@ -152,6 +153,12 @@ class Evidence:
     #: ``EXPORT /N<site> /MSG# /@file`` as the service account (KB Q212759): the listing
     #: of the messages queued for Exchange, in ``output``
     msg_list: ProgramOutput | None = None
+    #: Task Manager on the Exchange server: (image name, CPU %) of the connector's
+    #: processes (KB Q234745 ccmc.exe, Q164695 ntvdm.exe)
+    processes: tuple[tuple[str, int], ...] | None = None
+    #: the ``.ccm`` files in ``Ccmcdata\\Export`` that have no ``Contents:`` line, read
+    #: as a support engineer opens them in Notepad (KB Q234745)
+    export_no_contents: tuple[str, ...] | None = None
 
     # -- helpers the rules share --------------------------------------------------------------
 
@@ -189,3 +196,40 @@ class Evidence:
         if self.queues is None:
             return None
         return next((n for q, n in self.queues if q.casefold() == name.casefold()), 0)
+
+
+#: what ``without_contents`` reads: this many files, each in chunks of this size
+MAX_FILES = 200
+CHUNK = 1 << 16
+_CONTENTS = b"\r\nContents:\r\n"
+
+
+def _has_contents(path: Path) -> bool:
+    tail = b""
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            if _CONTENTS in tail + chunk:
+                return True
+            tail = chunk[-len(_CONTENTS) :]
+    return False
+
+
+def without_contents(folder: Path) -> tuple[str, ...]:
+    """Names of the ``.ccm`` files in ``folder`` with no ``Contents:`` line (KB Q234745).
+
+    Reads at most ``MAX_FILES`` regular files (no links), in chunks; a file that
+    cannot be read is left out.
+    """
+    found: list[str] = []
+    try:
+        names = sorted(p for p in folder.iterdir() if p.name.casefold().endswith(".ccm"))
+    except OSError:
+        return ()
+    for path in names[:MAX_FILES]:
+        try:
+            if path.is_symlink() or not path.is_file() or _has_contents(path):
+                continue
+        except OSError:
+            continue
+        found.append(path.name)
+    return tuple(found)

@@ -7,6 +7,8 @@ it, the rule that diagnoses it from evidence only, and its fix.
 Row 12 is confirmed by ``EXPORT /MSG#`` listing a message it cannot read, or by
 files in ``Bad`` while Event 54 is still being logged; 54s that stopped more than
 ``QUIET`` before the evidence was taken are history (the corrupt message is gone).
+Before 5.5 SP3 a ``.ccm`` without ``Contents:`` makes no event at all (KB Q234745):
+Task Manager's ccmc.exe at ~90 % CPU with the file waiting in ``Export`` confirms it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import contextlib
 import re
 import shutil
 import zlib
+from collections.abc import Callable
 from datetime import timedelta
 from itertools import pairwise
 from statistics import median
@@ -62,36 +65,61 @@ CAUSE = Cause(
 # -- faults: the world broken as a person or a crash would -----------------------------------------
 
 
-def strip_contents(po: Postoffice, entry: DirectoryEntry, number: int) -> None:
-    """Damage one stored message: from its ``Contents:`` line on, the text is one long
-    header line, so the message has no ``Contents:`` (KB Q234745). The record keeps its
-    size and a right checksum: only the message text is wrong."""
+#: a damage done to a stored message's payload, same length
+Damage = Callable[[bytes], bytes]
+
+
+def _rewrite_payload(po: Postoffice, entry: DirectoryEntry, number: int, damage: Damage) -> None:
+    """Damage the stored text of one message; the record keeps its size and a right
+    checksum, so only the message text is wrong (ANALYZE sees a sound record)."""
     ref = next(r for r in po.refs(entry) if r.number == number)
     path = po.path / MLANDATA
     data = bytearray(path.read_bytes())
     size = rf.RECORD.unpack_from(data, ref.offset)[0]
     start = ref.offset + rf.RECORD_SIZE
-    payload = bytes(data[start : start + size])
-    cut = payload.index(b"\r\nContents:\r\n") + 2
-    filler = b"Subject: " + b"~" * (len(payload) - cut - 11) + b"\r\n"
-    payload = payload[:cut] + filler
+    payload = damage(bytes(data[start : start + size]))
+    assert len(payload) == size
     data[start : start + size] = payload
     data[ref.offset : start] = rf.RECORD.pack(size, rf.LIVE, T_MESSAGE, zlib.crc32(payload))
     path.write_bytes(bytes(data))
+
+
+def _no_contents(payload: bytes) -> bytes:
+    """From the ``Contents:`` line on, the text is one long header line (KB Q234745)."""
+    cut = payload.index(b"\r\nContents:\r\n") + 2
+    return payload[:cut] + b"Subject: " + b"~" * (len(payload) - cut - 11) + b"\r\n"
+
+
+def _wrong_size(payload: bytes) -> bytes:
+    """The first text item's size no longer covers its text: each digit turned to 9 (to
+    1 when all are nines), the width kept. Modelled: the damage of KB Q212759."""
+    start = payload.index(b"\r\nText item:") + 2
+    start = payload.index(b"\r\n", start) + 2
+    end = payload.index(b"\r\n", start)
+    digits = payload[start:end]
+    other = b"1" if set(digits) == {ord("9")} else b"9"
+    return payload[:start] + other * len(digits) + payload[end:]
+
+
+def strip_contents(po: Postoffice, entry: DirectoryEntry, number: int) -> None:
+    """Damage one stored message's body so it has no ``Contents:`` line (KB Q234745).
+    EXPORT still takes it out of the queue; the file it writes is the only copy."""
+    _rewrite_payload(po, entry, number, _no_contents)
+
+
+def spoil_size(po: Postoffice, entry: DirectoryEntry, number: int) -> None:
+    """Damage one stored message so EXPORT cannot read it back (KB Q212759): it stays
+    queued and every poll exports it again."""
+    _rewrite_payload(po, entry, number, _wrong_size)
 
 
 class CorruptParams(Params):
     subject: str = Field("Quarterly figures", min_length=1, max_length=80, description="Subject.")
 
 
-@fault(
-    "corrupt-queued-message",
-    summary="a corrupt message waits in the post office queue for Exchange",
-    article="Q212759",
-    params=CorruptParams,
-)
-def corrupt_queued_message(site: Site, params: CorruptParams | None) -> None:
-    """The message carries no tracking identity: the fix deletes it on purpose (Q212759)."""
+def _queue_damaged(site: Site, params: CorruptParams | None, damage: Damage) -> None:
+    """Queue one message for Exchange and damage it. It carries no tracking identity:
+    whoever follows the articles deletes it on purpose (Q212759, Q234745)."""
     po = Postoffice(site.po_path)
     entries = po.entries()
     queue = next((e for e in entries if e.name.casefold() == site.site.casefold()), None)
@@ -102,7 +130,29 @@ def corrupt_queued_message(site: Site, params: CorruptParams | None) -> None:
     subject = (params or CorruptParams()).subject
     message = Message(f"{sender} at {site.po_name}", site.world.clock.datetime, (to,), subject, "")
     (number,) = po.deliver(queue, [message])
-    strip_contents(po, queue, number)
+    _rewrite_payload(po, queue, number, damage)
+
+
+@fault(
+    "corrupt-queued-message",
+    summary="a corrupt message waits in the post office queue for Exchange",
+    article="Q212759",
+    params=CorruptParams,
+)
+def corrupt_queued_message(site: Site, params: CorruptParams | None) -> None:
+    """A message EXPORT cannot read back: it stays queued (Q212759)."""
+    _queue_damaged(site, params, _wrong_size)
+
+
+@fault(
+    "corrupt-message-body",
+    summary="a message queued for Exchange has lost its Contents: line",
+    article="Q234745",
+    params=CorruptParams,
+)
+def corrupt_message_body(site: Site, params: CorruptParams | None) -> None:
+    """A message whose body lost ``Contents:``; EXPORT takes it out of the queue (Q234745)."""
+    _queue_damaged(site, params, _no_contents)
 
 
 # -- diagnosis: from evidence only -----------------------------------------------------------------
@@ -155,6 +205,26 @@ def _events_only(ev: Evidence) -> Finding | None:
     return None
 
 
+#: ccmc.exe's CPU in Task Manager that counts as the loop of KB Q234745 ("up to 90 percent")
+BUSY = 80
+
+
+def _looping(ev: Evidence) -> list[str] | None:
+    """KB Q234745: a ``.ccm`` in ``Ccmcdata\\Export`` without ``Contents:`` that stays
+    there (no 54 moved it to ``Bad``), or ccmc.exe at ~90 % CPU while one waits there."""
+    busy = [cpu for image, cpu in ev.processes or () if image.casefold() == "ccmc.exe"]
+    stuck = [n for n in ev.folder("Export") or () if n.casefold().endswith(".ccm")]
+    said: list[str] = []
+    if busy and max(busy) >= BUSY and stuck:
+        said.append(f"Task Manager: ccmc.exe at {max(busy)}% CPU")
+    unreadable = [n for n in ev.export_no_contents or () if n in stuck]
+    if unreadable and not ev.ccmc(54):
+        said.append(f"{STORE}\\Export\\{unreadable[0]} has no Contents: line")
+    if not said:
+        return None
+    return [*said, f"{STORE}\\Export holds {stuck[0]}"]
+
+
 @rule(
     "corrupt-message",
     article="Q212759, Q202240, Q234745, Q176375, Q168556",
@@ -163,6 +233,9 @@ def _events_only(ev: Evidence) -> Finding | None:
 def corrupt_message(ev: Evidence) -> Finding | None:
     """54 every 15 s and a growing ``Bad``; ``EXPORT /MSG#`` shows the unreadable message."""
     fix = "delete-corrupt-message"
+    looping = _looping(ev)
+    if looping is not None:
+        return finding("corrupt-message", 0.9, looping, confirmed=True, fix=fix)
     if ev.msg_list is None or ev.ccmcdata is None:
         return _events_only(ev)
     failed = ev.ccmc(54, 87, 82, 83)

@@ -205,6 +205,7 @@ def _service(service: ConnectorService) -> dict[str, Any]:
         "restarts": service.threads.restarts,
         "startup_reads": [list(r) for r in service.startup_reads],
         "blocked": sorted(service.threads.blocked),
+        "waiting": dict(sorted(service.threads.waiting.items())),
         "timers": _timers(service),
     }
 
@@ -222,6 +223,7 @@ def _service_from(service: ConnectorService, d: dict[str, Any]) -> None:
     service.threads.restarts = d["restarts"]
     service.startup_reads = [(str(n), bool(ok)) for n, ok in d["startup_reads"]]
     service.threads.blocked = set(d["blocked"])
+    service.threads.waiting = {str(k): str(v) for k, v in d.get("waiting", {}).items()}
     actions: dict[str, Callable[[], float | None]] = {
         EXPORT_THREAD: service.flow.export_once,
         IMPORT_THREAD: service.flow.import_once,

@@ -22,7 +22,9 @@ Modelled, not documented:
   DOS programs wait for input forever (they cannot find ``Export.ini``,
   KB Q181186): the thread that started one never returns, with no event;
 * before 5.5 SP3 a ``.ccm`` file without ``Contents:`` hangs the inbound
-  thread (KB Q234745); later builds move it to ``Bad`` with event 54;
+  thread (KB Q234745), ``ccmc.exe`` at 90 % CPU in Task Manager
+  (:meth:`ConnectorService.processes`); later builds move it to ``Bad`` with
+  event 54;
 * a ``.und`` file already in ``Export`` (``Import``) when a run begins stops
   inbound (outbound) delivery without an event (KB Q212788);
 * outbound conversion keeps at most the IMPORT maximum waiting in ``Submit``
@@ -218,6 +220,23 @@ class ConnectorService:
             options=self._ini()[EXPORT_INI]["Export"],
             cwd=self.store.windows_path,
         )
+
+    def processes(self) -> list[tuple[str, int]]:
+        """Task Manager on the Exchange server: (image name, CPU %) of the connector's processes.
+
+        ``ccmc.exe`` while the service runs: "up to 90 percent of the CPU" while a
+        thread loops on a ``.ccm`` without ``Contents:`` (KB Q234745), else idle.
+        Modelled, not documented: the figures, and that processes spinning together
+        share the CPU.
+        """
+        if not self.running:
+            return []
+        threads = self.threads
+        looping = any(t not in threads.waiting for t in threads.blocked)
+        spinning = int(looping) + len(threads.waiting)
+        rows = [("ccmc.exe", 90 // spinning if looping else 0)]
+        rows += [("ntvdm.exe", 98 // spinning) for _ in sorted(threads.waiting)]
+        return rows
 
     # -- the PO as the service account sees it --------------------------------------------
 

@@ -41,6 +41,8 @@ class Threads:
         self.restarts = 0
         #: threads that hang and poll no more until the next start
         self.blocked: set[str] = set()
+        #: blocked threads waiting for a DOS program that never ends: thread -> program
+        self.waiting: dict[str, str] = {}
         #: each thread's next poll on the clock
         self.timers: dict[str, Timer] = {}
 
@@ -48,9 +50,11 @@ class Threads:
         """At start: no restarts yet, no thread hung."""
         self.restarts = 0
         self.blocked.clear()
+        self.waiting.clear()
 
     def cancel(self) -> None:
-        """At stop: cancel every thread's next poll."""
+        """At stop: cancel every thread's next poll; the programs waited on end too (modelled)."""
+        self.waiting.clear()
         for timer in self.timers.values():
             timer.cancel()
         self.timers.clear()

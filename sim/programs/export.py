@@ -23,9 +23,10 @@ Japanese) and otherwise the post office language's order is used; that a user
 export takes the Inbox unless /MSGS/ALL; that /FOLDER, /FILES/MACBIN2 and
 /FILES/HEX change nothing (the format of §2.3 has no folder line and file items
 are text here); that an empty queue writes no file; the /MSG# listing layout;
-that an unknown /DELETE number is code 3; that a queued message without a
-``Contents:`` line is exported alone and stays queued (``_up_to_unreadable``, KB
-Q212759: the same message goes to ``Bad`` every 15 s); and that the mailing lists and
+that an unknown /DELETE number is code 3; which damage keeps a queued message in
+the queue (``_up_to_unreadable``: one whose sizes do not add up, KB Q212759; one
+that only lacks its ``Contents:`` line leaves it, written alone, KB Q234745); and that
+the mailing lists and
 bulletin boards of a /DIRECTORY export go to ``CCMLIST.EXP`` and ``CCMBB.EXP``
 beside the /@ file (§2.4 and §4.6 name the files, not how they are produced).
 The option ``MaxMessages`` (``ctx.options``) caps a message export.
@@ -33,11 +34,12 @@ The option ``MaxMessages`` (``ctx.options``) caps a message export.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator, Sequence
 
 from sim.errors import PostofficeError
 from sim.fsutil import atomic_write_bytes
-from sim.message import DateStyle, format_date
+from sim.message import CODEPAGE, DateStyle, MessageFormatError, format_date, iter_messages
 from sim.postoffice import records as rf
 from sim.postoffice.check import check_message_index
 from sim.postoffice.layout import MLANDATA, DirectoryEntry, Location, Ref
@@ -54,8 +56,6 @@ __all__ = ["BB_FILE", "LIST_FILE", "SPEC", "export_messages", "main", "temporary
 #: files written beside the /@ file of a /DIRECTORY export (§2.4, §4.6)
 LIST_FILE = "CCMLIST.EXP"
 BB_FILE = "CCMBB.EXP"
-#: the line every readable message has (§2.3, KB Q234745)
-CONTENTS = b"\r\nContents:\r\n"
 
 USAGE = """\
 Usage: EXPORT /N<name> /P<password> /D<post office directory> [/@<file>] [options]
@@ -195,21 +195,57 @@ def _date_style(session: Session) -> DateStyle:
     return common.postoffice_date_style(session.po, session.identity)
 
 
-def _up_to_unreadable(po: Postoffice, refs: Sequence[Ref]) -> tuple[list[Ref], set[int]]:
-    """The queued messages one run takes, and those it must leave queued (KB Q212759).
+#: what EXPORT finds wrong with a stored message (:func:`damage`)
+NO_CONTENTS = "no Contents: line"
+UNREADABLE = "cannot be read"
 
-    A message whose stored text has no ``Contents:`` line (the damage of KB Q234745)
-    cannot be read back: EXPORT takes the messages before it; when it is the first,
-    EXPORT writes it alone, as stored, and cannot mark it exported, so it stays queued
-    and every run exports it again. Modelled, not documented.
+
+def damage(text: bytes) -> str | None:
+    """What is wrong with a stored message's text: None, ``NO_CONTENTS`` or ``UNREADABLE``.
+
+    Modelled, not documented: a body that merely lost its ``Contents:`` line (KB
+    Q234745) EXPORT can still copy; one whose item sizes do not cover its text (a
+    damaged body record, KB Q212759) it cannot read back.
+    """
+    try:
+        for _ in iter_messages(io.StringIO(text.decode(CODEPAGE, "replace"), newline="")):
+            pass
+    except MessageFormatError as exc:
+        return NO_CONTENTS if "Contents:" in exc.reason else UNREADABLE
+    except ValueError:
+        return None  # a date in another order: the text itself is whole
+    return None
+
+
+def _up_to_unreadable(po: Postoffice, refs: Sequence[Ref]) -> tuple[list[Ref], set[int]]:
+    """The queued messages one run takes, and those it must leave queued.
+
+    Decided from the two articles together. KB Q212759 (a corrupted message *in the
+    post office*): the same message goes to ``Bad`` at every poll under a new file
+    name and nothing is added to ``Export``, so EXPORT cannot take it out of the
+    queue. KB Q234745 (a ``.ccm`` missing ``Contents:`` "because of corruption in the
+    body"): stopping the service and deleting "the stuck message" in ``Export``
+    removes the corrupted message, so EXPORT took it out of the queue, and the file
+    held that message alone (deleting it loses no other mail).
+
+    So a damaged message ends a run: EXPORT takes the messages before it; when it
+    is the first, EXPORT writes it alone, as stored. One it cannot read back stays
+    queued and every run exports it again; one without ``Contents:`` leaves the
+    queue and the file in ``Export`` is its only copy. Modelled, not documented:
+    which damage is which (the articles name the symptoms, not the bytes), and that
+    a damaged message is written alone.
     """
     with (po.path / MLANDATA).open("rb") as fh:
         for i, ref in enumerate(refs):
             fh.seek(ref.offset)
             head = fh.read(rf.RECORD_SIZE)
             payload = fh.read(rf.RECORD.unpack(head)[0]) if len(head) == rf.RECORD_SIZE else b""
-            if CONTENTS not in payload:
-                return ([ref], {ref.number}) if i == 0 else (list(refs[:i]), set())
+            found = damage(payload[4:])  # after the message number (u32)
+            if found is None:
+                continue
+            if i:
+                return list(refs[:i]), set()
+            return [ref], {ref.number} if found == UNREADABLE else set()
     return list(refs), set()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -36,16 +37,19 @@ from tests.causes.kit import (
 
 
 def _corrupt_queued(site: Site) -> None:
+    """By hand: the first text item of a queued message claims 999 bytes (Q212759)."""
     po = Postoffice(site.po_path)
     queue = po.find(site.site)
     assert queue is not None
     when = site.world.clock.datetime
-    (number,) = po.deliver(queue, [Message("Doe, J at PO1", when, ("X at HQ",), "s", "b")])
+    (number,) = po.deliver(queue, [Message("Doe, J at PO1", when, ("X at HQ",), "s", "bb")])
     ref = next(r for r in po.refs(queue) if r.number == number)
     data = bytearray((po.path / MLANDATA).read_bytes())
     size = rf.RECORD.unpack_from(data, ref.offset)[0]
     start = ref.offset + rf.RECORD_SIZE
-    payload = bytes(data[start : start + size]).replace(b"Contents:", b"Cxxxxxxx:")
+    payload = bytes(data[start : start + size]).replace(
+        b"Text item:\r\n4\r\n", b"Text item:\r\n9\r\n"
+    )
     data[ref.offset : start + size] = (
         rf.RECORD.pack(size, rf.LIVE, T_MESSAGE, zlib.crc32(payload)) + payload
     )
@@ -98,14 +102,14 @@ def test_the_fault_refuses_a_world_it_does_not_fit(
 
 def _corrupt_site(world: World) -> tuple[StandardWorld, int]:
     site = standard_world(world, dirsync_done=True, start=False)
-    from harness.causes.corrupt_message import strip_contents
+    from harness.causes.corrupt_message import spoil_size
 
     po = site.postoffice
     queue = po.find("EX1")
     assert queue is not None
     message = Message("Doe, J at PO1", datetime(1998, 6, 1, 9, 0), ("X at EX1",), "s", "b")
     (number,) = po.deliver(queue, [message])
-    strip_contents(po, queue, number)
+    spoil_size(po, queue, number)
     return site, number
 
 
@@ -153,3 +157,55 @@ def test_54_every_poll_scores_above_a_single_54() -> None:
     assert repeated is not None
     assert once is not None
     assert repeated.score > once.score
+
+
+def test_a_message_without_contents_leaves_the_queue_alone(world: World) -> None:
+    """KB Q234745: EXPORT writes a body without ``Contents:`` alone and takes it out."""
+    from harness.causes.corrupt_message import strip_contents
+
+    site = standard_world(world, dirsync_done=True, start=False)
+    po = site.postoffice
+    queue = po.find("EX1")
+    assert queue is not None
+    message = Message("Doe, J at PO1", datetime(1998, 6, 1, 9, 0), ("X at EX1",), "s", "b")
+    (number,) = po.deliver(queue, [message])
+    strip_contents(po, queue, number)
+    send_to_exchange(world, 2)
+    switches = "/NEX1 /PSECRET /D\\\\POSRV\\CCDATA"
+    world.path("C:\\TEMP").mkdir(parents=True, exist_ok=True)
+    assert export(world, f"{switches} /@C:\\TEMP\\ONE.CCM /ITEMSIZE")[0] == 0
+    written = world.path("C:\\TEMP\\ONE.CCM").read_bytes()
+    assert written.count(b"Message:") == 1
+    assert b"Contents:" not in written
+    remaining = {r.number for r in po.refs(queue)}
+    assert number not in remaining
+    assert len(remaining) == 2  # the mail behind it waits for the next run
+
+
+def test_task_manager_and_the_stuck_file_confirm_the_q234745_loop() -> None:
+    rule = RULES.lookup("corrupt-message").function
+    base = log(14001, 14031)
+    busy = replace(base, processes=(("ccmc.exe", 90),), ccmcdata=(("Export", ("msg0BAD.ccm",)),))
+    found = rule(busy)
+    assert found is not None
+    assert found.score >= 0.9
+    assert not found.confirm  # nothing left to check
+    assert "Task Manager: ccmc.exe at 90% CPU" in found.evidence
+    assert rule(replace(busy, processes=(("ccmc.exe", 0),))) is None
+    assert rule(replace(busy, ccmcdata=(("Export", ()),))) is None
+
+
+def test_an_export_file_without_contents_that_stays_confirms_q234745(tmp_path: Path) -> None:
+    from harness.evidence import without_contents
+
+    (tmp_path / "msg0BAD.ccm").write_bytes(b"Message:\r\n20\r\nFrom: A at PO1\r\nSubject: x\r\n")
+    (tmp_path / "msg0001.ccm").write_bytes(b"Message:\r\n9\r\nContents:\r\n0\r\n")
+    assert without_contents(tmp_path) == ("msg0BAD.ccm",)
+    rule = RULES.lookup("corrupt-message").function
+    files = (("Export", ("msg0BAD.ccm",)),)
+    ev = replace(log(14001), ccmcdata=files, export_no_contents=("msg0BAD.ccm",))
+    found = rule(ev)
+    assert found is not None
+    assert found.score >= 0.9
+    assert rule(replace(ev, events=log(54, 54, 54).events)) is not None  # 54s: Bad path
+    assert rule(replace(ev, export_no_contents=())) is None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.connector.setup import StandardWorld
+from sim.connector.setup import SERVICE_ACCOUNT, StandardWorld
 from sim.conservation import check
+from sim.programs.runner import ProgramRun, run_program
 from sim.world import World
 
 
@@ -33,3 +34,21 @@ def mail_flows(site: StandardWorld, inbound: list[str], outbound: list[str]) -> 
 
 def host(world: World, windows: str) -> Path:
     return world.path(windows)
+
+
+def prompt(site: StandardWorld, program: str, command_line: str) -> ProgramRun:
+    """``PROGRAM command_line`` typed at a command prompt on the Exchange server, logged
+    on as the service account (KB Q233164), programs found on the system PATH."""
+    return run_program(
+        site.world,
+        program,
+        command_line,
+        account=SERVICE_ACCOUNT,
+        search_path=site.exchange.system_path,
+        cwd="C:\\",
+    )
+
+
+def delete(world: World, windows: str) -> None:
+    """``del PATH``."""
+    world.path(windows).unlink()
