@@ -118,6 +118,44 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> ScenarioFi
     return None
 
 
+def _skipped_below(config: pytest.Config) -> list[tuple[str, int, str]]:
+    """Each folder named on the command line with scenario files in its sub-folders
+    (which pytest does not collect, and ``ccsim run DIR`` does): (folder, how many,
+    the first such sub-folder)."""
+    from harness.selection import expand_paths
+
+    if config.args_source is not pytest.Config.ArgsSource.ARGS:
+        return []
+    found: list[tuple[str, int, str]] = []
+    for arg in config.args:
+        folder = Path(arg.split("::", 1)[0])
+        if not folder.is_dir():
+            continue
+        below = [p for p in expand_paths([folder]) if p.parent != folder]
+        if below:
+            found.append((arg, len(below), str(below[0].parent)))
+    return found
+
+
+def pytest_terminal_summary(
+    terminalreporter: Any,  # noqa: ANN401 - pytest's TerminalReporter
+    exitstatus: int,
+    config: pytest.Config,
+) -> None:
+    """ "No tests ran" for a folder whose scenario files are all in sub-folders: say why."""
+    if exitstatus != pytest.ExitCode.NO_TESTS_COLLECTED:
+        return
+    for folder, count, first in _skipped_below(config):
+        files = "file" if count == 1 else "files"
+        terminalreporter.write_line(
+            f"ccsim: {count} scenario {files} in sub-folders of {folder} not collected: pytest "
+            "collects the *.scenario.yaml files directly in a folder it is given, while "
+            f"`ccsim run {folder}` walks its sub-folders too. Name a sub-folder "
+            f"(pytest {first}), or list {folder} under the ccsim_paths ini option, whose "
+            "folders are collected with their sub-folders."
+        )
+
+
 def _shown(path: Path, config: pytest.Config) -> str:
     """The path relative to where pytest was started, if that names the same file."""
     try:

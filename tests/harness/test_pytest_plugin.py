@@ -129,6 +129,39 @@ def test_only_named_files_and_folders_are_collected(pytester: pytest.Pytester) -
     result.stdout.fnmatch_lines(["data/inner.scenario.yaml:*:*: YAML syntax: *"])
 
 
+def test_no_tests_ran_for_a_folder_with_scenarios_only_below_says_why(
+    pytester: pytest.Pytester,
+) -> None:
+    """``pytest DIR`` collects DIR's own files, ``ccsim run DIR`` its sub-folders' too: the
+    "no tests ran" message names the difference and the way out."""
+    suite = pytester.mkdir("suite")
+    (suite / "site").mkdir()
+    (suite / "site" / "a.scenario.yaml").write_text(HEALTHY, encoding="utf-8")
+    (suite / "site" / "b.scenario.yaml").write_text(renamed(HEALTHY, "b"), encoding="utf-8")
+    result = run_inprocess(pytester, "suite")
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    result.stdout.fnmatch_lines(
+        [
+            "ccsim: 2 scenario files in sub-folders of suite not collected: pytest collects the "
+            "[*].scenario.yaml files directly in a folder it is given, while `ccsim run suite` "
+            "walks its sub-folders too. Name a sub-folder (pytest suite/site), or list suite "
+            "under the ccsim_paths ini option, whose folders are collected with their "
+            "sub-folders.",
+            "*no tests ran*",
+        ]
+    )
+    named = run_inprocess(pytester, "suite/site")
+    named.assert_outcomes(passed=2)
+    assert "ccsim:" not in named.stdout.str()
+
+
+def test_no_tests_ran_without_scenarios_below_adds_nothing(pytester: pytest.Pytester) -> None:
+    pytester.mkdir("empty")
+    result = run_inprocess(pytester, "empty")
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    assert "ccsim:" not in result.stdout.str()
+
+
 def test_ccsim_paths_ini_collects_recursively(pytester: pytest.Pytester) -> None:
     """Folders listed in ``ccsim_paths`` are collected, subfolders included, without args."""
     nested = pytester.mkdir("mine") / "deeper"
