@@ -1,11 +1,14 @@
-"""Trainer mode: ``ccsim demo [CAUSE]`` plays a catalogue scenario as a narrated lesson.
+"""Trainer mode: ``ccsim demo [CAUSE | FILE]`` plays a scenario as a narrated lesson.
 
-One lesson per scenario of the built-in catalogue. A lesson runs the scenario
+One lesson per scenario of the built-in catalogue, or a user's own scenario file
+(:func:`lesson_from_file`), taught under the cause it names. A lesson runs the scenario
 through :func:`harness.runner.run` with an observer (:class:`Narrator`) that,
 after every phase and step, explains in plain words what happened and shows the
 world as it is now (``harness.demo_view``): the queues, the files of interest
 and the event log. Then it walks through the diagnosis evidence by evidence, the
-fix, and the proof that it worked.
+fix, and the proof that it worked: once the run is over, the evidence support
+would gather again (ANALYZE of the post office, the symptom events since the
+fix, the queues), shown coming back clean, or what is still wrong.
 
 The words come from the sources the rest of the harness quotes: the scenario's
 ``summary``, the fault and fix registries (summary and article), and the cause
@@ -23,16 +26,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from harness.causes import SCENARIO_CAUSES, Cause
-from harness.demo_view import Snapshot, Style, WorldView, explain_findings
+from harness.demo_view import Snapshot, Style, WorldView, explain_findings, take_snapshot
 from harness.errors import NotRegisteredError
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from harness.build import Site
     from harness.model import Scenario
     from harness.runner import Checkpoint, RunResult
 
-__all__ = ["Lesson", "Narrator", "Pauser", "find_lesson", "lessons", "play", "step_words"]
+__all__ = [
+    "Lesson",
+    "Narrator",
+    "Pauser",
+    "find_lesson",
+    "lesson_from_file",
+    "lessons",
+    "play",
+    "step_words",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +63,14 @@ def lessons() -> list[Lesson]:
 
     found = [Lesson(SCENARIO_CAUSES[s.cause], s, p) for p, s in load_selection([], None, None)]
     return sorted(found, key=lambda lesson: (lesson.cause.number, lesson.scenario.id))
+
+
+def lesson_from_file(path: Path) -> Lesson:
+    """A user's own scenario file as a lesson; ScenarioError (file:line:col) if invalid."""
+    from harness.loader import load_scenario
+
+    scenario = load_scenario(path)
+    return Lesson(SCENARIO_CAUSES[scenario.cause], scenario, path)
 
 
 def find_lesson(name: str, available: list[Lesson]) -> Lesson:
@@ -129,6 +150,10 @@ class Narrator:
     steps_seen: int = 0
     fixes_seen: int = 0
     last: Snapshot | None = None
+    #: event-log records before the fixes ended (the evidence after is counted from here)
+    before_fix: int = 0
+    #: the site at the verify checkpoint, examined again once the run is over
+    verified_site: Site | None = None
 
     def __post_init__(self) -> None:
         self.view = WorldView(self.console, self.style)
@@ -140,7 +165,8 @@ class Narrator:
         if handler is not None:
             handler(point)
         if point.phase in ("world", "fault", "step", "fix", "verify"):
-            self.last = self.view.show(point.site, self.lesson.scenario, self.last)
+            unchanged = _AFTER_FIX if point.phase == "fix" else None
+            self.last = self.view.show(point.site, self.lesson.scenario, self.last, unchanged)
         if point.phase not in ("verify", "error"):
             self.pauser.wait()
 
@@ -187,12 +213,14 @@ class Narrator:
 
     def _on_fix(self, point: Checkpoint) -> None:
         self.fixes_seen += 1
+        self.before_fix = len(point.site.world.eventlog.records)
         self.view.heading(f"The fix ({self.fixes_seen} of {len(self.lesson.scenario.fix)})")
         self.view.lines(point.lines)
         if self.fixes_seen == 1 and self.lesson.cause.number:
             self.view.say(f"Reference §8 says: {self.lesson.cause.fix}")
 
     def _on_verify(self, point: Checkpoint) -> None:
+        self.verified_site = point.site
         self.view.heading("The proof it worked")
         if self.lesson.cause.number:
             self.view.say(f"How to verify (§8): {self.lesson.cause.verify}")
@@ -205,12 +233,64 @@ class Narrator:
 
 def play(lesson: Lesson, console: Console, style: Style, pauser: Pauser) -> RunResult:
     """Run the lesson's scenario with the narrator watching; the closing verdict last."""
+    import tempfile
+
     from harness.runner import run
 
     narrator = Narrator(lesson, console, style, pauser)
-    result = run(lesson.scenario, file=str(lesson.path), observer=narrator)
-    if pauser.stopped:
-        narrator.view.say("Lesson stopped.")
-        return result
+    with tempfile.TemporaryDirectory(prefix="ccsim-demo-") as tmp:  # kept for the evidence
+        path = lesson.path
+        result = run(lesson.scenario, file=str(path), root=Path(tmp), observer=narrator)
+        if pauser.stopped:
+            narrator.view.say("Lesson stopped.")
+            return result
+        if narrator.verified_site is not None and result.fixed:
+            _evidence_again(narrator, narrator.verified_site)
     narrator.view.verdict(result)
     return result
+
+
+#: what a fix that changes settings (not queues, files or the log) leaves to show
+_AFTER_FIX = (
+    "Queues, files and the event log are as they were: the fix changed the settings or the "
+    "programs, and the evidence shows it once the connector has polled again (below)."
+)
+
+
+def _symptom_events(lesson: Lesson) -> list[int]:
+    """The events that showed the fault: those the cause's rule explains, those the
+    scenario expected at least once, and those ``verify.no_events`` names."""
+    from harness.registry import RULES
+
+    rule = RULES.get(lesson.cause.id)
+    scenario = lesson.scenario
+    wanted = [*(rule.explains if rule is not None else ())]
+    wanted += [e.id for e in scenario.expect.events if e.max != 0]
+    wanted += scenario.verify.no_events
+    return sorted(set(wanted))
+
+
+def _evidence_again(narrator: Narrator, site: Site) -> None:
+    """After the run: the evidence support gathers again, clean or not, line by line."""
+    from harness.collect import collect
+
+    view = narrator.view
+    view.heading("The evidence again, after the fix")
+    records = site.world.eventlog.records
+    before, since = records[: narrator.before_fix], records[narrator.before_fix :]
+    for event_id in _symptom_events(narrator.lesson):
+        was = sum(1 for r in before if r.event_id == event_id)
+        now = sum(1 for r in since if r.event_id == event_id)
+        if was == 0 and now == 0:
+            continue
+        verdict = "gone" if now == 0 else "STILL LOGGED"
+        view.say(f"Event {event_id}: {was} before the fix, {now} since: {verdict}.")
+    analyze = collect(site).analyze
+    if analyze is not None:
+        view.say(f"ANALYZE of the post office now: {analyze.quote()}")
+    waiting = sum(count for _, count in take_snapshot(site, narrator.lesson.scenario).queues)
+    view.say(
+        "Queues: every message delivered, none waiting."
+        if waiting == 0
+        else f"Queues: {waiting} message(s) still waiting."
+    )

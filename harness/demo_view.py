@@ -142,11 +142,14 @@ class WorldView:
             colour = {True: "green", False: "bold red", None: ""}[line.ok]
             self.console.print(Text(line.render(), style=colour))
 
-    def show(self, site: Site, scenario: Scenario, last: Snapshot | None) -> Snapshot:
-        """Print the world now, against ``last``; return the new snapshot."""
+    def show(
+        self, site: Site, scenario: Scenario, last: Snapshot | None, unchanged: str | None = None
+    ) -> Snapshot:
+        """Print the world now, against ``last``; return the new snapshot. ``unchanged`` is
+        said instead of the default when nothing support can see has changed."""
         now = take_snapshot(site, scenario)
         if now == last:
-            self.say("The world is unchanged: same queues, same files, no new event.")
+            self.say(unchanged or "The world is unchanged: same queues, same files, no new event.")
             return now
         self._queues(now, last)
         self._file_changes(now, last)

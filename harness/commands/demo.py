@@ -1,15 +1,18 @@
-"""``ccsim demo [CAUSE]``: trainer mode (docs/trainer.md).
+"""``ccsim demo [CAUSE | FILE]``: trainer mode (docs/trainer.md).
 
 Without an argument, the list of lessons: one per catalogue scenario, by cause.
 With a cause id or a scenario id, that lesson, narrated step by step
-(``harness.demo``). Exit codes: 0 the lesson ran and its fix was verified (or
-the list was printed, or the user stopped the lesson), 1 the scenario did not
-pass, 2 an unknown lesson or contradicting options.
+(``harness.demo``); with a path to a scenario file (one that exists, or a name
+ending in ``.yaml``/``.yml``), the user's own scenario as a lesson. Exit codes: 0
+the lesson ran and its fix was verified (or the list was printed, or the user
+stopped the lesson), 1 the scenario did not pass, 2 an unknown lesson, an invalid
+or missing file (one line, ``file:line:col: message``) or contradicting options.
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -45,6 +48,11 @@ def _print_lessons(available: list[Lesson], style: Style) -> None:
     console.print(Text("Play one: ccsim demo CAUSE-OR-SCENARIO-ID [--step | --no-pause] [--plain]"))
 
 
+def _is_file_name(name: str) -> bool:
+    """A path to a scenario file rather than a lesson name (ids are kebab-case, no dots)."""
+    return Path(name).is_file() or name.endswith((".yaml", ".yml")) or "/" in name
+
+
 def _pausing(step: bool, no_pause: bool) -> bool:
     """``--step`` waits, ``--no-pause`` does not; by default, wait when stdin is a terminal."""
     if step:
@@ -60,7 +68,9 @@ def register(app: typer.Typer) -> None:
     @app.command("demo")
     def demo_command(
         name: str | None = typer.Argument(
-            None, metavar="[CAUSE]", help="A cause id or scenario id; none lists the lessons."
+            None,
+            metavar="[CAUSE|FILE]",
+            help="A cause id, a scenario id or a scenario file; none lists the lessons.",
         ),
         step: bool = typer.Option(False, "--step", help="Wait for Enter between steps."),
         no_pause: bool = typer.Option(
@@ -69,9 +79,9 @@ def register(app: typer.Typer) -> None:
         plain: bool = typer.Option(False, "--plain", help="No colour and no ANSI codes."),
     ) -> None:
         """Trainer mode: a failure cause played as a narrated lesson."""
-        from harness.demo import Pauser, find_lesson, lessons, play
+        from harness.demo import Pauser, find_lesson, lesson_from_file, lessons, play
         from harness.demo_view import Style, make_console
-        from harness.errors import NotRegisteredError
+        from harness.errors import NotRegisteredError, ScenarioError, ScenarioErrors
 
         if step and no_pause:
             typer.echo("ccsim demo: --step and --no-pause contradict each other", err=True)
@@ -82,8 +92,16 @@ def register(app: typer.Typer) -> None:
             _print_lessons(available, style)
             return
         try:
-            lesson = find_lesson(name, available)
-        except NotRegisteredError as exc:
+            if _is_file_name(name):
+                lesson = lesson_from_file(Path(name))
+            else:
+                lesson = find_lesson(name, available)
+        except ScenarioErrors as exc:
+            more = len(exc.errors) - 1
+            tail = f" (and {more} more: ccsim validate {name})" if more else ""
+            typer.echo(f"ccsim demo: {ScenarioError.__str__(exc.errors[0])}{tail}", err=True)
+            raise typer.Exit(2) from None
+        except (NotRegisteredError, ScenarioError) as exc:
             typer.echo(f"ccsim demo: {exc}", err=True)
             raise typer.Exit(2) from None
         console = make_console(style)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -153,3 +154,54 @@ def test_step_words_cite_the_reference() -> None:
     texts = [step_words(step) for step in s.steps]
     assert texts[0].startswith("Start the MSExchangeCCMC service")
     assert "§4.5" in texts[1]
+
+
+def test_a_users_own_scenario_file_plays_as_a_lesson(tmp_path) -> None:
+    text = (builtin_dir() / "q282172-po-shut-down.scenario.yaml").read_text(encoding="utf-8")
+    mine = tmp_path / "my-case.scenario.yaml"
+    mine.write_text(text.replace("id: q282172-po-shut-down", "id: my-own-case"), encoding="utf-8")
+    result = demo(str(mine), "--plain", "--no-pause", env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Scenario my-own-case (Q282172" in out
+    assert "Cause: " in out
+    assert "The proof it worked" in out
+
+
+def test_after_the_fix_the_evidence_comes_back_clean() -> None:
+    """ANALYZE clean, the symptom events gone since the fix, nothing waiting."""
+    result = demo("q166045-damaged-po", "--plain", "--no-pause", env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    after = result.output.split("The evidence again, after the fix", 1)[1]
+    assert re.search(r"Event 70: [1-9]\d* before the fix, 0 since: gone\.", after)
+    assert "ANALYZE of the post office now: ANALYZE /NPO1 " in after
+    assert "result code 0" in after
+    assert "Queues: every message delivered, none waiting." in after
+    assert after.index("Queues: every") < after.index("Verdict")
+
+
+def test_a_fix_of_settings_alone_does_not_say_the_world_is_unchanged() -> None:
+    result = demo(PASSWORD, "--plain", "--no-pause", env={"COLUMNS": "250"})
+    fix = result.output.split("The fix (1 of 1)", 1)[1].split("The proof it worked", 1)[0]
+    assert "The world is unchanged" not in fix
+    assert "the fix changed the settings or the programs" in fix
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("id: X\ntitle: t\ncause: healthy\nseed: -1\n", ":1:5: id: must be kebab-case"),
+        (None, ":1:1: no such file"),
+    ],
+    ids=["invalid", "missing"],
+)
+def test_a_bad_file_is_exit_2_with_one_line(tmp_path, content: str | None, message: str) -> None:
+    path = tmp_path / "bad.scenario.yaml"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    result = demo(str(path), "--no-pause")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"ccsim demo: {path}{message}")
+    assert "Traceback" not in result.stderr
