@@ -70,7 +70,10 @@ _ARTICLES = {
         "Events 14013 and 14018 (dirsync comment missing)",
         "Restore the comment `MSExchangeCCMC <server>` on the Exchange site's PO entry in "
         "cc:Mail ADMIN, or delete the entry and let dirsync recreate it.",
-        ("That the next dirsync after the comment is restored writes every entry again.",),
+        (
+            "cc:Mail ADMIN as one action per command line (LIST, COMMENT, DELETE) instead of "
+            "its menus; DELETE refuses an entry whose mailbox still holds messages.",
+        ),
     ),
     "Q168465": Article(
         "Event 68 on dirsync (CCMDIR.EXP code 1)",

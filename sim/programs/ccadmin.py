@@ -16,7 +16,10 @@ modelled as one action per command line after the usual switches:
 * ``ADMIN ... RENAME <new name>``: the post office's new name (its identity
   record, :meth:`~sim.postoffice.postoffice.Postoffice.rename`);
 * ``ADMIN ... COMMENT <entry> [text...]``: an entry's comments field (empty
-  text clears it).
+  text clears it);
+* ``ADMIN ... DELETE <entry>``: delete a directory entry (KB Q167830's other way:
+  delete the Exchange site's entry and let dirsync recreate it). An entry whose
+  mailbox still holds messages is refused with 1, so nothing queued is lost.
 
 The console text, the result codes (those of ``AdminResult``: 1 for an action
 that cannot be done, such as an unknown entry) and that ADMIN shares the post
@@ -39,7 +42,7 @@ from sim.programs.runner import ProgramContext
 __all__ = ["ACTIONS", "TOOL", "main"]
 
 #: the actions of the modelled command line, in the order the usage text shows them
-ACTIONS = ("LIST", "RENAME", "COMMENT")
+ACTIONS = ("LIST", "RENAME", "COMMENT", "DELETE")
 
 USAGE = """\
 Usage: ADMIN /N<post office> /P<password> /D<post office directory> action
@@ -47,6 +50,7 @@ Usage: ADMIN /N<post office> /P<password> /D<post office directory> action
   LIST [name]              list the directory, or one entry
   RENAME <new name>        give the post office a new name
   COMMENT <entry> [text]   set the comments of a directory entry (no text clears them)
+  DELETE <entry>           delete a directory entry whose mailbox is empty
   /BATCH  /?
 """
 
@@ -107,7 +111,24 @@ def _comment(po: Postoffice, words: list[str], ctx: ProgramContext) -> AdminResu
     return AdminResult.OK
 
 
-_WORK = {"LIST": _list, "RENAME": _rename, "COMMENT": _comment}
+def _delete(po: Postoffice, words: list[str], ctx: ProgramContext) -> AdminResult:
+    name = " ".join(words)
+    entry = po.find(name) if name else None
+    if entry is None:
+        ctx.stdout.write(
+            f"No directory entry named {name}.\n" if name else "DELETE needs an entry name.\n"
+        )
+        return AdminResult.ERRORS
+    held = len(po.mailbox(entry)) if entry.mailbox else 0
+    if held:
+        ctx.stdout.write(f"{entry.name} still holds {held} message(s): not deleted.\n")
+        return AdminResult.ERRORS
+    po.delete_entries([entry.name])
+    ctx.stdout.write(f"Directory entry {entry.name} deleted.\n")
+    return AdminResult.OK
+
+
+_WORK = {"LIST": _list, "RENAME": _rename, "COMMENT": _comment, "DELETE": _delete}
 
 
 def main(argv: Sequence[str], ctx: ProgramContext) -> AdminResult:

@@ -38,3 +38,31 @@ def test_restoring_the_comment_ends_14013_and_14018(real_world: World) -> None:
     outbound = send_to_ccmail(real_world, 2)
     real_world.clock.advance(300)
     mail_flows(site, inbound, outbound)
+
+
+def test_deleting_the_entry_lets_dirsync_recreate_it(real_world: World) -> None:
+    site = standard_world(real_world, dirsync_done=True)
+    switches = f"/NPO1 /PSECRET /D{site.po_unc}"
+    entry = site.exchange.site_address
+    console(real_world, site.postoffice, "ADMIN", f"{switches} COMMENT {entry} edited")
+    site.service.dirsync_now()
+    assert {14013, 14018} & ids_since(real_world, 0)
+    queued = send_to_exchange(real_world, 2)
+    code, text = console(real_world, site.postoffice, "ADMIN", f"{switches} DELETE {entry}")
+    assert code == 1  # mail for Exchange still waits in it: ADMIN keeps it
+    assert "still holds 2 message(s)" in text
+    real_world.clock.advance(120)  # the connector exports the queue
+    code, text = console(real_world, site.postoffice, "ADMIN", f"{switches} DELETE {entry}")
+    assert code == 0, text
+    mark = len(real_world.eventlog.records)
+    assert site.service.dirsync_now()
+    seen = ids_since(real_world, mark)
+    assert not seen & {14013, 14018}
+    assert 14031 in seen
+    recreated = site.postoffice.find(entry)
+    assert recreated is not None
+    assert recreated.comments == f"MSExchangeCCMC {site.exchange.name}"
+    inbound = send_to_exchange(real_world, 2)
+    outbound = send_to_ccmail(real_world, 2)
+    real_world.clock.advance(300)
+    mail_flows(site, queued + inbound, outbound)
