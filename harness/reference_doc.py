@@ -4,7 +4,9 @@ Help texts, demos and docs cite sections of the cc:Mail reference (``§2.2``,
 ``§4.5``, ``§8`` ...). This page gives a user those sections as the code holds
 them: the programs' command lines (§2.2), their result codes (§2.5), the
 connector's polling settings (§4.5), its event IDs (§4.8), the failure causes
-(§8) and an index of the KB articles cited. ``ccsim reference`` prints it;
+(§8), every other section the help, the scenario format or the pages cite (what it
+covers, the scenario keys that cite it, where the simulator models it) and an
+index of the KB articles cited. ``ccsim reference`` prints it;
 tests/harness/test_reference_doc.py keeps the committed page equal to it.
 """
 
@@ -16,14 +18,15 @@ from collections import defaultdict
 from collections.abc import Iterator
 from enum import IntEnum
 
-__all__ = ["render_reference"]
+__all__ = ["SECTIONS", "render_reference"]
 
 _HEAD = """\
 # cc:Mail reference
 
 The facts ccmail-sim relies on, generated from the code by `ccsim reference`
 (do not edit by hand). Help texts, demos and the other pages cite these
-sections by number: `§2.2`, `§2.5`, `§4.5`, `§4.8` and `§8`. Each fact names
+sections by number: `§2.2`, `§2.5`, `§4.5`, `§4.8` and `§8` have their facts
+below, and every other section cited is listed under "Other sections cited". Each fact names
 the Microsoft Knowledge Base article it comes from; where cc:Mail's own
 documentation is lost, the code says "modelled" and so does this page.
 """
@@ -132,10 +135,102 @@ def _articles() -> Iterator[str]:
         yield f"| {article} | {', '.join(places)} |\n"
 
 
+#: the other sections of the cc:Mail reference that user-facing text cites: what each
+#: covers and where the simulator models it (tests/harness/test_reference_doc.py finds
+#: every section cited in the pages, the help and the scenario format here)
+SECTIONS: dict[str, tuple[str, str]] = {
+    "1": ("The cc:Mail post office: its files, databases and directory entries", "sim/postoffice"),
+    "1.2": ("Database versions: DB6 (cc:Mail R5) and DB8 (R6 to R8)", "sim/postoffice"),
+    "2.1": (
+        "The Import/Export programs and their versions (16-bit EXPORT/IMPORT, 32-bit "
+        "EXPORT32/IMPORT32)",
+        "sim/programs/export.py, sim/programs/import_.py",
+    ),
+    "3": (
+        "The admin utilities ANALYZE, CHKSTAT, RECLAIM and ADMIN, run at the console",
+        "sim/programs/analyze.py, chkstat.py, reclaim.py, ccadmin.py",
+    ),
+    "4": ("The Exchange Connector for Lotus cc:Mail (MSExchangeCCMC)", "sim/connector"),
+    "4.1": (
+        "Its identity: the MSExchangeCCMC service beside the Exchange MTA's MTS-IN and MTS-OUT",
+        "sim/connector/service.py, sim/exchange.py",
+    ),
+    "4.2": (
+        "Its prerequisites: Import/Export on the system PATH, an install path without spaces",
+        "sim/connector/setup.py",
+    ),
+    "4.3": (
+        "Its property pages: Post Office, Dirsync Schedule, Diagnostics Logging, Address "
+        "Space, Export Containers",
+        "sim/connector/settings.py",
+    ),
+    "4.4": (
+        "Its store: Ccmcdata\\Submit, Import, Export and Bad, the msgXXXX.ccm files",
+        "sim/connector/store.py",
+    ),
+    "4.6": (
+        "Directory synchronization: Ccmdir.exp, Ccmdel.imp, Ccmdir.imp; events 14001 and 14031",
+        "sim/connector/dirsync.py",
+    ),
+    "4.7": (
+        "Its registry values under ...\\Services\\MSExchangeCCMC\\Parameters",
+        "sim/connector/settings.py",
+    ),
+    "6": (
+        "NetWare, GSNW and the service account's rights on the post office",
+        "sim/access.py",
+    ),
+    "7": (
+        'What could not be confirmed: modelled plausibly, and marked "modelled" where it is',
+        'the "modelled" notes of the code and of the tables above',
+    ),
+    "9": (
+        "What customers send: event logs as .evt files and as the viewers' text exports",
+        "sim/evtformat.py, harness/evtread.py, harness/textlog.py",
+    ),
+}
+
+
+def _scenario_keys() -> dict[str, list[str]]:
+    """Section -> the ``world`` keys whose description cites it (the scenario format)."""
+    from pydantic import BaseModel
+
+    from harness.model import WorldSpec
+
+    cited: dict[str, list[str]] = defaultdict(list)
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, info in model.model_fields.items():
+            key = f"{prefix}.{info.alias or name}"
+            for section in re.findall(r"§(\d+(?:\.\d+)?)", info.description or ""):
+                cited[section].append(f"`{key}`")
+            inner = info.annotation
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                walk(inner, key)
+
+    walk(WorldSpec, "world")
+    return cited
+
+
+def _cited() -> Iterator[str]:
+    keys = _scenario_keys()
+    yield "\n## Other sections cited\n\n"
+    yield (
+        "The sections the help, the scenario format and the pages cite besides those "
+        "above: what each covers, the scenario keys that cite it, and where ccmail-sim "
+        "models it.\n\n"
+    )
+    yield "| section | covers | scenario keys | modelled in |\n|---|---|---|---|\n"
+    for section, (covers, where) in SECTIONS.items():
+        listed = ", ".join(dict.fromkeys(keys.get(section, []))) or "-"
+        yield f"| §{section} | {_cell(covers)} | {listed} | {_cell(where)} |\n"
+
+
 def render_reference() -> str:
     """The whole page (Markdown)."""
     from harness.loader import import_registries
 
     import_registries()
-    parts = [_HEAD, *_programs(), *_results(), *_settings(), *_events(), *_causes(), *_articles()]
+    parts = [_HEAD, *_programs(), *_results(), *_settings(), *_events(), *_causes()]
+    parts += [*_cited(), *_articles()]
     return "".join(parts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -42,3 +43,45 @@ def test_the_most_cited_sections_are_headings_of_the_page() -> None:
     assert headings == {"2.2", "2.5", "4.5", "4.8", "8"}
     most = sorted(set(cited), key=cited.count, reverse=True)[:2]
     assert set(most) <= headings, most
+
+
+_SECTION = re.compile(r"(?<!STYLE\.md )§(\d+(?:\.\d+)?)")
+
+
+def _user_facing_strings(path: Path) -> list[str]:
+    """The string literals of a module that are not docstrings (help, messages, schema)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docs = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs
+    ]
+
+
+def test_every_section_the_product_cites_is_on_the_page() -> None:
+    """Help, messages, demos, the scenario format and the pages cite only sections a user
+    can read here: one with its facts (a heading) or a row of "Other sections cited"."""
+    cited: dict[str, set[str]] = {}
+    sources = [*(ROOT / "harness").rglob("*.py"), *(ROOT / "sim").rglob("*.py")]
+    for path in sources:
+        for text in _user_facing_strings(path):
+            for section in _SECTION.findall(text):
+                cited.setdefault(section, set()).add(str(path.relative_to(ROOT)))
+    for path in [*(ROOT / "docs").glob("*.md"), ROOT / "README.md"]:
+        if path != PAGE:
+            for section in _SECTION.findall(path.read_text(encoding="utf-8")):
+                cited.setdefault(section, set()).add(str(path.relative_to(ROOT)))
+    page = render_reference()
+    shown = set(re.findall(r"^## §(\d+(?:\.\d+)?) ", page, re.M))
+    shown |= set(re.findall(r"^\| §(\d+(?:\.\d+)?) \| ", page, re.M))
+    missing = {s: sorted(where) for s, where in cited.items() if s not in shown}
+    assert missing == {}
+    assert {"4.3", "4.4", "4.6", "6"} <= set(cited)  # the scan finds what it must
