@@ -8,11 +8,13 @@ import io
 
 from sim.connector.service import ConnectorService
 from sim.connector.settings import PostOfficeSettings, Settings
+from sim.connector.setup import StandardWorld, send_to_ccmail, send_to_exchange
 from sim.postoffice.postoffice import Postoffice
 from sim.programs import setup
 from sim.programs.cmdline import split_command_line
 from sim.programs.runner import ProgramContext
 from sim.world import World
+from tests.kb.hand import ids_since, mail_flows
 
 
 def change(service: ConnectorService, **pages: object) -> Settings:
@@ -50,3 +52,21 @@ def console(world: World, po: Postoffice, program: str, command_line: str) -> tu
     module = importlib.import_module(f"sim.programs.{_CONSOLE[program]}")
     ctx = ProgramContext(world, None, program, version, out)
     return int(module.main(split_command_line(command_line), ctx)), out.getvalue()
+
+
+def dirsync_and_mail_flow(
+    site: StandardWorld, *, none_of: set[int], all_of: frozenset[int] = frozenset()
+) -> set[int]:
+    """After the steps: a dirsync completes, mail goes both ways, nothing is lost; the
+    events since then hold none of ``none_of`` and all of ``all_of``."""
+    world = site.world
+    mark = len(world.eventlog.records)
+    assert site.service.dirsync_now()
+    inbound = send_to_exchange(world, 2)
+    outbound = send_to_ccmail(world, 2)
+    world.clock.advance(300)
+    seen = ids_since(world, mark)
+    assert not seen & none_of
+    assert {14031, *all_of} <= seen
+    mail_flows(site, inbound, outbound)
+    return seen

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from sim.connector.service import ConnectorService
 from sim.connector.settings import IEVersion
-from sim.connector.setup import PROGRAM_DIR, send_to_ccmail, send_to_exchange, standard_world
+from sim.connector.setup import PROGRAM_DIR, standard_world
 from sim.world import World
-from tests.kb.hand import copy, ids_since, mail_flows
-from tests.kb.pages import post_office_page, setup_kit
+from tests.kb.hand import copy
+from tests.kb.pages import dirsync_and_mail_flow, post_office_page, setup_kit
 
 CCMDIR_68 = "EXPORT to file CCMDIR.EXP returned result code 1"
 
@@ -37,15 +37,7 @@ def test_db6_with_the_60_programs_needs_import_515_export_514(real_world: World)
     for name in ("EXPORT.EXE", "IMPORT.EXE"):
         copy(real_world, f"C:\\LOTUS\\IE515\\{name}", f"{PROGRAM_DIR}\\{name}")
     site.service.start()
-    mark = len(real_world.eventlog.records)
-    assert site.service.dirsync_now()
-    inbound = send_to_exchange(real_world, 2)
-    outbound = send_to_ccmail(real_world, 2)
-    real_world.clock.advance(300)
-    seen = ids_since(real_world, mark)
-    assert 68 not in seen
-    assert {14031, 67, 58} <= seen
-    mail_flows(site, inbound, outbound)
+    dirsync_and_mail_flow(site, none_of={68}, all_of=frozenset({67, 58}))
 
 
 def test_db8_with_db6_selected_needs_import_60_export_60(real_world: World) -> None:
@@ -57,10 +49,4 @@ def test_db8_with_db6_selected_needs_import_60_export_60(real_world: World) -> N
     post_office_page(site.service, version=IEVersion.DB8)
     site.service.stop()
     site.service.start()
-    mark = len(real_world.eventlog.records)
-    assert site.service.dirsync_now()
-    inbound = send_to_exchange(real_world, 2)
-    outbound = send_to_ccmail(real_world, 2)
-    real_world.clock.advance(300)
-    assert 68 not in ids_since(real_world, mark)
-    mail_flows(site, inbound, outbound)
+    dirsync_and_mail_flow(site, none_of={68})

@@ -7,10 +7,9 @@ name, restart; the next dirsync creates the custom recipients.
 
 from __future__ import annotations
 
-from sim.connector.setup import send_to_ccmail, send_to_exchange, standard_world
+from sim.connector.setup import standard_world
 from sim.world import World
-from tests.kb.hand import ids_since, mail_flows
-from tests.kb.pages import console, post_office_page
+from tests.kb.pages import console, dirsync_and_mail_flow, post_office_page
 
 
 def test_renaming_the_post_office_lets_dirsync_create_the_recipients(real_world: World) -> None:
@@ -24,13 +23,5 @@ def test_renaming_the_post_office_lets_dirsync_create_the_recipients(real_world:
     post_office_page(site.service, name="ZURICH")
     site.service.stop()
     site.service.start()
-    mark = len(real_world.eventlog.records)
-    assert site.service.dirsync_now()
-    seen = ids_since(real_world, mark)
-    assert 14005 not in seen
-    assert 14031 in seen
+    dirsync_and_mail_flow(site, none_of={14005})
     assert site.exchange.custom_recipients  # the cc:Mail users are in the GAL now
-    inbound = send_to_exchange(real_world, 2)
-    outbound = send_to_ccmail(real_world, 2)
-    real_world.clock.advance(300)
-    mail_flows(site, inbound, outbound)

@@ -8,10 +8,10 @@ uses "Import 6.0/Export 6.0" also with Import/Export 8.x.
 from __future__ import annotations
 
 from sim.connector.settings import IEVersion
-from sim.connector.setup import PROGRAM_DIR, send_to_ccmail, send_to_exchange, standard_world
+from sim.connector.setup import PROGRAM_DIR, standard_world
 from sim.world import World
-from tests.kb.hand import copy, ids_since, mail_flows
-from tests.kb.pages import post_office_page, setup_kit
+from tests.kb.hand import copy
+from tests.kb.pages import dirsync_and_mail_flow, post_office_page, setup_kit
 
 
 def test_import_export_82_run_with_the_60_entry(real_world: World) -> None:
@@ -27,13 +27,5 @@ def test_import_export_82_run_with_the_60_entry(real_world: World) -> None:
     post_office_page(site.service, version=IEVersion.DB8)
     site.service.stop()
     site.service.start()
-    mark = len(real_world.eventlog.records)
-    assert site.service.dirsync_now()
-    inbound = send_to_exchange(real_world, 2)
-    outbound = send_to_ccmail(real_world, 2)
-    real_world.clock.advance(300)
-    seen = ids_since(real_world, mark)
-    assert not seen & {59, 64, 65, 68, 70}
-    assert {14031, 67, 58} <= seen
-    mail_flows(site, inbound, outbound)
+    dirsync_and_mail_flow(site, none_of={59, 64, 65, 68, 70}, all_of=frozenset({67, 58}))
     assert [v.value for v in IEVersion] == ["Import 5.15/Export 5.14", "Import 6.0/Export 6.0"]
