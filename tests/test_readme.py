@@ -35,3 +35,22 @@ def test_readme_table_lists_every_catalogue_scenario_as_passed() -> None:
     assert set(listed) == catalogue
     assert set(listed.values()) == {"passed"}
     assert rows[-1] == [f"{len(catalogue)} passed, 0 failed, 0 error"]
+
+
+def test_the_pytest_section_installs_what_its_commands_need() -> None:
+    """``pytest my_case.scenario.yaml`` after exactly the install the section names: the
+    extra it installs holds pytest (the command) and pytest-xdist (its ``-n 2``), and the
+    package registers the plugin."""
+    import tomllib
+
+    section = README.read_text(encoding="utf-8").split("### Scenarios as pytest tests", 1)[1]
+    commands = section.split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
+    install = re.fullmatch(r"pip install '\.\[(\w+)\]'\s+#.*", commands[0])
+    assert install, commands[0]
+    assert commands[1].startswith("pytest my_case.scenario.yaml")
+    assert any(" -n 2" in command for command in commands)
+    project = tomllib.loads((README.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    extra = project["project"]["optional-dependencies"][install.group(1)]
+    names = {re.split(r"[<>=\[ ]", requirement, maxsplit=1)[0] for requirement in extra}
+    assert {"pytest", "pytest-xdist"} <= names
+    assert project["project"]["entry-points"]["pytest11"] == {"ccsim": "harness.pytest_plugin"}
