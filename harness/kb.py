@@ -128,6 +128,17 @@ _ARTICLES = {
         "CCMC with Exchange in a long directory name",
         "Install Exchange into a directory with 8.3 names; 5.5 SP1 passes short names.",
     ),
+    "Q186740": Article(
+        "Migration fails with event 1004 (pre-expired passwords)",
+        "Disable the post office's Pre-expired Passwords option in the cc:Mail "
+        "Administration program, then migrate the mailboxes.",
+        (
+            "The post office's mailbox passwords and the option, kept in CCPOMBOX.000.",
+            "That EXPORT refuses a pre-expired password with result code 3.",
+            "That a password reset while the option was on stays expired after it is "
+            "turned off (the Wizard resets it again).",
+        ),
+    ),
     "Q186235": Article(
         "MTA event 142: unable to route (no address space)",
         "Add the address space CCMAIL * with cost 1 on the connector's Address Space page; "

@@ -110,7 +110,7 @@ def _event_notes(article: str) -> list[str]:
 
 
 def build_rows(files: Sequence[Path], tests: Path | None = None) -> list[KbRow]:
-    """One row per KB article the causes and the scenario ``files`` cite, by number."""
+    """One row per KB article the causes, the scenario ``files`` or a KB test cite, by number."""
     from harness.causes import CAUSES
     from harness.kb import ARTICLES
     from harness.model_types import ARTICLE
@@ -122,7 +122,8 @@ def build_rows(files: Sequence[Path], tests: Path | None = None) -> list[KbRow]:
             by_cause.setdefault(article, []).append(cause.id)
     by_scenario = _scenario_articles(files)
     kb = re.compile(ARTICLE)
-    numbers = sorted(a for a in {*by_cause, *by_scenario} if kb.match(a))
+    tested = {p.stem.removeprefix("test_").upper() for p in folder.glob("test_q*.py")}
+    numbers = sorted(a for a in {*by_cause, *by_scenario, *tested} if kb.match(a))
     rows = []
     for number in numbers:
         entry = ARTICLES.get(number)

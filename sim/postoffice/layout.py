@@ -38,7 +38,9 @@ __all__ = [
     "T_LIST",
     "T_MESSAGE",
     "T_NFT",
+    "T_OPTIONS",
     "T_OWNER",
+    "T_PASSWORD",
     "T_REF",
     "DirectoryEntry",
     "Location",
@@ -71,6 +73,8 @@ NFTERROR = "NFTERROR.LOG"
 
 # record types
 T_IDENTITY = 1
+T_PASSWORD = 2  # CCPOMBOX: a mailbox password (entry number, check value, expired flag)
+T_OPTIONS = 3  # CCPOMBOX: post office options ("PreExpiredPasswords=1")
 T_ENTRY = 1
 T_CHAIN = 2
 T_LIST = 3

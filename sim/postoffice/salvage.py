@@ -94,7 +94,7 @@ def _readable(kind: bytes, rtype: int, payload: bytes) -> bool:
             layout.decode_message(payload)
         elif kind == b"USR " and rtype == layout.T_REF:
             return len(payload) >= 2 * _U32.size
-        elif kind == b"POMB":
+        elif kind == b"POMB" and rtype == layout.T_IDENTITY:
             return len(layout.dec(payload).split("\x00")) == 3
         return len(payload) >= _U32.size
     except (ValueError, UnicodeDecodeError, struct.error):

@@ -19,7 +19,13 @@ modelled as one action per command line after the usual switches:
   text clears it);
 * ``ADMIN ... DELETE <entry>``: delete a directory entry (KB Q167830's other way:
   delete the Exchange site's entry and let dirsync recreate it). An entry whose
-  mailbox still holds messages is refused with 1, so nothing queued is lost.
+  mailbox still holds messages is refused with 1, so nothing queued is lost;
+* ``ADMIN ... PASSWORD <user> <new password>``: the administrator resets a
+  user's mailbox password (the last word is the password, the words before it
+  the user's name); with "Pre-expired passwords" on it is expired until the user
+  changes it (KB Q186740);
+* ``ADMIN ... PREEXPIRED ON|OFF``: the post office's "Pre-expired passwords"
+  option (KB Q186740: disable it before a migration).
 
 The console text, the result codes (those of ``AdminResult``: 1 for an action
 that cannot be done, such as an unknown entry) and that ADMIN shares the post
@@ -42,7 +48,7 @@ from sim.programs.runner import ProgramContext
 __all__ = ["ACTIONS", "TOOL", "main"]
 
 #: the actions of the modelled command line, in the order the usage text shows them
-ACTIONS = ("LIST", "RENAME", "COMMENT", "DELETE")
+ACTIONS = ("LIST", "RENAME", "COMMENT", "DELETE", "PASSWORD", "PREEXPIRED")
 
 USAGE = """\
 Usage: ADMIN /N<post office> /P<password> /D<post office directory> action
@@ -51,6 +57,8 @@ Usage: ADMIN /N<post office> /P<password> /D<post office directory> action
   RENAME <new name>        give the post office a new name
   COMMENT <entry> [text]   set the comments of a directory entry (no text clears them)
   DELETE <entry>           delete a directory entry whose mailbox is empty
+  PASSWORD <user> <new>    reset a user's mailbox password
+  PREEXPIRED ON|OFF        the "Pre-expired passwords" option
   /BATCH  /?
 """
 
@@ -128,7 +136,39 @@ def _delete(po: Postoffice, words: list[str], ctx: ProgramContext) -> AdminResul
     return AdminResult.OK
 
 
-_WORK = {"LIST": _list, "RENAME": _rename, "COMMENT": _comment, "DELETE": _delete}
+def _password(po: Postoffice, words: list[str], ctx: ProgramContext) -> AdminResult:
+    if len(words) < 2:
+        ctx.stdout.write("PASSWORD needs a user's name and the new password.\n")
+        return AdminResult.ERRORS
+    name, password = " ".join(words[:-1]), words[-1]
+    try:
+        new = po.set_mailbox_password(name, password)
+    except PostofficeError as exc:
+        ctx.stdout.write(f"{exc}\n")
+        return AdminResult.ERRORS
+    state = " (pre-expired: to be changed at the next logon)" if new.expired else ""
+    ctx.stdout.write(f"Password of {name} reset{state}.\n")
+    return AdminResult.OK
+
+
+def _pre_expired(po: Postoffice, words: list[str], ctx: ProgramContext) -> AdminResult:
+    value = " ".join(words).upper()
+    if value not in ("ON", "OFF"):
+        ctx.stdout.write("PREEXPIRED needs ON or OFF.\n")
+        return AdminResult.ERRORS
+    po.set_pre_expired_passwords(value == "ON")
+    ctx.stdout.write(f"Pre-expired passwords: {value}.\n")
+    return AdminResult.OK
+
+
+_WORK = {
+    "LIST": _list,
+    "RENAME": _rename,
+    "COMMENT": _comment,
+    "DELETE": _delete,
+    "PASSWORD": _password,
+    "PREEXPIRED": _pre_expired,
+}
 
 
 def main(argv: Sequence[str], ctx: ProgramContext) -> AdminResult:

@@ -18,11 +18,18 @@ The checks run in this order; the first that fails decides the outcome
 6. no exclusive holder in ``world.locks`` (KB Q179072);
 7. the program's major version suits the DB version, and so does the connector's
    Import/Export version choice when it is passed as ``DBVersion`` (KB Q168465);
-8. the /P password is the post office password (case-insensitive);
+8. the /P password (case-insensitive) is the post office password, or, when a
+   program that acts as a user (EXPORT) has /N name a local user's mailbox, that
+   mailbox's password, which must not be a pre-expired one (§2.2, §1.4, KB
+   Q186740: with "Pre-expired passwords" on, the password the Migration Wizard
+   sets cannot be used until it is changed);
 9. :func:`sim.postoffice.check.quick_check` finds no damage (KB Q166045, Q179072).
 
 Modelled, not documented: every console text except "Post office is temporarily
 shut down." and the "... process ended with error: N." line (KB Q282172); that a
+refused mailbox password, expired or wrong, is code 3 like a wrong post office
+password (KB Q186740 shows only the Migration Wizard's "Bad Parameters on the
+command line"); that a mailbox whose password was never set has an empty one; that a
 missing /N, /P or /D is refused like a bad one (a batch program cannot prompt);
 that ``/?`` prints the usage text and ends with 0 (KB Q152500 only says it shows
 the version); that the connector's version choice ("Import 5.15/Export 5.14" or
@@ -50,6 +57,7 @@ from sim.message import DateStyle
 from sim.postoffice import records as rf
 from sim.postoffice.check import quick_check
 from sim.postoffice.layout import CCINTL, CCVER, MLANDATA, PoIdentity
+from sim.postoffice.layout import Location as Locn
 from sim.postoffice.postoffice import Postoffice
 from sim.programs.cmdline import SwitchError, Switches, parse_switches
 from sim.programs.runner import ProgramContext
@@ -207,7 +215,30 @@ def _version_ok(db_version: int, ctx: ProgramContext) -> bool:
     return ctx.major == 5 if db_version == 6 else ctx.major >= 6
 
 
-def _state(po: Postoffice, ctx: ProgramContext, switches: Switches) -> PoIdentity | Refused:
+def _login(po: Postoffice, identity: PoIdentity, switches: Switches, users: bool) -> Refused | None:
+    """Step 8: the post office password, or the mailbox password of the user /N names."""
+    password, name = switches.password or "", switches.name or ""
+    if users and name.casefold() != identity.name.casefold():
+        try:
+            entry = po.find(name)
+        except (PostofficeError, ValueError, UnicodeDecodeError, struct.error):
+            entry = None  # the damage check (step 9) reports it
+        if entry is not None and entry.location is Locn.LOCAL and entry.mailbox:
+            stored = po.mailbox_password(entry)
+            if not stored.matches(password):
+                return Refused(Refusal.BAD_LOGIN, f"Invalid password for {entry.name}.", po)
+            if stored.expired:
+                text = f"The password of {entry.name} has expired; it must be changed first."
+                return Refused(Refusal.BAD_LOGIN, text, po)
+            return None
+    if not identity.password_matches(password):
+        return Refused(Refusal.BAD_LOGIN, "Invalid post office password.", po)
+    return None
+
+
+def _state(
+    po: Postoffice, ctx: ProgramContext, switches: Switches, users: bool = False
+) -> PoIdentity | Refused:
     """Steps 4-9, from one directory listing and the files they need.
 
     Modelled, not documented (§7 item 4: the keys of Export.ini/Import.ini are
@@ -237,8 +268,9 @@ def _state(po: Postoffice, ctx: ProgramContext, switches: Switches) -> PoIdentit
             f"(DB{identity.db_version}; DB{chosen} selected)."
         )
         return Refused(Refusal.WRONG_VERSION, text, po)
-    if not identity.password_matches(switches.password or ""):
-        return Refused(Refusal.BAD_LOGIN, "Invalid post office password.", po)
+    refused = _login(po, identity, switches, users)
+    if refused is not None:
+        return refused
     named = ctx.options.get("PostOffice")
     if named is not None and named.casefold() != identity.name.casefold():
         return Refused(Refusal.BAD_LOGIN, f"Post office name {named} does not match.", po)
@@ -248,8 +280,14 @@ def _state(po: Postoffice, ctx: ProgramContext, switches: Switches) -> PoIdentit
     return identity
 
 
-def open_postoffice(switches: Switches, ctx: ProgramContext) -> Session | Refused:
-    """Steps 3-9; prints "Post office directory: <path>" once the path is known."""
+def open_postoffice(
+    switches: Switches, ctx: ProgramContext, *, users: bool = False
+) -> Session | Refused:
+    """Steps 3-9; prints "Post office directory: <path>" once the path is known.
+
+    ``users``: the program acts as the user /N names (EXPORT), so /P is checked
+    against that user's mailbox password (step 8).
+    """
     reached = reach_postoffice(switches, ctx, empty_password=True)
     if isinstance(reached, Refused):
         return reached
@@ -258,7 +296,7 @@ def open_postoffice(switches: Switches, ctx: ProgramContext) -> Session | Refuse
         return Refused(Refusal.NOT_ACCESSIBLE, "Post office directory is not accessible.")
     ctx.stdout.write(f"Post office directory: {location.text}\n")
     po = Postoffice(location.host, cached=True)
-    state = _state(po, ctx, switches)
+    state = _state(po, ctx, switches, users)
     if isinstance(state, Refused):
         return state
     return Session(switches, po, state, location, check)

@@ -12,7 +12,8 @@ What /N selects:
 * a ``P`` entry: the mail queued for that post office; exported messages leave
   the queue (this needs the Modify right, ``sim/access.py``);
 * a mailbox user (``L``): a copy of that user's mail, as the Migration Wizard
-  takes it (KB Q186740); nothing is removed;
+  takes it (KB Q186740); nothing is removed. /P is then that mailbox's password
+  (§2.2), refused when it is a pre-expired one (KB Q186740);
 * anything else: code 3 (KB Q166045; no ``P`` entry yet = "first dirsync not done").
 
 Modelled, not documented: the console texts other than KB Q282172's; that
@@ -331,7 +332,7 @@ def main(argv: Sequence[str], ctx: ProgramContext) -> ExportResult:
     if parsed.has("?"):
         ctx.stdout.write(SPEC.usage)
         return ExportResult.OK
-    session = common.open_postoffice(parsed, ctx)
+    session = common.open_postoffice(parsed, ctx, users=True)
     if isinstance(session, Refused):
         return ExportResult(common.refuse(ctx, SPEC, session, _CODES[session.reason]))
     code = _run(session, ctx)

@@ -30,7 +30,8 @@ def create(*extra: str, directory: str = "po") -> tuple[int, str]:
 
 
 def digest(path: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(path.rglob("*"))}
+    files = sorted(p for p in path.rglob("*") if p.is_file())
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
 def test_create_populates_and_reports(here: Path) -> None:

@@ -84,3 +84,28 @@ def test_a_wrong_password_changes_nothing(world: World, po: Postoffice) -> None:
     assert run.code == AdminResult.NOT_CONFIGURED
     assert "Invalid post office name or password." in run.output
     assert po.identity().name == "PO1"
+
+
+def test_password_reset_is_pre_expired_only_with_the_option_on(
+    world: World, po: Postoffice
+) -> None:
+    """KB Q186740: PREEXPIRED ON makes a reset password one to change at the next logon."""
+    assert run_tool(world, "CCADMIN", f"{LOGIN} PREEXPIRED ON").code == AdminResult.OK
+    assert po.pre_expired_passwords()
+    run = run_tool(world, "CCADMIN", f'{LOGIN} PASSWORD "Adams, Ann" reset1')
+    assert run.code == AdminResult.OK
+    assert "Password of Adams, Ann reset (pre-expired" in run.output
+    entry = po.find("Adams, Ann")
+    assert entry is not None
+    assert po.mailbox_password(entry).expired
+    assert run_tool(world, "CCADMIN", f"{LOGIN} PREEXPIRED OFF").code == AdminResult.OK
+    run = run_tool(world, "CCADMIN", f"{LOGIN} PASSWORD Adams, Ann reset2")
+    assert run.output.count("Password of Adams, Ann reset.") == 1
+    assert not po.mailbox_password(entry).expired
+    assert po.mailbox_password(entry).matches("RESET2")
+
+
+def test_password_needs_a_local_user_and_a_password(world: World, po: Postoffice) -> None:
+    assert run_tool(world, "CCADMIN", f"{LOGIN} PASSWORD EX1 pw").code == AdminResult.ERRORS
+    assert run_tool(world, "CCADMIN", f"{LOGIN} PASSWORD pw").code == AdminResult.ERRORS
+    assert run_tool(world, "CCADMIN", f"{LOGIN} PREEXPIRED MAYBE").code == AdminResult.ERRORS

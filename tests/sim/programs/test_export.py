@@ -100,11 +100,69 @@ def test_user_export_copies_without_removing(world: World, po: Postoffice) -> No
     """Export of a user's mailbox (migration, KB Q186740) leaves the mail where it is."""
     mail = [message(i, to="Jones, Al at PO1") for i in range(2)]
     po.deliver("Jones, Al", mail)
-    args = f'/N"Jones, Al" /PSECRET /DC:\\CCDATA /ITEMSIZE /MSGS/ALL /@{OUT}\\sd1.2'
+    po.set_mailbox_password("Jones, Al", "alpw")
+    args = f'/N"Jones, Al" /PALPW /DC:\\CCDATA /ITEMSIZE /MSGS/ALL /@{OUT}\\sd1.2'
     assert run(world, "EXPORT", args).code == 0
     with (out_dir(world) / "sd1.2").open(encoding="cp850", newline="") as fh:
         assert list(iter_messages(fh)) == mail
     assert len(po.mailbox("Jones, Al")) == 2
+
+
+USER_ARGS = f'/N"Jones, Al" /P{{pw}} /DC:\\CCDATA /BATCH /ITEMSIZE /MSGS/ALL /@{OUT}\\sd1.2'
+
+
+def test_user_export_takes_the_mailbox_password_not_the_postoffice_one(
+    world: World, po: Postoffice
+) -> None:
+    """§2.2, KB Q186740: /P is the mailbox password when /N names a user."""
+    po.deliver("Jones, Al", [message(1, to="Jones, Al at PO1")])
+    po.set_mailbox_password("Jones, Al", "alpw")
+    refused = run(world, "EXPORT", USER_ARGS.format(pw="SECRET"))
+    assert refused.code == ExportResult.NOT_CONFIGURED
+    assert "Invalid password for Jones, Al." in refused.output
+    assert run(world, "EXPORT", USER_ARGS.format(pw="ALPW")).code == 0
+    assert run(world, "EXPORT", QUEUE_ARGS).code == 0  # the P entry still takes the PO's
+
+
+def test_a_mailbox_without_a_password_has_an_empty_one(world: World, po: Postoffice) -> None:
+    assert run(world, "EXPORT", USER_ARGS.format(pw="SECRET")).code == 3
+    assert run(world, "EXPORT", USER_ARGS.format(pw="")).code == 0
+
+
+def test_a_pre_expired_password_is_refused_until_its_owner_changes_it(
+    world: World, po: Postoffice
+) -> None:
+    """KB Q186740: reset by the administrator with "Pre-expired passwords" on."""
+    po.set_pre_expired_passwords(True)
+    assert po.set_mailbox_password("Jones, Al", "reset1").expired
+    refused = run(world, "EXPORT", USER_ARGS.format(pw="RESET1"))
+    assert refused.code == 3
+    assert "has expired" in refused.output
+    po.set_mailbox_password("Jones, Al", "mine", by_owner=True)
+    assert run(world, "EXPORT", USER_ARGS.format(pw="MINE")).code == 0
+
+
+def test_turning_the_option_off_leaves_an_expired_password_expired(
+    world: World, po: Postoffice
+) -> None:
+    """Only a reset made with the option off is usable at once (the Wizard resets again)."""
+    po.set_pre_expired_passwords(True)
+    po.set_mailbox_password("Jones, Al", "reset1")
+    po.set_pre_expired_passwords(False)
+    assert run(world, "EXPORT", USER_ARGS.format(pw="RESET1")).code == 3
+    assert not po.set_mailbox_password("Jones, Al", "reset2").expired
+    assert run(world, "EXPORT", USER_ARGS.format(pw="RESET2")).code == 0
+
+
+def test_passwords_and_options_survive_a_rename(world: World, po: Postoffice) -> None:
+    po.set_pre_expired_passwords(True)
+    po.set_mailbox_password("Jones, Al", "alpw", by_owner=True)
+    po.rename("PO9")
+    assert po.identity().name == "PO9"
+    assert po.pre_expired_passwords()
+    entry = po.find("Jones, Al")
+    assert entry is not None
+    assert po.mailbox_password(entry).matches("ALPW")
 
 
 # -- failure codes from world state -----------------------------------------------------------
