@@ -35,7 +35,7 @@ def _new(directory: Path, seed: int, cause: str | None, level: int) -> None:
         "lab": {
             "answer": lab.salted(seed, ",".join(case.causes)),
             "hints": 0,
-            "level": 3 if len(case.causes) > 1 else level,
+            "level": 3 if len(case.causes) > 1 or case.lookalikes else level,
             "chosen": "cause" if cause else "seed",
         },
     }
@@ -142,6 +142,9 @@ def register(app: "typer.Typer") -> None:
             )
             for path in case.scenarios:
                 print(f"  as in scenarios/{path.name}")
+            if case.lookalikes:
+                alike = ", ".join(case.lookalikes)
+                print(f"  its log looks like that of {alike}: the trainee looks beyond the log")
 
         guarded(work)
 

@@ -24,8 +24,10 @@ now reach cc:Mail. What is checked is read from the world (the NDRs in the
 mailboxes), never from a record of which fault was applied.
 
 Level 1 draws from the Post Office page and rights causes (the log points
-straight at them), level 2 from the whole catalogue, level 3 puts two causes
-of different areas into one world (answer both, comma-separated).
+straight at them), level 2 from the whole catalogue. Level 3 puts two causes
+of different areas into one world (answer both, comma-separated) or, for
+about a third of the seeds, hides one cause whose log looks exactly like that
+of other causes (``AMBIGUOUS``), so that the log alone cannot tell which.
 """
 
 from __future__ import annotations
@@ -58,6 +60,15 @@ __all__ = [
 ]
 
 LEVEL1 = frozenset({"po-settings-invalid", "po-access-denied", "po-shut-down"})
+
+#: Causes whose lab logs look alike: Event 70 and Event 61, both result code 3, at every
+#: poll, and nothing else (a wrong Post Office page, no access to the post office, a store
+#: path with a space; KB Q166045 names all of them for Event 70, Q164695). The log cannot
+#: tell them apart; the property pages, the rights, the paths and EXPORT by hand can.
+#: ``tests/harness/test_cli_lab.py`` builds their labs and checks the logs are the same.
+AMBIGUOUS = ("install-path-space", "po-access-denied", "po-settings-invalid")
+#: how often level 3 draws the ambiguous variant instead of two causes
+AMBIGUOUS_SHARE = 1 / 3
 WARM_UP = 2 * 3600
 VERIFY_FOR = 3600
 
@@ -82,6 +93,8 @@ class LabCase:
     causes: tuple[str, ...]
     scenarios: tuple[Path, ...]
     articles: tuple[str, ...]
+    #: level 3's ambiguous variant: the causes whose log looks the same as this one's
+    lookalikes: tuple[str, ...] = ()
 
 
 def _scenarios() -> list[tuple[Path, Scenario]]:
@@ -134,6 +147,11 @@ def choose(seed: int, *, cause: str | None = None, level: int = 2) -> LabCase:
             raise WorldError(f"--level: {level} is not 1, 2 or 3")
         rng = random.Random(f"lab:{seed}:{level}")
         pool = sorted(LEVEL1 & set(catalogue)) if level == 1 else sorted(catalogue)
+        if level == 3 and _ambiguous(seed, catalogue):
+            hidden = random.Random(f"lab:{seed}:3:ambiguous").choice(AMBIGUOUS)
+            path, scenario = catalogue[hidden]
+            others = tuple(c for c in AMBIGUOUS if c != hidden)
+            return LabCase((hidden,), (path,), tuple(scenario.articles), others)
         picked = [rng.choice(pool)]
         if level == 3:
             second = [c for c in pool if c != picked[0] and _area(c) != _area(picked[0])]
@@ -142,6 +160,13 @@ def choose(seed: int, *, cause: str | None = None, level: int = 2) -> LabCase:
     paths = tuple(catalogue[c][0] for c in picked)
     articles = tuple(a for c in picked for a in catalogue[c][1].articles)
     return LabCase(tuple(picked), paths, articles)
+
+
+def _ambiguous(seed: int, catalogue: dict[str, tuple[Path, Scenario]]) -> bool:
+    """Level 3, by seed: one cause whose log looks like another's, instead of two causes."""
+    if not set(AMBIGUOUS) <= set(catalogue):
+        return False
+    return random.Random(f"lab:{seed}:3:variant").random() < AMBIGUOUS_SHARE
 
 
 def _area(cause: str) -> str:
