@@ -38,7 +38,7 @@ if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sim.connector import service as service_module
-from sim.connector.setup import StandardWorld, send_to_ccmail, send_to_exchange, standard_world
+from sim.connector.setup import Site, send_to_ccmail, send_to_exchange, standard_world
 from sim.conservation import check
 from sim.message import DateStyle
 from sim.programs.runner import run_program
@@ -67,7 +67,7 @@ class Call:
     inputs: tuple[tuple[Path, bytes], ...]
 
 
-def _site(root: Path, *, start: bool) -> StandardWorld:
+def _site(root: Path, *, start: bool) -> Site:
     world = World(seed=SEED, root=root)
     return standard_world(world, dirsync_done=True, start=start, users=20, messages=40)
 
@@ -79,7 +79,7 @@ def _traffic(world: World) -> None:
     world.clock.call_later(60, lambda: _traffic(world))
 
 
-def service_day(root: Path) -> tuple[float, StandardWorld]:
+def service_day(root: Path) -> tuple[float, Site]:
     site = _site(root, start=True)
     world = site.world
     world.clock.call_later(60, lambda: _traffic(world))

@@ -194,11 +194,11 @@ class CcmailSite:
     @property
     def service(self) -> ConnectorService:
         """The connector service (MSExchangeCCMC)."""
-        return self._site.std.service
+        return self._site.service
 
     @property
     def exchange(self) -> ExchangeServer:
-        return self._site.std.exchange
+        return self._site.exchange
 
     @property
     def now(self) -> float:

@@ -1,16 +1,16 @@
 """Building a scenario's world: the standard site (``sim.connector.setup``) shaped by ``world:``.
 
 The harness builds a World from the scenario's ``world`` section through the
-sim API only, then keeps what the people on site know in a :class:`Site`: the
-post office's real location and the name and password the cc:Mail
-administrator uses. Evidence collection and the fixes read the Site; the
-diagnosis never does.
+sim API only. The result is the sim's :class:`~sim.connector.setup.Site` (exported
+here as the harness's name for it): the world, which owns the Exchange server and
+the connector, and what the people on site know, the post office's real location
+and the name and password the cc:Mail administrator uses. Evidence collection and
+the fixes read the Site; the diagnosis never does.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +23,7 @@ from sim.connector.settings import (
     ExportContainers,
     Settings,
 )
-from sim.connector.setup import StandardWorld, standard_world
+from sim.connector.setup import Site, standard_world
 from sim.exchange import AddressSpace
 from sim.message import DateStyle
 from sim.programs.runner import install_program, install_win32_companions
@@ -42,41 +42,6 @@ _LEVELS = {
 }
 _LOCALES = {"US": DateStyle.US, "EU": DateStyle.EUROPEAN, "JP": DateStyle.JAPANESE}
 _DIRSYNC = {"never": DirsyncMode.NEVER, "always": DirsyncMode.ALWAYS}
-
-
-@dataclass(slots=True)
-class Site:
-    """A built world and what the people on site know about it."""
-
-    world: World
-    std: StandardWorld
-    #: the post office's real location, as a UNC path
-    po_unc: str
-    #: the name and password the cc:Mail administrator uses (ADMIN)
-    po_name: str
-    po_password: str
-    #: the Exchange site (the name of its P entry in cc:Mail)
-    site: str
-
-    @property
-    def service(self):  # type: ignore[no-untyped-def]  # noqa: ANN201 - ConnectorService
-        return self.std.service
-
-    @property
-    def exchange(self):  # type: ignore[no-untyped-def]  # noqa: ANN201 - ExchangeServer
-        return self.std.exchange
-
-    @property
-    def po_path(self) -> Path:
-        return self.world.path(self.po_unc)
-
-    def send(self, direction: str, n: int = 1) -> list[str]:
-        """Mail written by users: ``to-exchange`` (cc:Mail users) or ``to-ccmail``."""
-        from sim.connector.setup import send_to_ccmail, send_to_exchange
-        from sim.postoffice.postoffice import Postoffice
-
-        send = send_to_exchange if direction == "to-exchange" else send_to_ccmail
-        return send(self.world, n, postoffice=Postoffice(self.po_path))
 
 
 def parse_address_space(text: str) -> AddressSpace:
@@ -113,8 +78,8 @@ def _settings(current: Settings, spec: ConnectorSpec) -> Settings:
     )
 
 
-def _registry(std: StandardWorld, spec: ConnectorSpec) -> None:
-    reg = std.exchange.registry
+def _registry(site: Site, spec: ConnectorSpec) -> None:
+    reg = site.exchange.registry
     reg["Locale Date Format"] = spec.locale_date_format
     reg["Second to wait before EXPORT"] = spec.export_every
     reg["Second to wait before IMPORT"] = spec.import_every
@@ -124,7 +89,7 @@ def _registry(std: StandardWorld, spec: ConnectorSpec) -> None:
     reg["Save a copy of the Imported files"] = int(spec.save_copies)
 
 
-def _programs(std: StandardWorld, spec: ExchangeSpec, db: int) -> None:
+def _programs(site: Site, spec: ExchangeSpec, db: int) -> None:
     """Other program versions, 32-bit tools or another PATH directory than the default."""
     programs = spec.programs
     defaults = {6: ("5.14", "5.15"), 8: ("6.0", "6.0")}[db]
@@ -134,7 +99,7 @@ def _programs(std: StandardWorld, spec: ExchangeSpec, db: int) -> None:
     unchanged = (export_version, import_version) == defaults and not suffix
     if unchanged and programs.directory.upper() == "C:\\WINNT\\SYSTEM32":
         return
-    world = std.world
+    world = site.world
     for name in ("EXPORT.EXE", "IMPORT.EXE"):
         world.path(f"C:\\WINNT\\SYSTEM32\\{name}").unlink(missing_ok=True)
     install_program(world, programs.directory, f"EXPORT{suffix}.EXE", export_version)
@@ -145,18 +110,18 @@ def _programs(std: StandardWorld, spec: ExchangeSpec, db: int) -> None:
         ie = world.path(programs.directory) / "IE.RI"
         ie.write_bytes(b"cc:Mail Import/Export resources 6.0\r\n")
     if suffix:
-        std.exchange.registry["Export"] = f"EXPORT{suffix}.EXE"
-        std.exchange.registry["Import"] = f"IMPORT{suffix}.EXE"
-    if programs.directory not in std.exchange.system_path:
-        std.exchange.system_path.append(programs.directory)
+        site.exchange.registry["Export"] = f"EXPORT{suffix}.EXE"
+        site.exchange.registry["Import"] = f"IMPORT{suffix}.EXE"
+    if programs.directory not in site.exchange.system_path:
+        site.exchange.system_path.append(programs.directory)
 
 
-def _host(std: StandardWorld, spec: WorldSpec) -> None:
+def _host(site: Site, spec: WorldSpec) -> None:
     """NetWare through a GSNW gateway account instead of a matching NetWare user (§6)."""
     host = spec.postoffice.host
     if host.kind != "netware" or host.access != "gsnw-gateway":
         return
-    access = std.world.access
+    access = site.world.access
     nw = access.netware.get(host.server.casefold(), None)
     if nw is None:
         return
@@ -172,7 +137,7 @@ def build_site(scenario: Scenario, *, seed: int, root: Path) -> Site:
     spec = scenario.world
     world = World(seed=seed, root=root)
     po, ex, conn = spec.postoffice, spec.exchange, spec.connector
-    std = standard_world(
+    site = standard_world(
         world,
         po_name=po.name,
         po_password=po.password,
@@ -190,9 +155,9 @@ def build_site(scenario: Scenario, *, seed: int, root: Path) -> Site:
         start=False,
     )
     world.access.nt_service_pack = ex.nt_service_pack
-    std.exchange.date_style = _LOCALES[ex.locale]
-    _programs(std, ex, po.db)
-    _registry(std, conn)
-    _host(std, spec)
-    std.service.configure(_settings(std.service.settings, conn))
-    return Site(world, std, std.po_unc, po.name, po.password, ex.site)
+    site.exchange.date_style = _LOCALES[ex.locale]
+    _programs(site, ex, po.db)
+    _registry(site, conn)
+    _host(site, spec)
+    site.service.configure(_settings(site.service.settings, conn))
+    return site

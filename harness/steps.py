@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness.admin import run_as_admin, run_as_service
 from harness.model_types import format_duration
+from sim.connector.store import Folder
 from sim.postoffice.postoffice import Postoffice
 from sim.programs.runner import ProgramRun
 
@@ -99,7 +100,7 @@ def queue_sizes(site: Site) -> dict[str, int]:
         "mts_in": len(site.exchange.mts_in),
         "mts_out": len(site.exchange.mts_out),
     }
-    for folder in ("Submit", "Import", "Export", "Bad"):
+    for folder in (Folder.SUBMIT, Folder.IMPORT, Folder.EXPORT, Folder.BAD):
         names = store.names(folder)
         sizes[folder.lower()] = sum(1 for n in names if n.casefold().endswith((".ccm", ".und")))
     return sizes

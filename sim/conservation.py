@@ -164,8 +164,6 @@ def _add_messages(found: _Found, messages: Iterable[Message], place: str) -> Non
 
 def _scan_exchange(found: _Found, world: World) -> None:
     exchange = world.exchange
-    if exchange is None:
-        return
     _add_messages(found, exchange.mts_in, "exchange:MTS-IN")
     _add_messages(found, exchange.mts_out, "exchange:MTS-OUT")
     for key in sorted(exchange.mailboxes):
@@ -195,7 +193,7 @@ def postoffices(world: World) -> list[Path]:
     """
     roots = [s.path for s in world.access.shares.values()]
     roots += [v for nw in world.access.netware.values() for v in nw.volumes.values()]
-    if world.connector is not None and (host := world.connector.po_host()) is not None:
+    if (host := world.connector.po_host()) is not None:
         roots.append(host)
     found: dict[str, Path] = {}
     for root in roots:
@@ -216,8 +214,7 @@ def check(
     found = _Found()
     for po in [postoffice] if postoffice is not None else postoffices(world):
         _scan_postoffice(found, po)
-    if world.connector is not None:
-        _scan_store(found, world.connector.store.root)
+    _scan_store(found, world.connector.store.root)
     _scan_exchange(found, world)
     _scan_parked(found, elsewhere)
     places = {k: tuple(sorted(v)) for k, v in sorted(found.places.items())}

@@ -166,9 +166,13 @@ def _check_version(version: str, service_pack: int) -> None:
 class ExchangeServer:
     """One Exchange 5.0/5.5 server of one site, with its private store (in memory)."""
 
-    def __init__(
+    def __init__(self, world: World) -> None:
+        """The server a new :class:`~sim.world.World` holds: :meth:`install`'s defaults."""
+        self.world = world
+        self.install()
+
+    def install(
         self,
-        world: World,
         *,
         name: str = "EXSRV1",
         org: str = "CORP",
@@ -180,8 +184,9 @@ class ExchangeServer:
         date_style: DateStyle = DateStyle.US,
         system_path: Sequence[str] = DEFAULT_PATH,
     ) -> None:
+        """Exchange Setup on this machine: a fresh server with these names, an empty store
+        and directory but the Administrator's mailbox, the registry at its defaults."""
         _check_version(version, service_pack)
-        self.world = world
         self.name = name
         self.org = org
         self.site = site
@@ -204,7 +209,6 @@ class ExchangeServer:
         self.mts_in: list[Message] = []
         self.mts_out: list[Message] = []
         self.add_mailbox("Administrator", "Administrator")
-        world.exchange = self
 
     # -- identity -----------------------------------------------------------------------
 

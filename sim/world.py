@@ -11,17 +11,13 @@ import itertools
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sim.access import AccessModel
 from sim.clock import DEFAULT_EPOCH, Clock
 from sim.eventlog import EventLog
 from sim.fsutil import substream
 from sim.winpath import Location, resolve
-
-if TYPE_CHECKING:
-    from sim.connector.service import ConnectorService
-    from sim.exchange import ExchangeServer
 
 __all__ = ["LockTable", "Origin", "World"]
 
@@ -79,10 +75,15 @@ class Origin:
 
 
 class World:
-    """Virtual clock, seeded randomness, filesystem root, access model, event log."""
+    """Virtual clock, seeded randomness, filesystem root, access model, event log, and the
+    Exchange server with the connector service (built here, never ``None``)."""
 
     def __init__(self, *, seed: int, root: Path, epoch: datetime = DEFAULT_EPOCH) -> None:
-        from faker import Faker  # heavy import: only when a world is built
+        from faker import Faker  # heavy imports: only when a world is built
+
+        from sim.connector.service import ConnectorService
+        from sim.connector.settings import fresh_settings
+        from sim.exchange import ExchangeServer
 
         self.seed = seed
         self.root = root
@@ -95,9 +96,11 @@ class World:
         self.locks = LockTable()
         #: every message the simulation created, by identity (conservation)
         self.ledger: dict[str, Origin] = {}
-        self.exchange: ExchangeServer | None = None
-        self.connector: ConnectorService | None = None
         self._ids = itertools.count(1)
+        #: the Exchange server, as Setup leaves it (``standard_world`` installs the site's)
+        self.exchange = ExchangeServer(self)
+        #: the connector service on it, stopped, with a fresh install's property pages
+        self.connector = ConnectorService(self, self.exchange, fresh_settings())
 
     def new_ident(self, side: str, sender: str, subject: str) -> str:
         """A fresh message identity, recorded in the ledger."""

@@ -75,7 +75,7 @@ def revoke_share_rights(site: Site, params: ShareParams | None) -> None:
     share = site.world.access.share(server, share_name)
     if share is None:
         raise ValueError(f"{site.po_unc} is not an NT share (use a NetWare fault)")
-    site.world.access.grant(site.std.account.name, share, SharePermission(chosen))
+    site.world.access.grant(site.account.name, share, SharePermission(chosen))
 
 
 @fault(
@@ -150,7 +150,7 @@ def access_denied(ev: Evidence) -> Finding | None:
 )
 def grant_access(site: Site, params: None) -> None:
     access = site.world.access
-    account = site.std.account
+    account = site.account
     server, share_name = site.po_unc.strip("\\").split("\\")[:2]
     share = access.share(server, share_name)
     if share is not None:

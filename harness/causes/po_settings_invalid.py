@@ -17,6 +17,7 @@ evidence only, and its fix.
 from __future__ import annotations
 
 import dataclasses
+from typing import TypedDict, Unpack
 
 from pydantic import Field
 
@@ -57,7 +58,13 @@ CAUSE = Cause(
 # -- faults: the world broken as a person or a crash would -----------------------------------------
 
 
-def _configure_post_office(site: Site, **changes: str) -> None:
+class _PostOfficeChanges(TypedDict, total=False):
+    name: str
+    password: str
+    path: str
+
+
+def _configure_post_office(site: Site, **changes: Unpack[_PostOfficeChanges]) -> None:
     settings = site.service.settings
     post_office = dataclasses.replace(settings.post_office, **changes)
     site.service.configure(dataclasses.replace(settings, post_office=post_office))

@@ -129,11 +129,11 @@ def _check_outputs(options: RunOptions) -> None:
 def _exchange(options: RunOptions, world: "World", root: Path) -> "ExchangeServer":
     """The Exchange server: loaded from ``--exchange`` if saved there, else a few mailboxes."""
     from sim.connector.setup import SERVICE_ACCOUNT, add_exchange_users
-    from sim.exchange import ExchangeServer
 
     account = world.access.accounts[SERVICE_ACCOUNT.casefold()]
-    exchange = ExchangeServer(
-        world, name=options.server, install_path=options.install_path, service_account=account
+    exchange = world.exchange
+    exchange.install(
+        name=options.server, install_path=options.install_path, service_account=account
     )
     stored = root / EXCHANGE_FILE
     if options.exchange is not None and stored.exists():
@@ -147,7 +147,6 @@ def _build(options: RunOptions, root: Path) -> "tuple[World, ConnectorService]":
     """World, Exchange server and connector service for the run."""
     from sim.access import Share, SharePermission
     from sim.connector.events import LoggingLevel
-    from sim.connector.service import ConnectorService
     from sim.connector.setup import SERVICE_ACCOUNT, install_programs, standard_settings
     from sim.errors import SimError
     from sim.postoffice import Postoffice
@@ -162,14 +161,15 @@ def _build(options: RunOptions, root: Path) -> "tuple[World, ConnectorService]":
     except (SimError, ValueError, OSError):
         db = 6  # not (yet) a post office: the connector will say so (event 70)
     try:
-        exchange = _exchange(options, world, root)
+        _exchange(options, world, root)
         install_programs(world, db)
         level = LoggingLevel[options.logging.upper()]
         unc = "\\\\POSRV\\CCDATA"
         settings = standard_settings(
             options.po_name, options.po_password, unc, db=db, logging=level
         )
-        return world, ConnectorService(world, exchange, settings)
+        world.connector.install(settings)
+        return world, world.connector
     except (SimError, ValueError) as exc:
         raise UsageError(str(exc)) from None
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 from collections.abc import Callable
+from typing import Any
 
 from harness.build import Site, parse_address_space
 from sim.access import Rights, SharePermission
@@ -37,12 +38,12 @@ class WorldKeyError(ValueError):
     """An unknown key or a value the page refuses: one line, exit code 2."""
 
 
-def _page(site: Site, **changes: object) -> None:
+def _page(site: Site, **changes: Any) -> None:  # noqa: ANN401 - fields of the page, checked by it
     s = site.service.settings
     site.service.configure(dataclasses.replace(s, **changes))
 
 
-def _po(site: Site, **changes: object) -> None:
+def _po(site: Site, **changes: Any) -> None:  # noqa: ANN401 - fields of the tab, checked by it
     po = dataclasses.replace(site.service.settings.post_office, **changes)
     _page(site, post_office=po)
 
@@ -63,8 +64,7 @@ _Setter = Callable[[Site, str], None]
 
 
 def _settings(site: Site) -> Settings:
-    settings: Settings = site.service.settings
-    return settings
+    return site.service.settings
 
 
 _FIXED: dict[str, tuple[_Getter, _Setter]] = {

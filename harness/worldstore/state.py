@@ -36,9 +36,8 @@ from sim.connector.settings import (
     Restrictions,
     Settings,
 )
-from sim.connector.setup import StandardWorld
 from sim.eventlog import EventLog, EventRecord, EventType
-from sim.exchange import AddressSpace, ExchangeServer
+from sim.exchange import AddressSpace
 from sim.postoffice.postoffice import Postoffice
 from sim.world import Origin, World
 
@@ -263,7 +262,7 @@ def dump(site: Site, directory: Path) -> dict[str, Any]:
             "po_name": site.po_name,
             "po_password": site.po_password,
             "site": site.site,
-            "std_po": _rel(world.root, site.std.postoffice.path),
+            "std_po": _rel(world.root, site.postoffice.path),
         },
         "exchange": {
             "name": ex.name,
@@ -304,19 +303,21 @@ def _restore(data: dict[str, Any], directory: Path, root: Path) -> Site:
     account: Account | None = None
     if e["service_account"] is not None:
         account = world.access.accounts[e["service_account"].casefold()]
-    ex = ExchangeServer(
-        world, name=e["name"], org=e["org"], site=e["site"], install_path=e["install_path"],
+    ex = world.exchange
+    ex.install(
+        name=e["name"], org=e["org"], site=e["site"], install_path=e["install_path"],
         version=e["version"], service_pack=e["service_pack"], service_account=account,
     )  # fmt: skip
     ex.site_address = e["site_address"]
     ex.administrator = e["administrator"]
     ex.load(directory / EXCHANGE_FILE)
     s = data["service"]
-    service = ConnectorService(world, ex, settings_from(s["settings"]))
+    service = world.connector
+    service.install(settings_from(s["settings"]))
     _service_from(service, s)
     site = data["site"]
-    std = StandardWorld(
-        world, Postoffice(root / site["std_po"]), site["po_unc"], ex, service,
+    return Site(
+        world, Postoffice(root / site["std_po"]), site["po_unc"],
         account if account is not None else Account("EXSVC", ""), EventLog(world.clock),
+        site["po_name"], site["po_password"], site["site"],
     )  # fmt: skip
-    return Site(world, std, site["po_unc"], site["po_name"], site["po_password"], site["site"])

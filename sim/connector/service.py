@@ -105,20 +105,23 @@ class ConnectorService:
     def __init__(self, world: World, exchange: ExchangeServer, settings: Settings) -> None:
         self.world = world
         self.exchange = exchange
+        self.install(settings)
+
+    def install(self, settings: Settings) -> None:
+        """A fresh connector with these property pages, stopped, its store not yet made."""
         self.settings = settings
         #: the settings in effect (taken from ``settings`` at start)
         self.active = settings
         self.state = ServiceState.STOPPED
-        self.eventlog: EventLog = world.eventlog
-        self.store = Store(world, str(exchange.registry["Connector Store Path"]))
+        self.eventlog: EventLog = self.world.eventlog
+        self.store = Store(self.world, str(self.exchange.registry["Connector Store Path"]))
         self.counters = Counters()
         #: (file, succeeded) of the last start-up's reads of the PO (§1.3)
         self.startup_reads: list[tuple[str, bool]] = []
         self.threads = Threads(self)
         self.flow = Flow(self)
         self.dirsync = Dirsync(self)
-        exchange.ccmail_routes = settings.address_spaces
-        world.connector = self
+        self.exchange.ccmail_routes = settings.address_spaces
 
     # -- configuration ------------------------------------------------------------------
 

@@ -45,6 +45,7 @@ __all__ = [
     "Restrictions",
     "Settings",
     "SettingsError",
+    "fresh_settings",
 ]
 
 #: The longest PO password and PO name the Post Office tab accepts (§1.4, §4.3).
@@ -201,3 +202,11 @@ class Settings:
         size = self.message_size_kb
         if size is not None and not 1 <= size <= MAX_MESSAGE_KB:
             raise SettingsError(f"maximum message size must be 1-{MAX_MESSAGE_KB} K")
+
+
+def fresh_settings() -> Settings:
+    """The property pages of a connector nobody has set up: the product defaults (no
+    address space, KB Q186235; logging none), the Post Office tab naming the standard
+    site's ``PO1`` at ``\\\\POSRV\\CCDATA``. Modelled: the real tab starts empty, which
+    no saved setting can be; ``standard_world`` configures the connector."""
+    return Settings(PostOfficeSettings("PO1", "SECRET", "\\\\POSRV\\CCDATA"))

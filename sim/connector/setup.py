@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PROGRAM_DIR",
     "SERVICE_ACCOUNT",
-    "StandardWorld",
+    "Site",
     "add_exchange_users",
     "install_programs",
     "send_to_ccmail",
@@ -73,19 +73,46 @@ PROGRAM_VERSIONS = {6: ("5.14", "5.15"), 8: ("6.0", "6.0")}
 _IE_CHOICE = {6: IEVersion.DB6, 8: IEVersion.DB8}
 
 
-@dataclass(frozen=True, slots=True)
-class StandardWorld:
-    """What :func:`standard_world` built."""
+@dataclass(slots=True)
+class Site:
+    """What :func:`standard_world` built, and what the people on site know about it.
+
+    The world owns the Exchange server and the connector (``exchange``, ``service``);
+    the post office's location is stored once (``po_unc``). ``po_name``,
+    ``po_password`` and ``site`` are the names the cc:Mail administrator uses and
+    the Exchange site's name, as the set-up made them; a fault that renames the
+    post office changes ``po_name`` with it.
+    """
 
     world: World
     postoffice: Postoffice
     #: the Post Office tab path, e.g. ``\\\\POSRV\\CCDATA`` or ``\\\\NW1\\SYS\\CCDATA``
     po_unc: str
-    exchange: ExchangeServer
-    service: ConnectorService
     account: Account
     #: the events of the set-up dirsync (``dirsync_done``), kept out of the world's log
     setup_log: EventLog
+    #: the name and password the cc:Mail administrator uses (ADMIN)
+    po_name: str
+    po_password: str
+    #: the Exchange site (the name of its P entry in cc:Mail)
+    site: str
+
+    @property
+    def exchange(self) -> ExchangeServer:
+        return self.world.exchange
+
+    @property
+    def service(self) -> ConnectorService:
+        return self.world.connector
+
+    @property
+    def po_path(self) -> Path:
+        return self.world.path(self.po_unc)
+
+    def send(self, direction: str, n: int = 1) -> list[str]:
+        """Mail written by users: ``to-exchange`` (cc:Mail users) or ``to-ccmail``."""
+        send = send_to_exchange if direction == "to-exchange" else send_to_ccmail
+        return send(self.world, n, postoffice=Postoffice(self.po_path))
 
 
 def install_programs(world: World, db: int, directory: str = PROGRAM_DIR) -> None:
@@ -145,7 +172,7 @@ def standard_world(
     netware: bool = False,
     logging: LoggingLevel = LoggingLevel.MAXIMUM,
     start: bool = True,
-) -> StandardWorld:
+) -> Site:
     """Lay out the standard site in ``world`` (module docstring); start the service if asked."""
     if db not in PROGRAM_VERSIONS:
         raise SimError(f"DB version must be 6 or 8, not {db}")
@@ -157,21 +184,22 @@ def standard_world(
         new_ident=lambda sender, subject: world.new_ident("ccmail", sender, subject),
         now=world.clock.datetime,
     )  # fmt: skip
-    exchange = ExchangeServer(
-        world, name=server, site=site, install_path=install_path, version=version,
+    exchange = world.exchange
+    exchange.install(
+        name=server, site=site, install_path=install_path, version=version,
         service_pack=service_pack, service_account=account,
     )  # fmt: skip
     add_exchange_users(exchange, world, exchange_users)
     install_programs(world, db)
-    settings = standard_settings(po_name, po_password, unc, db=db, logging=logging)
-    service = ConnectorService(world, exchange, settings)
+    service = world.connector
+    service.install(standard_settings(po_name, po_password, unc, db=db, logging=logging))
     setup_log = EventLog(world.clock)
     if dirsync_done and not service.dirsync_now(eventlog=setup_log):
         done = "; ".join(r.description for r in setup_log.records)
         raise SimError(f"the set-up dirsync did not complete: {done}")
     if start:
         service.start()
-    return StandardWorld(world, po, unc, exchange, service, account, setup_log)
+    return Site(world, po, unc, account, setup_log, po_name, po_password, site)
 
 
 def standard_settings(
@@ -191,13 +219,13 @@ def _postoffice(
     world: World, postoffice: Postoffice | None
 ) -> tuple[Postoffice, ExchangeServer, str]:
     """The post office users write in: ``postoffice``, else the connector's configured one."""
-    if world.connector is None or world.exchange is None:
-        raise SimError("the world has no connector: build it with standard_world()")
     if postoffice is not None:
         return postoffice, world.exchange, postoffice.identity().name
     host = world.connector.po_host()
-    if host is None:
-        raise SimError("the connector's post office path cannot be placed")
+    if host is None or not host.is_dir():
+        raise SimError(
+            "the connector's post office is not there: lay out a site with standard_world()"
+        )
     return Postoffice(host), world.exchange, world.connector.settings.post_office.name
 
 

@@ -12,7 +12,7 @@ import pytest
 from harness.build import Site
 from harness.evidence import Evidence
 from harness.registry import RULES
-from sim.connector.setup import StandardWorld, send_to_exchange, standard_world
+from sim.connector.setup import send_to_exchange, standard_world
 from sim.connector.store import Folder
 from sim.conservation import check
 from sim.message import Message
@@ -100,7 +100,7 @@ def test_the_fault_refuses_a_world_it_does_not_fit(
         apply_fault(site, name, **values)
 
 
-def _corrupt_site(world: World) -> tuple[StandardWorld, int]:
+def _corrupt_site(world: World) -> tuple[Site, int]:
     site = standard_world(world, dirsync_done=True, start=False)
     from harness.causes.corrupt_message import spoil_size
 

@@ -21,7 +21,7 @@ from tests.causes.kit import (
 def _no_access(site: Site) -> None:
     share = site.world.access.share("POSRV", "CCDATA")
     assert share is not None
-    site.world.access.grant(site.std.account.name, share, SharePermission.NO_ACCESS)
+    site.world.access.grant(site.account.name, share, SharePermission.NO_ACCESS)
 
 
 CASE = CauseCase(

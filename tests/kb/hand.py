@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.connector.setup import SERVICE_ACCOUNT, StandardWorld
+from sim.connector.setup import SERVICE_ACCOUNT, Site
 from sim.conservation import check
 from sim.programs.runner import ProgramRun, run_program
 from sim.world import World
@@ -21,7 +21,7 @@ def ids_since(world: World, mark: int) -> set[int]:
     return {r.event_id for r in world.eventlog.records[mark:]}
 
 
-def mail_flows(site: StandardWorld, inbound: list[str], outbound: list[str]) -> None:
+def mail_flows(site: Site, inbound: list[str], outbound: list[str]) -> None:
     """Every message sent has arrived, and nothing is lost or doubled."""
     in_exchange = {m.ident for b in site.exchange.mailboxes.values() for m in b.items}
     assert set(inbound) <= in_exchange
@@ -36,7 +36,7 @@ def host(world: World, windows: str) -> Path:
     return world.path(windows)
 
 
-def prompt(site: StandardWorld, program: str, command_line: str) -> ProgramRun:
+def prompt(site: Site, program: str, command_line: str) -> ProgramRun:
     """``PROGRAM command_line`` typed at a command prompt on the Exchange server, logged
     on as the service account (KB Q233164), programs found on the system PATH."""
     return run_program(

@@ -8,7 +8,7 @@ import io
 
 from sim.connector.service import ConnectorService
 from sim.connector.settings import PostOfficeSettings, Settings
-from sim.connector.setup import StandardWorld, send_to_ccmail, send_to_exchange
+from sim.connector.setup import Site, send_to_ccmail, send_to_exchange
 from sim.postoffice.postoffice import Postoffice
 from sim.programs import setup
 from sim.programs.cmdline import split_command_line
@@ -55,7 +55,7 @@ def console(world: World, po: Postoffice, program: str, command_line: str) -> tu
 
 
 def dirsync_and_mail_flow(
-    site: StandardWorld, *, none_of: set[int], all_of: frozenset[int] = frozenset()
+    site: Site, *, none_of: set[int], all_of: frozenset[int] = frozenset()
 ) -> set[int]:
     """After the steps: a dirsync completes, mail goes both ways, nothing is lost; the
     events since then hold none of ``none_of`` and all of ``all_of``."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 from sim.access import NTGATEWAY, Rights, Share, SharePermission
 from sim.connector.setup import (
     SERVICE_ACCOUNT,
-    StandardWorld,
+    Site,
     send_to_ccmail,
     send_to_exchange,
     standard_world,
@@ -25,7 +25,7 @@ from tests.kb.pages import post_office_page
 RFMC = Rights.READ | Rights.FILE_SCAN | Rights.MODIFY | Rights.CREATE
 
 
-def _no_netware_user(world: World) -> StandardWorld:
+def _no_netware_user(world: World) -> Site:
     """A NetWare post office the service account has no NetWare user for: code 3."""
     site = standard_world(world, netware=True, dirsync_done=True, start=False)
     nw = world.access.netware["nw1"]
@@ -38,7 +38,7 @@ def _no_netware_user(world: World) -> StandardWorld:
     return site
 
 
-def _flows(site: StandardWorld) -> None:
+def _flows(site: Site) -> None:
     world = site.world
     site.service.stop()
     site.service.start()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import shutil
 
-from sim.connector.setup import StandardWorld, send_to_ccmail, send_to_exchange, standard_world
+from sim.connector.setup import Site, send_to_ccmail, send_to_exchange, standard_world
 from sim.postoffice.layout import CLANDATA
 from sim.world import World
 from tests.kb.hand import ids_since, mail_flows
@@ -26,7 +26,7 @@ REPAIR = (
 )
 
 
-def _damaged(world: World) -> tuple[StandardWorld, list[str]]:
+def _damaged(world: World) -> tuple[Site, list[str]]:
     site = standard_world(world, dirsync_done=True)
     queued = send_to_exchange(world, 3)
     path = site.postoffice.path / CLANDATA
@@ -38,7 +38,7 @@ def _damaged(world: World) -> tuple[StandardWorld, list[str]]:
     return site, queued
 
 
-def _restarted_flows(site: StandardWorld, queued: list[str]) -> None:
+def _restarted_flows(site: Site, queued: list[str]) -> None:
     world = site.world
     site.service.start()
     mark = len(world.eventlog.records)

@@ -10,7 +10,7 @@ date format (2 European, 3 Japanese).
 
 from __future__ import annotations
 
-from sim.connector.setup import StandardWorld, send_to_ccmail, standard_world
+from sim.connector.setup import Site, send_to_ccmail, standard_world
 from sim.message import DateStyle
 from sim.world import World
 from tests.kb.hand import ids_since, mail_flows
@@ -19,7 +19,7 @@ from tests.kb.pages import post_office_page
 UNKNOWN = "Unknown Date Format"
 
 
-def _ndrs(site: StandardWorld) -> list[str]:
+def _ndrs(site: Site) -> list[str]:
     return [
         m.ident or ""
         for b in site.exchange.mailboxes.values()

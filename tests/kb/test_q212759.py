@@ -15,14 +15,14 @@ import re
 from datetime import datetime
 
 from harness.causes.corrupt_message import spoil_size
-from sim.connector.setup import StandardWorld, send_to_ccmail, send_to_exchange, standard_world
+from sim.connector.setup import Site, send_to_ccmail, send_to_exchange, standard_world
 from sim.connector.store import Folder
 from sim.message import Message
 from sim.world import World
 from tests.kb.hand import delete, ids_since, mail_flows, prompt
 
 
-def _damaged(world: World) -> StandardWorld:
+def _damaged(world: World) -> Site:
     site = standard_world(world, dirsync_done=True, start=False, service_pack=3)
     po = site.postoffice
     queue = po.find("EX1")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from harness.causes.corrupt_message import strip_contents
-from sim.connector.setup import StandardWorld, send_to_ccmail, send_to_exchange, standard_world
+from sim.connector.setup import Site, send_to_ccmail, send_to_exchange, standard_world
 from sim.connector.store import Folder
 from sim.message import Message
 from sim.world import World
@@ -24,7 +24,7 @@ from tests.kb.hand import delete, ids_since, mail_flows
 SUBJECT = "Quarterly figures"
 
 
-def _damaged(world: World, service_pack: int) -> StandardWorld:
+def _damaged(world: World, service_pack: int) -> Site:
     """A message queued for Exchange has lost its ``Contents:`` line (corrupt body)."""
     site = standard_world(world, dirsync_done=True, start=False, service_pack=service_pack)
     po = site.postoffice
@@ -36,13 +36,13 @@ def _damaged(world: World, service_pack: int) -> StandardWorld:
     return site
 
 
-def _queued(site: StandardWorld) -> int:
+def _queued(site: Site) -> int:
     queue = site.postoffice.find("EX1")
     assert queue is not None
     return len(site.postoffice.refs(queue))
 
 
-def _cpu(site: StandardWorld, image: str) -> int:
+def _cpu(site: Site, image: str) -> int:
     return max((cpu for name, cpu in site.service.processes() if name == image), default=0)
 
 

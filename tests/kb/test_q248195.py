@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sim.connector.setup import (
     PROGRAM_DIR,
-    StandardWorld,
+    Site,
     send_to_ccmail,
     send_to_exchange,
     standard_world,
@@ -26,7 +26,7 @@ from tests.kb.hand import copy, ids_since, mail_flows
 LOTUS = "C:\\CCMAIL"
 
 
-def _upgraded(world: World) -> StandardWorld:
+def _upgraded(world: World) -> Site:
     """A DB8 site whose post office was just upgraded to 8.5; the 16-bit 6.0 tools remain."""
     site = standard_world(world, db=8, dirsync_done=True, start=False)
     (site.postoffice.path / CCVER).write_bytes(b"DB8\r\n8.5\r\n")
@@ -36,9 +36,7 @@ def _upgraded(world: World) -> StandardWorld:
     return site
 
 
-def _follow_article(
-    site: StandardWorld, directory: str = PROGRAM_DIR, *, impexp: bool = True
-) -> None:
+def _follow_article(site: Site, directory: str = PROGRAM_DIR, *, impexp: bool = True) -> None:
     world = site.world
     site.service.stop()  # 1
     for old, new in (("IMPORT32.EXE", "IMPORT.EXE"), ("EXPORT32.EXE", "EXPORT.EXE")):

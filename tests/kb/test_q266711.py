@@ -8,7 +8,7 @@ The message to the large list is then delivered.
 
 from __future__ import annotations
 
-from sim.connector.setup import PROGRAM_DIR, StandardWorld, standard_world
+from sim.connector.setup import PROGRAM_DIR, Site, standard_world
 from sim.message import Message
 from sim.postoffice.layout import Location
 from sim.world import World
@@ -18,7 +18,7 @@ from tests.kb.pages import setup_kit
 RECIPIENTS = 170
 
 
-def _to_everyone(site: StandardWorld, subject: str) -> str:
+def _to_everyone(site: Site, subject: str) -> str:
     world = site.world
     to = tuple(f"CCMAIL:User{i:03d}, Test at PO1" for i in range(RECIPIENTS))
     ident = world.new_ident("exchange", "EX:Administrator", subject)
@@ -28,7 +28,7 @@ def _to_everyone(site: StandardWorld, subject: str) -> str:
     return ident
 
 
-def _header_full(site: StandardWorld) -> list[str]:
+def _header_full(site: Site) -> list[str]:
     admin = site.exchange.mailboxes["administrator"]
     return [m.ident or "" for m in admin.items if "Header Buffer Full" in m.body]
 

@@ -19,7 +19,7 @@ WHEN = datetime(1998, 6, 2, 9, 0)
 
 
 def _server(world: World) -> ExchangeServer:
-    exchange = ExchangeServer(world)
+    exchange = world.exchange
     exchange.add_mailbox("jdoe", "John Doe")
     return exchange
 
@@ -30,7 +30,8 @@ def _mail(sender: str, *to: str, subject: str = "Budget", ident: str = "X-1") ->
 
 def test_registry_defaults_are_the_documented_ones(real_world: World) -> None:
     """§4.7: 15/15 s waits, 16/5 maxima, store under the install path, date format 0."""
-    reg = ExchangeServer(real_world, install_path="D:\\EXCHSRVR").registry
+    real_world.exchange.install(install_path="D:\\EXCHSRVR")
+    reg = real_world.exchange.registry
     assert reg["Connector Store Path"] == "D:\\EXCHSRVR\\CCMCDATA"
     assert reg["Second to wait before EXPORT"] == 15
     assert reg["Second to wait before IMPORT"] == 15
@@ -41,10 +42,21 @@ def test_registry_defaults_are_the_documented_ones(real_world: World) -> None:
     assert "Max Address Buffer Size" in reg
 
 
-def test_the_server_registers_itself_and_has_an_administrator(real_world: World) -> None:
-    exchange = ExchangeServer(real_world, name="EXSRV9", org="ACME", site="HQ")
+def test_the_world_holds_its_server_and_setup_makes_a_fresh_one(real_world: World) -> None:
+    """The world owns one Exchange server; Setup again gives fresh names, store and mailboxes."""
+    exchange = real_world.exchange
+    assert (exchange.name, exchange.site, list(exchange.mailboxes)) == (
+        "EXSRV1",
+        "EX1",
+        ["administrator"],
+    )
+    exchange.add_mailbox("jdoe", "John Doe")
+    exchange.submit(_mail("EX:Administrator", "EX:jdoe"))
+    exchange.install(name="EXSRV9", org="ACME", site="HQ")
     assert real_world.exchange is exchange
-    assert "administrator" in exchange.mailboxes
+    assert list(exchange.mailboxes) == ["administrator"]
+    assert exchange.mts_out == []
+    assert exchange.mts_in == []
     assert exchange.gateway_dn == (
         "/o=ACME/ou=HQ/cn=Configuration/cn=Connections/cn=cc:Mail Connector (EXSRV9)"
     )
@@ -53,11 +65,12 @@ def test_the_server_registers_itself_and_has_an_administrator(real_world: World)
 @pytest.mark.parametrize(("version", "sp"), [("4.0", 0), ("5.5", 5), ("5.0", -1)])
 def test_unmodelled_versions_are_refused(real_world: World, version: str, sp: int) -> None:
     with pytest.raises(ExchangeError, match="not modelled"):
-        ExchangeServer(real_world, version=version, service_pack=sp)
+        real_world.exchange.install(version=version, service_pack=sp)
 
 
 def test_service_pack_comparison(real_world: World) -> None:
-    exchange = ExchangeServer(real_world, version="5.5", service_pack=2)
+    exchange = real_world.exchange
+    exchange.install(version="5.5", service_pack=2)
     assert exchange.at_least("5.5", 1)
     assert not exchange.at_least("5.5", 3)
     assert exchange.at_least("5.0", 4)

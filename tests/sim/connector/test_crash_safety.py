@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.connector.setup import StandardWorld, send_to_ccmail, send_to_exchange, standard_world
+from sim.connector.setup import Site, send_to_ccmail, send_to_exchange, standard_world
 from sim.connector.store import Folder
 from sim.conservation import check
 from sim.programs.export import export_messages
@@ -39,7 +39,7 @@ ROOMY = 1 << 30
 IMPORT_POLL = 15
 
 
-def _site(world: World) -> StandardWorld:
+def _site(world: World) -> Site:
     site = standard_world(world, users=4, messages=3, exchange_users=2, dirsync_done=True)
     world.clock.advance(0)  # the start-up dirsync and first polls
     return site
@@ -55,14 +55,14 @@ def _arrived_once(world: World, idents: list[str], where: str) -> None:
         assert place not in ("po:MLANDATA", "exchange:MTS-IN", "exchange:MTS-OUT"), (ident, place)
 
 
-def _ccm(site: StandardWorld, folder: Folder) -> list[str]:
+def _ccm(site: Site, folder: Folder) -> list[str]:
     return [n for n in site.service.store.names(folder) if n.casefold().endswith(".ccm")]
 
 
 # -- EXPORT killed mid-file ----------------------------------------------------------------------
 
 
-def _file_size(site: StandardWorld, limit: int) -> int:
+def _file_size(site: Site, limit: int) -> int:
     """The size of the file the connector's next EXPORT would write (exported, not removed)."""
     queue = site.postoffice.find(site.exchange.site_address)
     assert queue is not None

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.connector.setup import StandardWorld, send_to_ccmail, send_to_exchange, standard_world
+from sim.connector.setup import Site, send_to_ccmail, send_to_exchange, standard_world
 from sim.conservation import check
 from sim.eventlog import EventRecord
 from sim.programs import replay
@@ -24,7 +24,7 @@ SEED = 1998
 
 
 def _both(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, story: Callable[[StandardWorld], None]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, story: Callable[[Site], None]
 ) -> tuple[list[EventRecord], list[EventRecord], replay.Stats, replay.Stats]:
     """The story in exact mode and in fast mode: (exact events, fast events, stats)."""
     out = []
@@ -42,7 +42,7 @@ def _both(
 def test_quiet_polls_are_replayed_and_the_events_are_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def story(site: StandardWorld) -> None:
+    def story(site: Site) -> None:
         site.world.clock.advance(1800)
 
     exact, fast, exact_stats, fast_stats = _both(tmp_path, monkeypatch, story)
@@ -56,7 +56,7 @@ def test_mail_between_quiet_periods_is_exported_not_replayed(
 ) -> None:
     """Mail queued for Exchange changes the P entry's mailbox: the next poll executes."""
 
-    def story(site: StandardWorld) -> None:
+    def story(site: Site) -> None:
         world = site.world
         world.clock.advance(300)
         send_to_exchange(world, 3)
@@ -103,7 +103,7 @@ def test_a_hand_edit_on_real_disk_between_two_polls_is_seen(
 
     split: list[int] = []
 
-    def story(site: StandardWorld) -> None:
+    def story(site: Site) -> None:
         world, po = site.world, site.postoffice.path
         world.clock.advance(120)
         split.append(len(world.eventlog.records))
@@ -137,7 +137,7 @@ def test_an_access_change_is_seen_without_any_file_changing(
 
     split: list[int] = []
 
-    def story(site: StandardWorld) -> None:
+    def story(site: Site) -> None:
         world = site.world
         world.clock.advance(120)
         split.append(len(world.eventlog.records))
