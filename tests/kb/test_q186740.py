@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 
-from sim.connector.setup import PROGRAM_DIR, StandardWorld, standard_world
+from sim.connector.setup import PROGRAM_DIR, Site, standard_world
 from sim.message import iter_messages
 from sim.postoffice.layout import Location
 from sim.programs import ccadmin
@@ -25,14 +25,14 @@ from tests.kb.hand import host
 SD_FILE = "C:\\TEMP\\sd1.2"
 
 
-def admin(site: StandardWorld, action: str) -> int:
+def admin(site: Site, action: str) -> int:
     """cc:Mail ADMIN at the post office server's console."""
     line = f"/NPO1 /PSECRET /D{site.po_unc} {action}"
     ctx = ProgramContext(site.world, None, "ADMIN", "8.0", io.StringIO())
     return int(ccadmin.main(split_command_line(line), ctx))
 
 
-def migrate(site: StandardWorld, user: str, password: str) -> int | None:
+def migrate(site: Site, user: str, password: str) -> int | None:
     """What the Wizard does for one mailbox: reset its password, then Export it."""
     assert admin(site, f'PASSWORD "{user}" {password}') == 0
     line = (
