@@ -3,6 +3,13 @@
 Source: ccmail-reference.md §8 row 6 and Q282172, Q179072. This module is the cause's
 one home: its §8 row (``CAUSE``), the faults that reproduce it, the rule that diagnoses
 it from evidence only, and its fix.
+
+What is inferred: KB Q282172 is about the Migration Wizard's dialog "cc:Mail
+Export program failure" and EXPORT's console ("Post office is temporarily shut
+down.", "EXPORT process ended with error: 4."). That the connector, meeting the
+same ``CCPODOWN``, logs event 71 (EXPORT code 4) and 62 (IMPORT code 4) is an
+inference from the result-code table (§2.5, §4.8: 71 and 62 are the code-4
+events of KB Q179072); no article shows 71 or 62 with ``CCPODOWN``.
 """
 
 from __future__ import annotations
@@ -73,7 +80,11 @@ def shut_down_postoffice(site: Site, params: ShutDownParams | None) -> None:
 
 @rule("po-shut-down", article="Q282172, Q179072", explains=(71, 62))
 def shut_down(ev: Evidence) -> Finding | None:
-    """Code 4 (71/62); ``CCPODOWN`` in the post office or another process holding it."""
+    """Code 4 (71/62); ``CCPODOWN`` in the post office or another process holding it.
+
+    71/62 with ``CCPODOWN`` is an inference (module docstring): KB Q282172 shows
+    error 4 on EXPORT's console, KB Q179072 the events for a locked post office.
+    """
     locked = ev.ccmc(71, 62)
     if not locked:
         return None

@@ -20,7 +20,8 @@ class ExportResult(IntEnum):
     NO_ACCESS = 1
     #: not configured correctly or PO not accessible; event 70 (KB Q166045)
     NOT_CONFIGURED = 3
-    #: PO locked, or shut down by CCPODOWN; event 71 (KB Q179072, Q282172)
+    #: PO locked (event 71, KB Q179072), or shut down by CCPODOWN (error 4, KB Q282172;
+    #: that the connector then logs 71 is inferred: Q282172 shows only the console)
     LOCKED = 4
 
 

@@ -52,3 +52,24 @@ def test_the_fix_it_names_clears_it(tmp_path: Path) -> None:
 
 def test_the_fault_logs_nothing_itself(tmp_path: Path) -> None:
     check_fault_logs_nothing(CASE, tmp_path)
+
+
+def test_q168670_outbound_piles_up_in_submit_and_mts_out(tmp_path: Path) -> None:
+    """KB Q168670: "messages are stuck in MTS-OUT" and "files in the ... Submit directory"."""
+    from harness.loader import load_scenario
+    from harness.runner import Checkpoint, run
+    from harness.selection import builtin_dir
+    from harness.steps import queue_sizes
+
+    seen: dict[str, int] = {}
+
+    def at_expect(point: Checkpoint) -> None:
+        if point.phase == "expect":
+            seen.update(queue_sizes(point.site))
+
+    scenario = load_scenario(builtin_dir() / "q168670-netware-no-create.scenario.yaml")
+    result = run(scenario, root=tmp_path, observer=at_expect)
+    assert result.passed
+    assert seen["submit"] > 0
+    assert seen["mts_out"] > 0
+    assert seen["import"] > 0  # the batch IMPORT refused, kept (§7 item 9)
