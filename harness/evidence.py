@@ -14,6 +14,8 @@ Every part but the events may be missing: a customer who sent only
 
 from __future__ import annotations
 
+import itertools
+from array import array
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -159,23 +161,60 @@ class Evidence:
     #: the ``.ccm`` files in ``Ccmcdata\\Export`` that have no ``Contents:`` line, read
     #: as a support engineer opens them in Notepad (KB Q234745)
     export_no_contents: tuple[str, ...] | None = None
+    #: filled on first use (never compared or shown): events by source and ID, the newest
+    _index: dict[str, dict[int | None, tuple[array[int], list[EventRecord]]]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    _newest: tuple[datetime | None] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     # -- helpers the rules share --------------------------------------------------------------
 
     def ccmc(self, *event_ids: int) -> list[EventRecord]:
         """MSExchangeCCMC events with these IDs (all IDs when none given), oldest first."""
-        wanted = set(event_ids)
-        return [
-            e
-            for e in self.events
-            if e.source == "MSExchangeCCMC" and (not wanted or e.event_id in wanted)
-        ]
+        return self.from_source("MSExchangeCCMC", *event_ids)
 
     def from_source(self, source: str, *event_ids: int) -> list[EventRecord]:
-        wanted = set(event_ids)
-        return [
-            e for e in self.events if e.source == source and (not wanted or e.event_id in wanted)
-        ]
+        """Events of one source with these IDs (all IDs when none given), oldest first."""
+        index = self._by_source(source)
+        if not event_ids:
+            return list(index[None][1])
+        found = [index[n] for n in dict.fromkeys(event_ids) if n in index]
+        if len(found) <= 1:
+            return list(found[0][1]) if found else []
+        at = array("I", itertools.chain.from_iterable(f[0] for f in found))
+        records = list(itertools.chain.from_iterable(f[1] for f in found))
+        return [records[i] for i in sorted(range(len(at)), key=at.__getitem__)]
+
+    def newest(self) -> datetime | None:
+        """The time of the newest event, or None when there is none."""
+        if self._newest is None:
+            newest = max((e.when for e in self.events), default=None)
+            object.__setattr__(self, "_newest", (newest,))
+        assert self._newest is not None
+        return self._newest[0]
+
+    def _by_source(self, source: str) -> dict[int | None, tuple[array[int], list[EventRecord]]]:
+        """One source's events by event ID (None: all of them) with their positions in
+        :attr:`events`: the rules ask for the same few IDs many times, and a large log is
+        then filtered once (each event costs a 4-byte position and a reference)."""
+        cache = self._index
+        if cache is None:
+            cache = {}
+            object.__setattr__(self, "_index", cache)
+        index = cache.get(source)
+        if index is None:
+            index = cache[source] = {None: (array("I"), [])}
+            for at, e in enumerate(self.events):
+                if e.source == source:
+                    for key in (None, e.event_id):
+                        entry = index.get(key)
+                        if entry is None:
+                            entry = index[key] = (array("I"), [])
+                        entry[0].append(at)
+                        entry[1].append(e)
+        return index
 
     def folder(self, name: str) -> tuple[str, ...] | None:
         """File names in one Ccmcdata folder, or None when no listing was collected."""

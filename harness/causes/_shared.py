@@ -86,7 +86,7 @@ def collected_at(ev: Evidence) -> datetime | None:
     """When the evidence was collected; for a customer's log, its newest record."""
     if ev.collected_at is not None:
         return ev.collected_at
-    return max((e.when for e in ev.events), default=None)
+    return ev.newest()
 
 
 def cleared_by_first_dirsync(ev: Evidence) -> bool:
