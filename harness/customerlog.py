@@ -42,8 +42,8 @@ from pathlib import Path
 
 from harness.customer_text import read_text_rows
 from harness.errors import HarnessError
-from harness.evtread import EvtFacts, EvtUnreadableError, read_evt_records
-from harness.logbytes import head_bytes, read_bytes, sniff_text, text_lines
+from harness.evtread import REMEMBERED, EvtFacts, EvtUnreadableError, read_evt_records
+from harness.logbytes import head_bytes, open_checked, sniff_text, text_lines
 from harness.textlog import Skipped, TextForm
 from sim.connector.events import CCMC, category_name, lookup, parse_description
 from sim.eventlog import EventRecord, EventType
@@ -158,33 +158,25 @@ def read_eventlog(path: Path) -> CustomerLog:
     cannot be read or holds nothing usable.
     """
     if head_bytes(path, 8, MAX_LOG_BYTES, EventLogError)[4:8] == b"LfLe":
-        return _read_evt(path, read_bytes(path, MAX_LOG_BYTES, EventLogError))
+        return _read_evt(path)
     return _read_text(path, sniff_text(path, MAX_LOG_BYTES, EventLogError))
 
 
 # --- binary .evt -------------------------------------------------------------------
 
 
-def _read_evt(path: Path, data: bytes) -> CustomerLog:
-    try:
-        read = read_evt_records(data)
-    except EvtUnreadableError as exc:
-        raise EventLogError(path, 1, str(exc)) from None
-    # record-number order is time order across the wrap; a stable sort keeps ties so
-    ordered = sorted(read.records, key=lambda pair: (pair[1].when, pair[0]))
-    done: list[EventRecord] = []
-    recovered, rebuilt = set(), set()
-    texts: dict[tuple[str, int, tuple[str, ...]], str] = {}
-    for n, (number, raw) in enumerate(ordered, 1):
-        record, again = _finish(n, raw, texts)
-        done.append(record)
-        if again:
-            rebuilt.add(n)
-        if number in read.recovered:
-            recovered.add(n)
+def _read_evt(path: Path) -> CustomerLog:
+    with open_checked(path, MAX_LOG_BYTES, EventLogError) as stream:
+        try:
+            read = read_evt_records(stream)
+        except EvtUnreadableError as exc:
+            raise EventLogError(path, 1, str(exc)) from None
+        except OSError as exc:
+            raise EventLogError(path, 0, f"cannot read the file: {exc.strerror or exc}") from None
     notes = _evt_notes(read.facts)
-    log = _result(path, LogFormat.EVT, "binary", None, "binary times (UTC)", done, rebuilt)
-    return replace(log, recovered=frozenset(recovered), missing=read.facts.missing, notes=notes)
+    log = _result(path, LogFormat.EVT, "binary", None, "binary times (UTC)", read.records,
+                  set(read.rebuilt))  # fmt: skip
+    return replace(log, recovered=read.recovered, missing=read.facts.missing, notes=notes)
 
 
 def _evt_notes(facts: EvtFacts) -> tuple[str, ...]:
@@ -279,28 +271,6 @@ def _listed_strings(missing: _NotFound) -> tuple[str, ...]:
     return tuple(s.strip() for s in listed.split(", "))  # "*.ccm, ." keeps the empty %2
 
 
-def _finish(
-    number: int, raw: EventRecord, texts: dict[tuple[str, int, tuple[str, ...]], str]
-) -> tuple[EventRecord, bool]:
-    """A record read from a .evt, numbered: a catalogued event's description filled from
-    the strings the file holds (and remembered in ``texts``: a log repeats them), any
-    other's left as Event Viewer shows it without the message file. No text is parsed:
-    the strings came from the file. Also whether the description was rebuilt."""
-    entry = lookup(raw.source, raw.event_id)
-    description = raw.description
-    if entry is not None:
-        key = (raw.source, raw.event_id, raw.strings)
-        description = texts.get(key) or entry.fill(raw.strings, strict=False)
-        if len(texts) < _REMEMBERED:
-            texts.setdefault(key, description)
-    record = EventRecord(number, raw.when, raw.source, raw.type, raw.category, raw.event_id,
-                         raw.user, raw.computer, description, raw.strings)  # fmt: skip
-    return record, entry is not None
-
-
-#: descriptions a reader remembers (a real log repeats its texts; beyond this, none added)
-_REMEMBERED = 1 << 17
-
 
 class _Maker:
     """:func:`_make` for text rows, remembering what each distinct description gave: a log
@@ -317,7 +287,7 @@ class _Maker:
         if done is None:
             record, again = _make(number, when, source, kind, category, event_id, user,
                                   computer, description, strings=None)  # fmt: skip
-            if len(self._seen) < _REMEMBERED:
+            if len(self._seen) < REMEMBERED:
                 self._seen[key] = (record.category, record.description, record.strings, again)
             return record, again
         category, description, strings, again = done

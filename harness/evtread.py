@@ -10,18 +10,25 @@ and checks the count against the record numbers of the header and the EOF record
 Where the numbers show a gap it scans the file for record signatures itself,
 records that straddle the end of the circular file included, and says how many
 records are still missing. A file is refused only when not one record can be read.
+
+The file is streamed, never held whole: libevt reads it through the open file, the
+EOF record and the signature scan read it in 1 MiB windows. Each record becomes its
+:class:`~sim.eventlog.EventRecord` at once; its repeated texts (source, computer,
+user, insertion strings, description) share one string.
 """
 
 from __future__ import annotations
 
-import io
+import bisect
+import os
 import struct
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, BinaryIO
 
-from sim.connector.events import category_name
+from sim.connector.events import EventSpec, category_name, lookup
 from sim.eventlog import EventRecord, EventType
 from sim.evtformat import EVENT_TYPE_CODES, EVT_SIGNATURE
 
@@ -60,10 +67,13 @@ class EvtFacts:
 
 @dataclass(frozen=True, slots=True)
 class EvtRead:
-    """The records (file record number, record) in record-number order, and the facts."""
+    """The records, numbered from 1 in time order (record-number order across the wrap),
+    the numbers of those recovered and of those whose description the catalogue gave,
+    and the facts."""
 
-    records: tuple[tuple[int, EventRecord], ...]
+    records: list[EventRecord]
     recovered: frozenset[int]
+    rebuilt: frozenset[int]
     facts: EvtFacts
 
 
@@ -71,43 +81,56 @@ class EvtUnreadableError(ValueError):
     """No record at all could be read from the file."""
 
 
-def read_evt_records(data: bytes) -> EvtRead:
-    """Every record that can be read from ``data`` (see the module docstring)."""
+#: how much of the file the EOF search and the signature scan read at a time
+_WINDOW = 1 << 20
+#: distinct texts remembered (a real log repeats them; beyond this, none are added)
+REMEMBERED = 1 << 17
+
+
+def read_evt_records(stream: BinaryIO) -> EvtRead:
+    """Every record that can be read from the open file ``stream`` (see the module
+    docstring). The file is not read whole; its size is taken once, when opened."""
     import pyevt  # C extension: only when a .evt file is read
 
-    if len(data) < _HEADER.size:
-        raise EvtUnreadableError(f".evt header is cut short ({len(data)} of {_HEADER.size} bytes)")
-    head = _HEADER.unpack_from(data, 0)
+    size = os.fstat(stream.fileno()).st_size
+    first = _at(stream, 0, _HEADER.size)
+    if len(first) < _HEADER.size:
+        raise EvtUnreadableError(f".evt header is cut short ({len(first)} of {_HEADER.size} bytes)")
+    head = _HEADER.unpack(first)
     start, end, next_no, oldest, flags = head[4], head[5], head[6], head[7], head[9]
-    found: dict[int, EventRecord] = {}
-    recovered: set[int] = set()
-    log = pyevt.file()
+    make = _Records()
+    main: list[EventRecord] = []
+    numbers: array[int] | None = None  # main's record numbers, once sorted
+    extra: dict[int, EventRecord] = {}  # recovered by libevt or found by the scan
     counts = [0, 0, 0]
+    log = pyevt.file()
     try:
-        log.open_file_object(io.BytesIO(data))
-        for kind, records in ((0, log.records), (1, log.recovered_records)):
-            for r in records:
-                number = int(r.identifier)
-                if number not in found:
-                    found[number] = _from_pyevt(r)
-                    counts[kind] += 1
-                    if kind:
-                        recovered.add(number)
+        log.open_file_object(stream)
+        main.extend(map(make.from_pyevt, log.records))
+        main, numbers = _distinct(main)
+        for r in log.recovered_records:
+            number = int(r.identifier)
+            if number not in extra and not _has(numbers, number):
+                extra[number] = make.from_pyevt(r)
+                counts[1] += 1
     except OSError:
         pass  # what was read so far counts; the scan below looks for the rest
     finally:
         log.close()
-    eof = _find_eof(data, end)
+    if numbers is None:
+        main, numbers = _distinct(main)
+    counts[0] = len(main)
+    eof = _find_eof(stream, size, end)
     want = _wanted(oldest, next_no, eof)
-    if _missing(want, found):
-        for number, record in _scan(data):
-            if number not in found:
-                found[number] = record
-                recovered.add(number)
-                counts[2] += 1
-    if not found:
+    if _missing(want, numbers, extra):
+        for number, buf in _scan(stream, size):
+            if number not in extra and not _has(numbers, number):
+                record = _parse(buf, make)
+                if record is not None:
+                    extra[number] = record
+                    counts[2] += 1
+    if not main and not extra:
         raise EvtUnreadableError("not one record could be read")
-    missing = _missing(want, found)
     facts = EvtFacts(
         flags=tuple(name for bit, name in _FLAGS if flags & bit),
         header_oldest=oldest,
@@ -117,11 +140,60 @@ def read_evt_records(data: bytes) -> EvtRead:
         read=counts[0],
         recovered=counts[1],
         scanned=counts[2],
-        missing=missing,
+        missing=_missing(want, numbers, extra),
         notes=_stale_notes(start, end, oldest, next_no, eof, flags),
     )
-    ordered = tuple(sorted(found.items()))
-    return EvtRead(ordered, frozenset(recovered), facts)
+    del numbers
+    return _ordered(main, extra, make, facts)
+
+
+def _distinct(records: list[EventRecord]) -> tuple[list[EventRecord], array[int]]:
+    """The records by record number, the first of each number kept; and the numbers."""
+    records.sort(key=_number)  # stable: of equal numbers, the first read stays first
+    numbers: array[int] = array("q")
+    kept: list[EventRecord] = []
+    for record in records:
+        if not numbers or numbers[-1] != record.record_number:
+            numbers.append(record.record_number)
+            kept.append(record)
+    records.clear()
+    return kept, numbers
+
+
+def _number(record: EventRecord) -> int:
+    return record.record_number
+
+
+def _when(record: EventRecord) -> datetime:
+    return record.when
+
+
+def _has(numbers: array[int], number: int) -> bool:
+    """Whether the sorted ``numbers`` hold ``number``."""
+    at = bisect.bisect_left(numbers, number)
+    return at < len(numbers) and numbers[at] == number
+
+
+def _ordered(
+    main: list[EventRecord], extra: dict[int, EventRecord], make: _Records, facts: EvtFacts
+) -> EvtRead:
+    """Every record by record number, then by time (a stable sort keeps equal times in
+    record-number order across the wrap), numbered from 1 in place: the records are
+    this module's own and not yet shared."""
+    records = main
+    if extra:
+        records.extend(extra.values())
+        records.sort(key=_number)
+    records.sort(key=_when)
+    recovered, rebuilt = [], []
+    catalogued = make.catalogued
+    for n, record in enumerate(records, 1):
+        if extra and record.record_number in extra:
+            recovered.append(n)
+        if (record.source, record.event_id) in catalogued:
+            rebuilt.append(n)
+        object.__setattr__(record, "record_number", n)
+    return EvtRead(records, frozenset(recovered), frozenset(rebuilt), facts)
 
 
 def _wanted(oldest: int, next_no: int, eof: tuple[int, int] | None) -> range:
@@ -132,19 +204,48 @@ def _wanted(oldest: int, next_no: int, eof: tuple[int, int] | None) -> range:
     return range(first, after)
 
 
-def _missing(want: range, found: dict[int, EventRecord]) -> int:
-    """How many of the wanted record numbers no record was found for (no set is built)."""
-    return len(want) - sum(1 for number in found if number in want)
+def _missing(want: range, numbers: array[int], extra: dict[int, EventRecord]) -> int:
+    """How many of the wanted record numbers no record was found for (no set is built):
+    ``numbers`` sorted and distinct, none of them in ``extra``."""
+    if not want:
+        return 0
+    inside = bisect.bisect_left(numbers, want.stop) - bisect.bisect_left(numbers, want.start)
+    return len(want) - inside - sum(1 for number in extra if number in want)
 
 
-def _find_eof(data: bytes, end: int) -> tuple[int, int] | None:
+def _find_eof(stream: BinaryIO, size: int, end: int) -> tuple[int, int] | None:
     """(CurrentRecordNumber, OldestRecordNumber) of the EOF record: at ``end``, else found."""
     magic = struct.pack("<IIIII", _EOF.size, *_EOF_MAGIC)
-    at = end if data[end : end + 20] == magic else data.find(magic, _HEADER.size)
-    if at < 0 or at + _EOF.size > len(data):
+    at = end if _at(stream, end, len(magic)) == magic else _find(stream, size, magic)
+    if at < 0 or at + _EOF.size > size:
         return None
-    values = _EOF.unpack_from(data, at)
+    values = _EOF.unpack(_at(stream, at, _EOF.size))
     return values[7], values[8]
+
+
+def _at(stream: BinaryIO, offset: int, size: int) -> bytes:
+    """``size`` bytes at ``offset`` (fewer at the end of the file). Only used while
+    libevt is not reading the same file."""
+    stream.seek(offset)
+    return stream.read(size)
+
+
+def _find(stream: BinaryIO, size: int, what: bytes) -> int:
+    """Where ``what`` first occurs after the header, or -1; read a window at a time."""
+    return next(_occurrences(stream, size, what), -1)
+
+
+def _occurrences(stream: BinaryIO, size: int, what: bytes) -> Iterator[int]:
+    """Every offset after the header where ``what`` occurs, in order (the windows
+    overlap by ``len(what) - 1`` bytes, so none is missed at their edges)."""
+    pos = _HEADER.size
+    while pos < size:
+        window = _at(stream, pos, _WINDOW + len(what) - 1)
+        at = window.find(what)
+        while 0 <= at < _WINDOW:
+            yield pos + at
+            at = window.find(what, at + len(what))
+        pos += _WINDOW
 
 
 def _stale_notes(
@@ -163,25 +264,20 @@ def _stale_notes(
     return tuple(notes)
 
 
-def _scan(data: bytes) -> Iterator[tuple[int, EventRecord]]:
-    """Every well-formed record whose signature is found, straddling ones included."""
-    size = len(data)
-    at = data.find(EVT_SIGNATURE, _HEADER.size)
-    while at >= 0:
+def _scan(stream: BinaryIO, size: int) -> Iterator[tuple[int, bytes]]:
+    """(record number, bytes) of every record whose signature and lengths are found,
+    straddling ones included (their rest follows the header); :func:`_parse` checks more."""
+    for at in _occurrences(stream, size, EVT_SIGNATURE):
         begin = at - 4
-        (length,) = struct.unpack_from("<I", data, begin)
+        (length,) = struct.unpack("<I", _at(stream, begin, 4))
         if _RECORD.size + 4 <= length <= _MAX_RECORD and length % 4 == 0:
-            if begin + length <= size:
-                buf = data[begin : begin + length]
-            else:  # circular: the rest follows the header
-                buf = data[begin:] + data[_HEADER.size : _HEADER.size + begin + length - size]
-            record = _parse(buf)
-            if record is not None:
-                yield record
-        at = data.find(EVT_SIGNATURE, at + 4)
+            buf = _at(stream, begin, length)
+            if begin + length > size:  # circular: the rest follows the header
+                buf += _at(stream, _HEADER.size, begin + length - size)
+            yield struct.unpack_from("<I", buf, 8)[0], buf
 
 
-def _parse(buf: bytes) -> tuple[int, EventRecord] | None:
+def _parse(buf: bytes, make: _Records) -> EventRecord | None:
     """One EVENTLOGRECORD, or None when its lengths or offsets do not hold together."""
     length = len(buf)
     if buf[-4:] != buf[:4]:
@@ -196,7 +292,7 @@ def _parse(buf: bytes) -> tuple[int, EventRecord] | None:
     texts = buf[str_at : length - 4].decode("utf-16-le", "replace").split("\0")
     strings = tuple(texts[:count]) if count <= len(texts) else tuple(texts)
     sid = _sid(buf[sid_at : sid_at + sid_len]) if sid_len else "N/A"
-    return number, _record(names[0], event, kind, category, generated, sid, names[1], strings)
+    return make(number, names[0], event, kind, category, generated, sid, names[1], strings)
 
 
 def _sid(raw: bytes) -> str:
@@ -208,43 +304,74 @@ def _sid(raw: bytes) -> str:
     return "-".join(["S", str(raw[0]), str(authority), *subs])
 
 
-def _from_pyevt(r: Any) -> EventRecord:  # noqa: ANN401 - a pyevt record (no stubs)
-    return _record(
-        str(r.source_name or ""),
-        int(r.event_identifier),
-        int(r.event_type),
-        int(r.event_category or 0),
-        # pyevt's own datetime fails on 1999-12-31 ("day is out of range"): use the seconds
-        int(r.get_creation_time_as_integer()),
-        str(r.user_security_identifier or "N/A"),
-        str(r.computer_name or ""),
-        tuple(str(s) for s in (r.strings or ())),
-    )
+class _Records:
+    """Makes each record once, its repeated texts shared: the sources, computers and
+    users seen, and per (source, event, strings) the description. A catalogued event's
+    description is filled from the strings the file holds (no text is parsed); any
+    other's is what Event Viewer shows without the message file."""
 
+    def __init__(self) -> None:
+        self.pool: dict[str, str] = {}
+        self.texts: dict[tuple[str, int, tuple[str, ...]], tuple[tuple[str, ...], str]] = {}
+        self.categories: dict[tuple[str, int], str] = {}
+        self.entries: dict[tuple[str, int], EventSpec | None] = {}
+        #: (source, event ID) of the catalogued events seen
+        self.catalogued: set[tuple[str, int]] = set()
 
-def _record(
-    source: str,
-    event: int,
-    kind: int,
-    category: int,
-    seconds: int,
-    user: str,
-    computer: str,
-    strings: tuple[str, ...],
-) -> EventRecord:
-    event_id = event & 0xFFFF
-    return EventRecord(
-        record_number=0,
-        when=_EPOCH + timedelta(seconds=seconds),
-        source=source,
-        type=_TYPES_BY_CODE.get(kind, EventType.INFORMATION),
-        category=category_name(source, category),
-        event_id=event_id,
-        user=user,
-        computer=computer,
-        description=_not_found(event_id, source, strings),
-        strings=strings,
-    )
+    def from_pyevt(self, r: Any) -> EventRecord:  # noqa: ANN401 - a pyevt record (no stubs)
+        return self(
+            int(r.identifier),
+            str(r.source_name or ""),
+            int(r.event_identifier),
+            int(r.event_type),
+            int(r.event_category or 0),
+            # pyevt's own datetime fails on 1999-12-31 ("day is out of range"): the seconds
+            int(r.get_creation_time_as_integer()),
+            str(r.user_security_identifier or "N/A"),
+            str(r.computer_name or ""),
+            tuple(map(str, r.strings or ())),
+        )
+
+    def _share(self, text: str) -> str:
+        shared = self.pool.get(text)
+        if shared is None:
+            shared = self.pool.setdefault(text, text) if len(self.pool) < REMEMBERED else text
+        return shared
+
+    def __call__(self, number: int, source: str, event: int, kind: int, category: int,
+                 seconds: int, user: str, computer: str,
+                 strings: tuple[str, ...]) -> EventRecord:  # fmt: skip
+        event_id = event & 0xFFFF
+        source = self._share(source)
+        key = (source, event_id, strings)
+        done = self.texts.get(key)
+        if done is None:
+            entry = self._entry(source, event_id)
+            if entry is None:
+                done = (strings, _not_found(event_id, source, strings))
+            else:
+                done = (strings, entry.fill(strings, strict=False))
+            if len(self.texts) < REMEMBERED:
+                self.texts[key] = done
+        name = self.categories.get((source, category))
+        if name is None:
+            name = category_name(source, category)
+            if len(self.categories) < REMEMBERED:
+                self.categories[source, category] = name
+        return EventRecord(number, _EPOCH + timedelta(seconds=seconds), source,
+                           _TYPES_BY_CODE.get(kind, EventType.INFORMATION), name, event_id,
+                           self._share(user), self._share(computer), done[1], done[0])  # fmt: skip
+
+    def _entry(self, source: str, event_id: int) -> EventSpec | None:
+        key = (source, event_id)
+        if key in self.entries:
+            return self.entries[key]
+        found = lookup(source, event_id)
+        if found is not None:
+            self.catalogued.add(key)  # at most the catalogue's size
+        if len(self.entries) < REMEMBERED:
+            self.entries[key] = found
+        return found
 
 
 def _not_found(event_id: int, source: str, strings: tuple[str, ...]) -> str:
