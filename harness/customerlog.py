@@ -271,7 +271,6 @@ def _listed_strings(missing: _NotFound) -> tuple[str, ...]:
     return tuple(s.strip() for s in listed.split(", "))  # "*.ccm, ." keeps the empty %2
 
 
-
 class _Maker:
     """:func:`_make` for text rows, remembering what each distinct description gave: a log
     repeats its texts, which then share one string and are parsed once."""
