@@ -41,6 +41,7 @@ from sim.connector import service as service_module
 from sim.connector.setup import Site, send_to_ccmail, send_to_exchange, standard_world
 from sim.conservation import check
 from sim.message import DateStyle
+from sim.programs import replay
 from sim.programs.runner import run_program
 from sim.world import World
 
@@ -117,10 +118,11 @@ def recording(world: World) -> Iterator[list[Call]]:
 
 
 def record_day(root: Path) -> list[Call]:
+    """Every call of the day: with ``CCSIM_EXACT=1``, so that no quiet poll is skipped."""
     site = _site(root, start=True)
     world = site.world
     world.clock.call_later(60, lambda: _traffic(world))
-    with recording(world) as calls:
+    with recording(world) as calls, replay.mode(exact=True):
         world.clock.run_until(DAY)
     return calls
 

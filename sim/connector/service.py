@@ -56,6 +56,7 @@ from sim.connector.constants import (
 )
 from sim.connector.dirsync import Dirsync
 from sim.connector.flow import Flow
+from sim.connector.quiet import QuietPolls
 from sim.connector.settings import Settings
 from sim.connector.store import EXPORT_INI, IMPORT_INI, Folder, Store
 from sim.connector.threads import Threads, WorkerError
@@ -121,6 +122,9 @@ class ConnectorService:
         self.threads = Threads(self)
         self.flow = Flow(self)
         self.dirsync = Dirsync(self)
+        self.quiet = QuietPolls(self)
+        #: the last EXPORT or IMPORT run's outcome
+        self.last_run: ProgramRun | None = None
         self.exchange.ccmail_routes = settings.address_spaces
 
     # -- configuration ------------------------------------------------------------------
@@ -334,9 +338,14 @@ class ConnectorService:
             options=next(iter(section.values())),
             cwd=self.store.windows_path,
         )
+        self.last_run = result
+        return self.outcome(kind, label, result)
+
+    def outcome(self, kind: str, label: str, result: ProgramRun) -> int | None:
+        """Log the event of a run's result and return its code (as :meth:`run`)."""
         if result.failure == "not found":
             self.log(43, *_NOT_FOUND)  # after each restart too (KB Q294947)
-            raise WorkerError(f"{program} could not be executed")
+            raise WorkerError(f"{result.program} could not be executed")
         detail = _console_detail(result.output)
         if result.failure == "failed to run" or result.code is None:
             export = kind == "EXPORT"

@@ -59,13 +59,16 @@ class Threads:
             timer.cancel()
         self.timers.clear()
 
-    def arm(self, thread: str, delay: float, action: Action) -> None:
-        """Run ``action`` on ``thread`` after ``delay``; it returns the next delay or None."""
+    def arm(self, thread: str, delay: float, action: Action, *, at: float | None = None) -> None:
+        """Run ``action`` on ``thread`` after ``delay`` (or at the instant ``at``); it returns
+        the next delay or None. A quiet stretch of polls may be skipped
+        (``sim.connector.quiet``)."""
         service = self.service
 
         def tick() -> None:
             if not service.running or thread in self.blocked:
                 return
+            mark = service.quiet.mark()
             try:
                 nxt = action()
             except (WorkerError, OSError):
@@ -73,8 +76,10 @@ class Threads:
                 return
             if nxt is not None and service.running:
                 self.arm(thread, nxt, action)
+                service.quiet.after(thread, mark, nxt)
 
-        self.timers[thread] = service.world.clock.call_later(delay, tick)
+        clock = service.world.clock
+        self.timers[thread] = clock.call_at(clock.now + delay if at is None else at, tick)
 
     def _died(self, thread: str, action: Action) -> None:
         """Event 86 and a restart; past 25 restarts event 85 and shutdown (Q176375, Q294947)."""

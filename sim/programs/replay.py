@@ -80,6 +80,7 @@ __all__ = [
     "exact_mode",
     "generation",
     "mode",
+    "note_skipped",
     "replayed_run",
     "stats",
 ]
@@ -188,6 +189,8 @@ class Stats:
 
     replayed: int = 0
     executed: int = 0
+    #: connector polls skipped in quiet stretches (``sim.connector.quiet``)
+    skipped: int = 0
 
 
 #: the counts over every world of this process
@@ -205,6 +208,12 @@ _PLACES: weakref.WeakKeyDictionary[World, dict[str, tuple[int, Location, Path]]]
 def stats(world: World) -> Stats:
     """The replay counts of one world."""
     return _STATS.setdefault(world, Stats())
+
+
+def note_skipped(world: World, polls: int) -> None:
+    """Count ``polls`` skipped in a quiet stretch of ``world``'s connector."""
+    stats(world).skipped += polls
+    TOTALS.skipped += polls
 
 
 def _row(path: str) -> Row:

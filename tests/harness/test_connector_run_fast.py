@@ -4,8 +4,10 @@ The same post office is built twice; the connector runs against each, once with
 ``CCSIM_EXACT=1`` and once with the fast path (``sim.programs.replay``), and the
 event logs (NT text export) and the console output must be the same bytes. In the
 second test a person edits the post office by hand, from another process, while
-the connector runs: at the 60th EXPORT poll a byte of ``CLANDATA`` is flipped in
-place (same size, same inode). Every later poll must see the damage in both modes.
+the connector runs: between the 60th and the 61st EXPORT poll a byte of
+``CLANDATA`` is flipped in place (same size, same inode). Every later poll must
+see the damage in both modes, also after quiet stretches were skipped
+(``sim.connector.quiet``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from harness.cli import _build_app
-from sim.connector.flow import Flow
+from sim.connector.service import ConnectorService
 from sim.postoffice import Postoffice
 from sim.postoffice.populate import populate
 from sim.programs import replay
@@ -52,19 +54,27 @@ def _connector(tmp: Path, monkeypatch: pytest.MonkeyPatch, exact: bool) -> tuple
     return "".join(result.output.split()).replace(str(tmp), "<tmp>"), log.read_bytes()
 
 
-def _hand_edit_at_poll(monkeypatch: pytest.MonkeyPatch, poll: int, target: Path) -> list[int]:
-    """Another process flips a CLANDATA byte before the ``poll``-th EXPORT poll."""
-    calls = [0]
-    real = Flow.export_once
+def _hand_edit_at(monkeypatch: pytest.MonkeyPatch, when: float, target: Path) -> list[int]:
+    """Another process flips a CLANDATA byte at the virtual instant ``when`` (between two
+    polls); returns [polls skipped before it, polls skipped after it] (fast mode)."""
+    skipped = [0, 0]
+    real = ConnectorService.start
 
-    def export_once(self: Flow) -> float | None:
-        calls[0] += 1
-        if calls[0] == poll:
+    def start(self: ConnectorService) -> None:
+        real(self)
+
+        def edit() -> None:
+            skipped[0] = replay.stats(self.world).skipped
             subprocess.run([sys.executable, "-c", FLIP, str(target)], check=True)
-        return real(self)
 
-    monkeypatch.setattr(Flow, "export_once", export_once)
-    return calls
+        def done() -> None:
+            skipped[1] = replay.stats(self.world).skipped - skipped[0]
+
+        self.world.clock.call_at(when, edit)
+        self.world.clock.call_at(3599.5, done)
+
+    monkeypatch.setattr(ConnectorService, "start", start)
+    return skipped
 
 
 def test_exact_and_fast_give_the_same_bytes(
@@ -81,14 +91,18 @@ def test_exact_and_fast_give_the_same_bytes(
 def test_a_hand_edit_during_the_run_is_seen_by_the_next_poll(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The edit comes between the 60th and the 61st EXPORT poll, after a skipped quiet
+    stretch; the polls after it see the damage (they log other events), in both modes."""
     runs = {}
     for mode in ("exact", "fast"):
-        calls = _hand_edit_at_poll(monkeypatch, 60, tmp_path / mode / "ccdata" / "CLANDATA")
-        before = replay.TOTALS.replayed
+        target = tmp_path / mode / "ccdata" / "CLANDATA"
+        skipped = _hand_edit_at(monkeypatch, 60 * 15 + 7.5, target)
         runs[mode] = _connector(tmp_path / mode, monkeypatch, exact=mode == "exact")
-        assert calls[0] > 60
         if mode == "fast":
-            assert replay.TOTALS.replayed > before
+            assert skipped[0] > 0, "a quiet stretch before the edit must have been skipped"
+            assert skipped[1] > 0, "and one after it"
+        else:
+            assert skipped == [0, 0]
         monkeypatch.undo()
     assert runs["fast"] == runs["exact"]
     untouched = _connector(tmp_path / "untouched", monkeypatch, exact=True)

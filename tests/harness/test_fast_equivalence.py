@@ -4,8 +4,9 @@
 repeated run whose inputs did not change is answered from the last one. For two
 seeds the whole built-in catalogue runs both ways, and the JSON report, every
 scenario's event log (NT text export) and every transcript must be the same bytes.
-The fast runs must also have replayed runs: equal results from a fast path that
-never fired would prove nothing.
+The fast runs must also have replayed runs and skipped quiet stretches of polls
+(``sim.connector.quiet``): equal results from a fast path that never fired would
+prove nothing.
 """
 
 from __future__ import annotations
@@ -28,12 +29,15 @@ def _catalogue(monkeypatch: pytest.MonkeyPatch, seed: int, exact: bool) -> list[
 def test_the_catalogue_gives_the_same_bytes_exact_and_fast(
     monkeypatch: pytest.MonkeyPatch, seed: int
 ) -> None:
-    before = replay.TOTALS.replayed
+    before, skipped_before = replay.TOTALS.replayed, replay.TOTALS.skipped
     fast = _catalogue(monkeypatch, seed, exact=False)
     replayed = replay.TOTALS.replayed - before
+    skipped = replay.TOTALS.skipped - skipped_before
     exact = _catalogue(monkeypatch, seed, exact=True)
     assert replay.TOTALS.replayed - before == replayed, "exact mode replayed a run"
+    assert replay.TOTALS.skipped - skipped_before == skipped, "exact mode skipped a poll"
     assert replayed > 0, "the fast path never answered a run"
+    assert skipped > 0, "no quiet stretch of polls was skipped"
     assert [r.id for r in fast] == [r.id for r in exact]
     assert render_json(fast) == render_json(exact)
     for f, e in zip(fast, exact, strict=True):
