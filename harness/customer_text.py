@@ -42,6 +42,8 @@ LEVELS = {
 }
 #: event numbers are the low 16 bits of the EventID (reference §9.1)
 _MAX_EVENT_ID = 0xFFFF
+#: distinct type and event ID texts remembered (a log repeats them; beyond this, none added)
+_REMEMBERED = 1 << 12
 #: the day a record's time of day is kept on until the file's date order is known
 _BASE = datetime(2000, 1, 1)
 _BASE_TEXT = "2000-01-01"
@@ -111,13 +113,26 @@ def _collect(rows: Iterator[Row | Skipped], skipped: list[Skipped], make: Make) 
     got = _Rows()
     pool: dict[str, str] = {}
     clocks: dict[str, timedelta | str] = {}
+    kinds: dict[str, EventType | str] = {}  # type text -> type, or why not (a plain str)
+    events: dict[str, int | str] = {}  # event ID text -> number, or why not
     last = ""
     for row in rows:
-        problem = row if isinstance(row, Skipped) else _check(row)
-        if problem is not None:
-            skipped.append(problem)
+        if isinstance(row, Skipped):
+            skipped.append(row)
             continue
-        assert isinstance(row, Row)
+        kind = kinds.get(row.type)
+        if kind is None:
+            kind = _kind(row.type)
+            if len(kinds) < _REMEMBERED:
+                kinds[row.type] = kind
+        event = events.get(row.event)
+        if event is None and isinstance(kind, EventType):
+            event = _event(row.event)
+            if len(events) < _REMEMBERED:
+                events[row.event] = event
+        if not isinstance(kind, EventType) or not isinstance(event, int):
+            skipped.append(Skipped(row.line, str(event) if isinstance(kind, EventType) else kind))
+            continue
         clock = clocks.get(row.time)
         if clock is None:
             clock = clocks[row.time] = _clock(row.time)
@@ -134,8 +149,8 @@ def _collect(rows: Iterator[Row | Skipped], skipped: list[Skipped], make: Make) 
         at = len(got.records)
         share = pool.setdefault
         record, again = make(at, _BASE + clock, share(row.source, row.source),
-                             LEVELS[row.type.casefold()], share(row.category, row.category),
-                             int(row.event), share(row.user, row.user),
+                             kind, share(row.category, row.category),
+                             event, share(row.user, row.user),
                              share(row.computer, row.computer), row.description)  # fmt: skip
         got.records.append(record)
         got.lines.append(row.line)
@@ -190,17 +205,22 @@ def _number(got: _Rows, whens: list[datetime | None], read: TextRead) -> None:
     read.records = live
 
 
-def _check(row: Row) -> Skipped | None:
-    """Why a row's type or event ID cannot be read, or None."""
-    if row.type.casefold() not in LEVELS:
+def _kind(text: str) -> EventType | str:
+    """The event type a row's type text names, or why it names none."""
+    kind = LEVELS.get(text.casefold())
+    if kind is None:
         known = "Error, Warning, Information, Success Audit, Failure Audit"
-        return Skipped(row.line, f"unknown event type {row.type[:40]!r} (expected {known})")
-    event = row.event
+        return f"unknown event type {text[:40]!r} (expected {known})"
+    return kind
+
+
+def _event(event: str) -> int | str:
+    """A row's event ID, or why it cannot be read."""
     if not (event.isascii() and event.isdecimal()):
-        return Skipped(row.line, f"event ID {event[:40]!r} is not a number")
+        return f"event ID {event[:40]!r} is not a number"
     if len(event) > 5 or int(event) > _MAX_EVENT_ID:
-        return Skipped(row.line, f"event ID {event[:12]}... is over {_MAX_EVENT_ID}")
-    return None
+        return f"event ID {event[:12]}... is over {_MAX_EVENT_ID}"
+    return int(event)
 
 
 def _day(date: str, order: DateOrder) -> datetime | str:

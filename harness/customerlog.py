@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -175,7 +176,7 @@ def _read_evt(path: Path) -> CustomerLog:
             raise EventLogError(path, 0, f"cannot read the file: {exc.strerror or exc}") from None
     notes = _evt_notes(read.facts)
     log = _result(path, LogFormat.EVT, "binary", None, "binary times (UTC)", read.records,
-                  set(read.rebuilt))  # fmt: skip
+                  read.rebuilt)  # fmt: skip
     return replace(log, recovered=read.recovered, missing=read.facts.missing, notes=notes)
 
 
@@ -332,7 +333,7 @@ def _result(
     order: DateOrder | None,
     note: str,
     records: list[EventRecord],
-    rebuilt: set[int],
+    rebuilt: AbstractSet[int],
 ) -> CustomerLog:
     done = tuple(records)
     records.clear()

@@ -20,6 +20,7 @@ import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 __all__ = ["Row", "Skipped", "TextForm", "text_rows"]
 
@@ -36,9 +37,9 @@ class TextForm(StrEnum):
     VIEWER_CSV = "Event Viewer CSV (Level,Date and Time,...)"
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One text record before its date is read: fields in NT export order."""
+class Row(NamedTuple):
+    """One text record before its date is read: fields in NT export order (a tuple: one
+    is made per row of a large file)."""
 
     line: int
     date: str

@@ -333,6 +333,8 @@ def _pattern(template: str) -> re.Pattern[str]:
 
 
 _PATTERNS = {event_id: _pattern(entry.template) for event_id, entry in CATALOGUE.items()}
+#: each entry's arity, counted once (a customer's log is parsed a row at a time)
+_ARITIES = {event_id: entry.arity for event_id, entry in CATALOGUE.items()}
 
 
 def parse_description(event_id: int, text: str) -> tuple[str, ...] | None:
@@ -347,8 +349,7 @@ def parse_description(event_id: int, text: str) -> tuple[str, ...] | None:
     match = pattern.fullmatch(text) if pattern else None
     if match is None:
         return None
-    arity = CATALOGUE[event_id].arity
-    return tuple(match.group(f"s{n}") for n in range(1, arity + 1))
+    return tuple(match.group(f"s{n}") for n in range(1, _ARITIES[event_id] + 1))
 
 
 def category_number(name: str) -> int:
