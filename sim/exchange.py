@@ -154,6 +154,7 @@ def _message(data: dict[str, Any]) -> Message:
             "to": tuple(data["to"]),
             "cc": tuple(data["cc"]),
             "items": tuple(tuple(item) for item in data["items"]),
+            "extra": tuple(tuple(pair) for pair in data.get("extra", ())),
         }
     )
 

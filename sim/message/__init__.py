@@ -24,7 +24,13 @@ Modelled, not documented (§2.3 marks these unknown):
   the item text respectively;
 * ``Cc:`` lines (one recipient each, like ``To:``) and a title after
   ``Text item:``;
-* lines end in CR/LF and text is in DOS code page 850.
+* lines end in CR/LF and text is in DOS code page 850;
+* header lines with other keywords (``Bcc:``, ``Priority:``, ``Receipt:``,
+  ``Folder:``, ``Comment:`` ...: the full list is unknown, §2.3 and §7 item 3;
+  the READMEs and PMDF's guide show such files) are kept with the message, in
+  their order, and written back after the ``Cc:`` lines; nothing acts on them
+  (a ``Bcc:`` recipient is not delivered to). A line before ``Contents:`` that
+  is not ``Keyword: value`` is still an error.
 
 Every message the simulation creates carries an identity so the conservation
 checker can follow it anywhere. It travels as the last line of the body,

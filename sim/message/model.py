@@ -63,6 +63,8 @@ class Message:
     ident: str | None = None
     #: further items, as (kind, title, text); kind is "Text" or "File"
     items: tuple[tuple[str, str, str], ...] = field(default=())
+    #: header lines with keywords the sim does not act on, as (keyword, value), in order
+    extra: tuple[tuple[str, str], ...] = field(default=())
 
     def with_ident(self, ident: str | None) -> Message:
         return replace(self, ident=ident)

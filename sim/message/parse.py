@@ -27,9 +27,12 @@ class _Draft:
     cc: list[str] = field(default_factory=list)
     subject: str = ""
     items: list[tuple[str, str, str]] = field(default_factory=list)
+    extra: list[tuple[str, str]] = field(default_factory=list)
 
 
 _HEADERS = {"from", "date", "to", "cc", "subject"}
+#: a header keyword the sim does not act on is kept (``sim.message``): a word or words
+_KEYWORD = re.compile(r"[A-Za-z][A-Za-z0-9 _-]{0,39}")
 
 
 class _Reader:
@@ -109,6 +112,20 @@ def _read_items(reader: _Reader, itemsize: bool, draft: _Draft) -> None:
                 draft.items[-1] = (kind, title, nxt)
 
 
+def _header(draft: _Draft, text: str) -> bool:
+    """Take one header line; False when it is not ``Keyword: value``."""
+    key, sep, value = text.partition(":")
+    name = key.strip()
+    if not sep or not _KEYWORD.fullmatch(name):
+        return False
+    folded = name.casefold()
+    if folded in _HEADERS:
+        _set_header(draft, folded, value.strip())
+    else:
+        draft.extra.append((name, value.strip()))
+    return True
+
+
 def _set_header(draft: _Draft, key: str, value: str) -> None:
     if key == "to":
         draft.to.append(value)
@@ -132,10 +149,8 @@ def _read_one(reader: _Reader, itemsize: bool) -> _Draft:
             raise MessageFormatError(reader.line, "message has no 'Contents:' line")
         if text == "Contents:":
             break
-        key, sep, value = text.partition(":")
-        if not sep or key.strip().casefold() not in _HEADERS:
-            raise MessageFormatError(reader.line, f"unknown header line {text!r}")
-        _set_header(draft, key.strip().casefold(), value.strip())
+        if not _header(draft, text):
+            raise MessageFormatError(reader.line, f"not a header line: {text!r}")
     if itemsize:
         _expect_number(reader, "contents")
     _read_items(reader, itemsize, draft)
@@ -166,6 +181,7 @@ def _finish(draft: _Draft, date_style: DateStyle) -> Message:
         body=body,
         ident=ident,
         items=tuple(items),
+        extra=tuple(draft.extra),
     )
 
 
@@ -245,11 +261,8 @@ def parse_sized_message(text: str, date_style: DateStyle = DateStyle.US) -> Mess
     i += 2
     try:
         while lines[i] != "Contents:":
-            key, sep, value = lines[i].partition(":")
-            key = key.strip().casefold()
-            if not sep or key not in _HEADERS:
+            if not _header(draft, lines[i]):
                 return None
-            _set_header(draft, key, value.strip())
             i += 1
         if not lines[i + 1].isdigit():
             return None

@@ -38,6 +38,7 @@ def render_message(
     head = [f"From: {message.sender}", f"Date: {format_date(message.date, date_style)}"]
     head += [f"To: {r}" for r in message.to]
     head += [f"Cc: {r}" for r in message.cc]
+    head += [f"{key}: {value}" for key, value in message.extra]
     head.append(f"Subject: {message.subject}")
     items = [_item("Text", "", _body_with_trace(message), itemsize)]
     items += [_item(kind, title, text, itemsize) for kind, title, text in message.items]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sim.message import DateStyle, Message
 from sim.postoffice.layout import DirectoryEntry, Location
 
-__all__ = ["HEADER_LIMIT", "ImportRules", "Router", "targets"]
+__all__ = ["HEADER_FULL", "HEADER_LIMIT", "ImportRules", "Router", "header_full", "targets"]
 
 #: the 4 KB address block of Import/Export up to 8.2x (KB Q166499)
 HEADER_LIMIT = 4096
@@ -74,17 +74,33 @@ class Router:
         return self._entry(name, depth)
 
 
-def _address_bytes(message: Message) -> int:
-    """The From/To/Cc lines as written (modelled: the "address block" of KB Q166499)."""
+#: the NDR text of a header over the limit (KB Q166499)
+HEADER_FULL = "Header Buffer Full."
+
+
+def _past_limit(message: Message, limit: int) -> int:
+    """How many address lines end past the header limit (0: the header fits)."""
     size = len(f"From: {message.sender}\r\n")
-    size += sum(len(f"To: {a}\r\n") for a in message.to)
-    return size + sum(len(f"Cc: {a}\r\n") for a in message.cc)
+    over = 1 if size > limit else 0
+    lines = [f"To: {a}\r\n" for a in message.to] + [f"Cc: {a}\r\n" for a in message.cc]
+    for line in lines:
+        size += len(line)
+        if size > limit:
+            over += 1
+    return over
+
+
+def header_full(over: int) -> str:
+    """KB Q166499: "Header Buffer Full." may be "repeated for each additional recipient
+    that goes beyond the 4-KB header limit": once per address line past it."""
+    return " ".join([HEADER_FULL] * over)
 
 
 def _problems(message: Message, rules: ImportRules) -> str | None:
     """Whole-message reasons (§2.3): header size, brackets."""
-    if _address_bytes(message) > rules.header_limit:
-        return "Header Buffer Full"
+    over = _past_limit(message, rules.header_limit)
+    if over:
+        return header_full(over)
     if rules.no_brackets and any("[" in a or "]" in a for a in message.recipients):
         return "Invalid character '[' or ']' in an address"
     if rules.no_bracket_subject and "[" in message.subject and "]" in message.subject:

@@ -5,10 +5,18 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.message import DateStyle, Message, iter_messages, parse_sized_message, render_message
+from sim.message import (
+    DateStyle,
+    Message,
+    MessageFormatError,
+    iter_messages,
+    parse_sized_message,
+    render_message,
+)
 
 TEXT = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=30).map(
     str.strip
@@ -53,5 +61,27 @@ def test_out_of_the_ordinary_text_falls_back() -> None:
     text = render_message(message)
     assert parse_sized_message(text.replace("\r\n", "\n")) is None  # bare LF line ends
     assert parse_sized_message(text.replace("6/2/98", "31/2/98")) is None  # a bad date
-    assert parse_sized_message(text.replace("Subject:", "Subjekt:")) is None  # unknown header
+    assert parse_sized_message(text.replace("Subject:", "Subject")) is None  # not a header line
     assert parse_sized_message(text.replace("Contents:\r\n", "Contents:\r\nx\r\n")) is None
+
+
+def test_other_keywords_are_kept_in_order_and_written_back() -> None:
+    """Bcc:, Priority:, Receipt: ... (§2.3, §7 item 3): kept, not fatal, not acted on."""
+    text = (
+        "Message:\r\nFrom: A at PO1\r\nDate: 6/2/98 8:39\r\nTo: B at EX1\r\n"
+        "Bcc: C at EX1\r\nPriority: Urgent\r\nReceipt: Yes\r\nSubject: s\r\n"
+        "Contents:\r\nText item:\r\nbody\r\n"
+    )
+    (message,) = iter_messages(io.StringIO(text, newline=""), itemsize=False)
+    assert message.extra == (("Bcc", "C at EX1"), ("Priority", "Urgent"), ("Receipt", "Yes"))
+    assert message.recipients == ("B at EX1",)
+    again = render_message(message, itemsize=True)
+    assert "Cc: " not in again
+    assert "\r\nBcc: C at EX1\r\nPriority: Urgent\r\nReceipt: Yes\r\nSubject: s\r\n" in again
+    assert parse_sized_message(again) == message
+
+
+def test_a_line_that_is_no_keyword_is_still_an_error() -> None:
+    text = "Message:\r\nFrom: A at PO1\r\nthis is no header\r\nContents:\r\n"
+    with pytest.raises(MessageFormatError, match="line 3: not a header line"):
+        list(iter_messages(io.StringIO(text, newline=""), itemsize=False))

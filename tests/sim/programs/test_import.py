@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -188,7 +189,10 @@ def test_header_buffer_limit(
     write(world, [_crowded()])
     assert run(world, "IMPORT", ARGS, version=version, options=options).code == code
     if code:
-        assert und(world).startswith("Reason: Header Buffer Full\r\n")
+        # KB Q166499: repeated per recipient past 4 KB. From 26 + To 22 bytes, then 33
+        # per Cc line: lines 123 to 150 end past 4,096 bytes, so 28 times
+        reason = und(world).split("\r\n", 1)[0]
+        assert reason == "Reason: " + " ".join(["Header Buffer Full."] * 28)
         assert inbox(po, "Jones, Al") == []
     else:
         assert inbox(po, "Jones, Al") == [_crowded()]
@@ -441,3 +445,29 @@ def test_message_size_covering_two_messages_is_malformed(world: World, po: Posto
     assert result.code == 1
     assert "line 1: message size does not match its content" in result.output
     assert inbox(po, "Jones, Al") == []
+
+
+@pytest.mark.parametrize(("people", "repeats"), [(122, 0), (123, 1), (125, 3)])
+def test_header_buffer_full_once_per_recipient_past_the_limit(
+    world: World, people: int, repeats: int
+) -> None:
+    """KB Q166499: "Header Buffer Full" repeated for each recipient beyond 4 KB."""
+    make_po(world)
+    cc = tuple(f"Person {i:03d}, Somebody at EX1" for i in range(people))
+    write(world, [message(1, to="Jones, Al at PO1", cc=cc)])
+    code = run(world, "IMPORT", ARGS).code
+    assert code == (5 if repeats else 0)
+    if repeats:
+        assert und(world).split("\r\n", 1)[0].count("Header Buffer Full.") == repeats
+
+
+def test_other_header_keywords_are_kept_not_fatal(world: World) -> None:
+    """Bcc:, Priority:, Receipt: in an Import file (§2.3, §7 item 3): delivered, kept."""
+    po = make_po(world)
+    sent = dataclasses.replace(
+        message(1, to="Jones, Al at PO1"),
+        extra=(("Bcc", "Smith, Fred at PO1"), ("Priority", "Urgent"), ("Receipt", "Yes")),
+    )
+    write(world, [sent])
+    assert run(world, "IMPORT", ARGS).code == 0
+    assert inbox(po, "Jones, Al") == [sent]
