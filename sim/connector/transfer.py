@@ -24,9 +24,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from sim.exchange import ExchangeServer, Mailbox
-from sim.message import DateStyle, Message, iter_messages
+from sim.message import DateStyle, Message, body_as_file, iter_messages
 
 __all__ = [
+    "LARGE_BODY_NAME",
     "UNKNOWN_DATE",
     "Undeliverable",
     "ccm_date_style",
@@ -63,14 +64,25 @@ def _recipient(address: str, use_anr: bool) -> str:
     return target
 
 
+#: the attachment a large body becomes from 5.5 SP2 (KB Q190555)
+LARGE_BODY_NAME = "Unnamed.txt"
+
+
 def outbound(exchange: ExchangeServer, message: Message, *, use_anr: bool) -> Message:
-    """An MTS-OUT message as the cc:Mail message the connector writes to ``Submit``."""
-    return replace(
+    """An MTS-OUT message as the cc:Mail message the connector writes to ``Submit``.
+
+    From 5.5 SP2 a body over 20 KB goes into a File item ``Unnamed.txt`` (KB
+    Q190555); earlier builds hand it to IMPORT as it is (:func:`body_as_file`).
+    """
+    converted = replace(
         message,
         sender=sender_address(exchange, message.sender),
         to=tuple(_recipient(r, use_anr) for r in message.to),
         cc=tuple(_recipient(r, use_anr) for r in message.cc),
     )
+    if exchange.at_least("5.5", 2):
+        return body_as_file(converted, LARGE_BODY_NAME)
+    return converted
 
 
 def _exchange_recipient(exchange: ExchangeServer, address: str) -> str:

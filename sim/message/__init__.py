@@ -45,6 +45,7 @@ from sim.message.model import (
     DateStyle,
     Message,
     MessageFormatError,
+    body_as_file,
     format_date,
     parse_date,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "DateStyle",
     "Message",
     "MessageFormatError",
+    "body_as_file",
     "format_date",
     "iter_messages",
     "parse_date",

@@ -20,6 +20,7 @@ __all__ = [
     "DateStyle",
     "Message",
     "MessageFormatError",
+    "body_as_file",
     "format_date",
     "parse_date",
 ]
@@ -72,6 +73,26 @@ class Message:
     @property
     def recipients(self) -> tuple[str, ...]:
         return self.to + self.cc
+
+
+def text_size(text: str) -> int:
+    """The bytes of a text item as written: CR/LF line ends, one byte a character."""
+    return len(text) + text.count("\n")
+
+
+def body_as_file(message: Message, title: str) -> Message:
+    """A body larger than a text item may be (20 KB) moved into a File item first.
+
+    EX50-RN 2.6.15 and the General page (EX55-DOC xog08008): a body over 20 KB
+    becomes an attachment in cc:Mail. KB Q190555: from Exchange 5.5 SP2 the
+    connector does it, naming the attachment ``Unnamed.txt``; before, "the
+    cc:Mail side converted the message body to an attachment, but the attachment
+    did not have an association" (IMPORT; modelled as a File item with no name).
+    The Text item that is left holds only the trace line (``sim.message``).
+    """
+    if text_size(message.body) <= TEXT_ITEM_LIMIT:
+        return message
+    return replace(message, body="", items=(("File", title, message.body), *message.items))
 
 
 def format_date(when: datetime, style: DateStyle = DateStyle.US) -> str:

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import IO
 
 from sim.fsutil import listdir_sorted
-from sim.message import CODEPAGE, Message, MessageFormatError
+from sim.message import CODEPAGE, Message, MessageFormatError, body_as_file
 from sim.postoffice.check import ProblemKind
 from sim.postoffice.layout import NFTERROR, DirectoryEntry
 from sim.postoffice.postoffice import Postoffice
@@ -215,8 +215,8 @@ def _deliver_messages(checked: _Checked, session: Session, rules: ImportRules) -
                 delivery.refuse(f"*** Unknown Date Format *** {item.bad_date}", item.text)
                 continue
             boxes, reason = targets(item.message, router, rules)
-            if boxes:
-                delivery.add(boxes, item.message)
+            if boxes:  # a body over 20 KB is stored as a File item (KB Q190555)
+                delivery.add(boxes, body_as_file(item.message, ""))
             if reason:
                 delivery.refuse(reason, item.text)
     finally:
