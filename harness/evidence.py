@@ -206,14 +206,16 @@ class Evidence:
         index = cache.get(source)
         if index is None:
             index = cache[source] = {None: (array("I"), [])}
+            every_at, every = index[None]
             for at, e in enumerate(self.events):
                 if e.source == source:
-                    for key in (None, e.event_id):
-                        entry = index.get(key)
-                        if entry is None:
-                            entry = index[key] = (array("I"), [])
-                        entry[0].append(at)
-                        entry[1].append(e)
+                    every_at.append(at)
+                    every.append(e)
+                    entry = index.get(e.event_id)
+                    if entry is None:
+                        entry = index[e.event_id] = (array("I"), [])
+                    entry[0].append(at)
+                    entry[1].append(e)
         return index
 
     def folder(self, name: str) -> tuple[str, ...] | None:

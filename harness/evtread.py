@@ -43,6 +43,8 @@ _MAX_RECORD = 0x40000
 _FLAGS = ((0x1, "dirty"), (0x2, "wrapped"), (0x4, "full"), (0x8, "archive"))
 _TYPES_BY_CODE = {code: kind for kind, code in EVENT_TYPE_CODES.items()}
 _EPOCH = datetime(1970, 1, 1)
+#: a record's shared parts: source, event ID, type, category, description, strings
+_Texts = tuple[str, int, EventType, str, str, tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,62 +307,61 @@ def _sid(raw: bytes) -> str:
 
 
 class _Records:
-    """Makes each record once, its repeated texts shared: the sources, computers and
-    users seen, and per (source, event, strings) the description. A catalogued event's
-    description is filled from the strings the file holds (no text is parsed); any
-    other's is what Event Viewer shows without the message file."""
+    """Makes each record once, its repeated texts shared: per (source, event, type,
+    category, strings) the names and the description, per (user, computer) the two. A
+    catalogued event's description is filled from the strings the file holds (no text is
+    parsed); any other's is what Event Viewer shows without the message file."""
 
     def __init__(self) -> None:
-        self.pool: dict[str, str] = {}
-        self.texts: dict[tuple[str, int, tuple[str, ...]], tuple[tuple[str, ...], str]] = {}
-        self.categories: dict[tuple[str, int], str] = {}
+        self.texts: dict[tuple[str, int, int, int, tuple[str, ...]], _Texts] = {}
+        self.who: dict[tuple[str, str], tuple[str, str]] = {}
         self.entries: dict[tuple[str, int], EventSpec | None] = {}
         #: (source, event ID) of the catalogued events seen
         self.catalogued: set[tuple[str, int]] = set()
 
     def from_pyevt(self, r: Any) -> EventRecord:  # noqa: ANN401 - a pyevt record (no stubs)
+        # pyevt gives ints and strs (None for an absent name, SID or category)
         return self(
-            int(r.identifier),
-            str(r.source_name or ""),
-            int(r.event_identifier),
-            int(r.event_type),
-            int(r.event_category or 0),
+            r.identifier,
+            r.source_name or "",
+            r.event_identifier,
+            r.event_type,
+            r.event_category or 0,
             # pyevt's own datetime fails on 1999-12-31 ("day is out of range"): the seconds
-            int(r.get_creation_time_as_integer()),
-            str(r.user_security_identifier or "N/A"),
-            str(r.computer_name or ""),
+            r.get_creation_time_as_integer(),
+            r.user_security_identifier or "N/A",
+            r.computer_name or "",
             tuple(map(str, r.strings or ())),
         )
-
-    def _share(self, text: str) -> str:
-        shared = self.pool.get(text)
-        if shared is None:
-            shared = self.pool.setdefault(text, text) if len(self.pool) < REMEMBERED else text
-        return shared
 
     def __call__(self, number: int, source: str, event: int, kind: int, category: int,
                  seconds: int, user: str, computer: str,
                  strings: tuple[str, ...]) -> EventRecord:  # fmt: skip
-        event_id = event & 0xFFFF
-        source = self._share(source)
-        key = (source, event_id, strings)
+        key = (source, event, kind, category, strings)
         done = self.texts.get(key)
         if done is None:
-            entry = self._entry(source, event_id)
-            if entry is None:
-                done = (strings, _not_found(event_id, source, strings))
-            else:
-                done = (strings, entry.fill(strings, strict=False))
+            done = self._texts(source, event, kind, category, strings)
             if len(self.texts) < REMEMBERED:
                 self.texts[key] = done
-        name = self.categories.get((source, category))
-        if name is None:
-            name = category_name(source, category)
-            if len(self.categories) < REMEMBERED:
-                self.categories[source, category] = name
-        return EventRecord(number, _EPOCH + timedelta(seconds=seconds), source,
-                           _TYPES_BY_CODE.get(kind, EventType.INFORMATION), name, event_id,
-                           self._share(user), self._share(computer), done[1], done[0])  # fmt: skip
+        who = self.who.get((user, computer))
+        if who is None:
+            who = (user, computer)
+            if len(self.who) < REMEMBERED:
+                self.who[who] = who
+        return EventRecord(number, _EPOCH + timedelta(0, seconds), done[0], done[2], done[3],
+                           done[1], who[0], who[1], done[4], done[5])  # fmt: skip
+
+    def _texts(
+        self, source: str, event: int, kind: int, category: int, strings: tuple[str, ...]
+    ) -> _Texts:
+        event_id = event & 0xFFFF
+        entry = self._entry(source, event_id)
+        if entry is None:
+            description = _not_found(event_id, source, strings)
+        else:
+            description = entry.fill(strings, strict=False)
+        kind_name = _TYPES_BY_CODE.get(kind, EventType.INFORMATION)
+        return source, event_id, kind_name, category_name(source, category), description, strings
 
     def _entry(self, source: str, event_id: int) -> EventSpec | None:
         key = (source, event_id)
