@@ -7,17 +7,13 @@ on the Exchange server, found on its system PATH (KB Q282172, Q233164).
 
 from __future__ import annotations
 
-import importlib
-import io
-
 from harness.build import Site
-from sim.programs.runner import ProgramContext, ProgramRun, banner, run_program
+from sim.programs.runner import ProgramRun, run_at_console, run_program
 
 __all__ = ["ADMIN_VERSION", "run_as_admin", "run_as_service"]
 
 #: the admin utilities' release per DB version (ADM512-RM for DB6; modelled for DB8)
 ADMIN_VERSION = {6: "5.12", 8: "8.0"}
-_MODULES = {"ADMIN": "ccadmin", "ANALYZE": "analyze", "CHKSTAT": "chkstat", "RECLAIM": "reclaim"}
 
 
 def run_as_admin(site: Site, program: str, args: str) -> ProgramRun:
@@ -26,13 +22,8 @@ def run_as_admin(site: Site, program: str, args: str) -> ProgramRun:
     from sim.programs.cmdline import split_command_line
 
     db = Postoffice(site.po_path).identity().db_version
-    version = ADMIN_VERSION[db]
-    out = io.StringIO()
-    out.write(banner(program, version) + "\n")
-    module = importlib.import_module(f"sim.programs.{_MODULES[program]}")
-    ctx = ProgramContext(site.world, None, program, version, out)
-    code = module.main(split_command_line(args), ctx)
-    return ProgramRun(program, args, int(code), out.getvalue())
+    code, output = run_at_console(site.world, program, ADMIN_VERSION[db], split_command_line(args))
+    return ProgramRun(program, args, code, output)
 
 
 def admin_switches(site: Site) -> str:

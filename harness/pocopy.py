@@ -25,7 +25,6 @@ for DB6, 6.0 for DB8, as the connector's defaults).
 
 from __future__ import annotations
 
-import io
 import os
 import stat
 import struct
@@ -262,17 +261,10 @@ def _checked(facts: PoFacts, copy: Path, password: str | None) -> str | None:
 
 def _run(root: Path, module_name: str, version: str, argv: list[str]) -> tuple[int, str]:
     """A cc:Mail program at the console of the throw-away world: (result code, console)."""
-    import importlib
-
-    from sim.programs.runner import ProgramContext, banner
+    from sim.programs.runner import run_at_console
     from sim.world import World
 
-    program = module_name.upper()
-    out = io.StringIO()
-    out.write(banner(program, version) + "\n")
-    module = importlib.import_module(f"sim.programs.{module_name}")
-    ctx = ProgramContext(World(seed=0, root=root), None, program, version, out)
-    return int(module.main(argv, ctx)), out.getvalue()
+    return run_at_console(World(seed=0, root=root), module_name.upper(), version, argv)
 
 
 def _run_analyze(facts: PoFacts, root: Path, password: str, name: str) -> None:

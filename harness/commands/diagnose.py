@@ -32,6 +32,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
+from harness.commands.guard import guarded, refuse
+
 if TYPE_CHECKING:
     import typer
 
@@ -96,26 +98,13 @@ def _print_rich(findings: list[Finding], notes: tuple[str, ...], out: TextIO) ->
         console.print(Panel(Group(*parts), title=title, title_align="left"))
 
 
-def _fail(message: str, code: int) -> None:
-    import typer
-
-    typer.echo(f"ccsim: {message}", err=True)
-    raise typer.Exit(code)
-
-
 def _guarded(work: Callable[[], T]) -> T:
-    """Run ``work``; bad input exits 2 with one line, a bug exits 3 with one line."""
+    """``work()``; unreadable customer files exit 2 with one line (``commands.guard``)."""
     from harness.customer import CustomerFilesError
     from harness.customerlog import EventLogError
     from harness.reproduce import ReproduceError
 
-    try:
-        return work()
-    except (EventLogError, CustomerFilesError, ReproduceError) as exc:
-        _fail(str(exc), 2)
-    except Exception as exc:  # noqa: BLE001 - last boundary: one line, never a traceback
-        _fail(f"internal error: {type(exc).__name__}: {exc}", 3)
-    raise AssertionError("unreachable")  # pragma: no cover - _fail always raises
+    return guarded(work, EventLogError, CustomerFilesError, ReproduceError)
 
 
 def _evidence(
@@ -235,11 +224,11 @@ def _register_diagnose(app: typer.Typer) -> None:
         entries: tuple[CaseEntry, ...] | None = None
         if case is not None:
             if eventlog or postoffice or ccmcdata:
-                _fail("give a case folder or zip, or --eventlog (with --postoffice, "
-                      "--ccmcdata), not both", 2)  # fmt: skip
+                refuse("give a case folder or zip, or --eventlog (with --postoffice, "
+                       "--ccmcdata), not both")  # fmt: skip
             evidence, findings, inputs, entries = _guarded(lambda: _case(case, po_password, site))
         elif eventlog is None:
-            _fail("give a case folder or zip, or --eventlog FILE", 2)
+            refuse("give a case folder or zip, or --eventlog FILE")
         else:
             log = eventlog
             evidence, findings, inputs = _guarded(

@@ -90,7 +90,7 @@ def _answer(directory: Path, answer: str, as_json: bool) -> int:
 def register(app: "typer.Typer") -> None:
     import typer
 
-    from harness.commands.world import guarded
+    from harness.commands.world import guarded_world
 
     lab_app = typer.Typer(help="Graded hands-on labs on a broken server.", no_args_is_help=True)
 
@@ -102,7 +102,7 @@ def register(app: "typer.Typer") -> None:
         level: Annotated[int, typer.Option("--level", help="1 to 3.")] = 2,
     ) -> None:
         """Make a lab world with a hidden cause; prints only the customer's complaint."""
-        guarded(lambda: _new(directory, seed, cause, level))
+        guarded_world(lambda: _new(directory, seed, cause, level))
 
     @lab_app.command("hint")
     def hint_command(directory: Path) -> None:
@@ -116,7 +116,7 @@ def register(app: "typer.Typer") -> None:
                     raise WorldError(f"{directory}: a world, but not a lab")
                 print(lab.hint(handle.meta))
 
-        guarded(work)
+        guarded_world(work)
 
     @lab_app.command("answer")
     def answer_command(
@@ -125,7 +125,7 @@ def register(app: "typer.Typer") -> None:
         as_json: Annotated[bool, typer.Option("--json", help="A trainer's sheet.")] = False,
     ) -> None:
         """Grade the cause named and whether the world is now fixed (exit 0 only if both)."""
-        raise typer.Exit(guarded(lambda: _answer(directory, cause, as_json)))
+        raise typer.Exit(guarded_world(lambda: _answer(directory, cause, as_json)))
 
     @lab_app.command("key")
     def key_command(
@@ -146,6 +146,6 @@ def register(app: "typer.Typer") -> None:
                 alike = ", ".join(case.lookalikes)
                 print(f"  its log looks like that of {alike}: the trainee looks beyond the log")
 
-        guarded(work)
+        guarded_world(work)
 
     app.add_typer(lab_app, name="lab")

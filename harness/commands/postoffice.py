@@ -71,18 +71,13 @@ def run_admin_tool(
 
     ``root``: the folder the program may reach (default ``cwd``)."""
     import importlib
-    import io
 
-    from sim.programs.runner import ProgramContext, banner
+    from sim.programs.runner import run_at_console
     from sim.world import World
 
     module = importlib.import_module(f"sim.programs.{_MODULES[program]}")
     argv = _absolute(args, cwd, module.TOOL.spec.known)
-    out = io.StringIO()
-    out.write(banner(program, ADMIN_VERSION) + "\n")
-    ctx = ProgramContext(World(seed=0, root=root or cwd), None, program, ADMIN_VERSION, out)
-    code = int(module.main(argv, ctx))
-    return code, out.getvalue()
+    return run_at_console(World(seed=0, root=root or cwd), program, ADMIN_VERSION, argv)
 
 
 def create_postoffice(

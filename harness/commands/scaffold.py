@@ -11,6 +11,8 @@ Typer reads the command's annotations at run time, so this module does not use
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from harness.commands.guard import guarded
+
 if TYPE_CHECKING:
     import typer
 
@@ -34,11 +36,7 @@ def register(app: "typer.Typer") -> None:
         """Write harness/causes/ID.py, tests/causes/test_ID.py and a catalogue scenario."""
         from harness.scaffold import ScaffoldError, scaffold_cause
 
-        try:
-            done = scaffold_cause(cause_id, article, root)
-        except ScaffoldError as exc:
-            typer.echo(f"ccsim: {exc}", err=True)
-            raise typer.Exit(2) from None
+        done = guarded(lambda: scaffold_cause(cause_id, article, root), ScaffoldError)
         for path in done.files:
             typer.echo(f"wrote {path}")
         module = done.files[1]

@@ -79,20 +79,12 @@ def run_transfer(
     """Run EXPORT or IMPORT on a real directory: (result code, console text).
 
     ``root``: the folder the program may reach (default ``cwd``)."""
-    import io
-
-    from sim.programs import export, import_
-    from sim.programs.runner import ProgramContext, banner
+    from sim.programs.runner import run_at_console
     from sim.world import World
 
     argv = absolute_switches(args, cwd)
     name, version = tools_for(program, _po_dir(argv))
-    out = io.StringIO()
-    out.write(banner(name, version) + "\n")
-    ctx = ProgramContext(World(seed=0, root=root or cwd), None, name, version, out)
-    main = export.main if program == "EXPORT" else import_.main
-    code = int(main(argv, ctx))
-    return code, out.getvalue()
+    return run_at_console(World(seed=0, root=root or cwd), name, version, argv)
 
 
 def register(app: "typer.Typer") -> None:

@@ -13,39 +13,24 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
+from harness.commands.guard import guarded
+
 if TYPE_CHECKING:
     import typer
 
-__all__ = ["guarded", "register"]
+__all__ = ["guarded_world", "register"]
 
 T = TypeVar("T")
 Dir = Annotated[Path, "world folder"]
 
 
-def _fail(message: str, code: int) -> None:
-    import typer
-
-    typer.echo(f"ccsim: {message}", err=True)
-    raise typer.Exit(code)
-
-
-def guarded(work: Callable[[], T]) -> T:
-    """Bad input exits 2 with one line; a bug exits 3 with one line; never a traceback."""
-    import typer
-
+def guarded_world(work: Callable[[], T]) -> T:
+    """``work()``; a bad world, key or scenario exits 2 with one line (``commands.guard``)."""
     from harness.errors import ScenarioError
     from harness.worldstore.keys import WorldKeyError
     from harness.worldstore.store import WorldError
 
-    try:
-        return work()
-    except typer.Exit:
-        raise
-    except (WorldError, WorldKeyError, ScenarioError) as exc:
-        _fail(str(exc).splitlines()[0], 2)
-    except Exception as exc:  # noqa: BLE001 - last boundary
-        _fail(f"internal error: {type(exc).__name__}: {exc}", 3)
-    raise AssertionError("unreachable")  # pragma: no cover
+    return guarded(work, WorldError, WorldKeyError, ScenarioError)
 
 
 def _duration(text: str, what: str) -> int:
@@ -85,7 +70,7 @@ def _register_basic(world: "typer.Typer") -> None:
         seed: Annotated[int, typer.Option("--seed", help="Seed of the world.")] = 0,
     ) -> None:
         """Build the site under DIR (a scenario's faults applied; its steps not run)."""
-        guarded(lambda: _new(directory, source, seed))
+        guarded_world(lambda: _new(directory, source, seed))
 
     @world.command("status")
     def status_command(directory: Dir) -> None:
@@ -97,7 +82,7 @@ def _register_basic(world: "typer.Typer") -> None:
                 print(f"world        {h.meta.get('origin')} (seed {h.meta.get('seed')})")
                 print("\n".join(status_lines(h.site)))
 
-        guarded(work)
+        guarded_world(work)
 
     @world.command("run")
     def run_command(directory: Dir, duration: Annotated[str, typer.Argument()]) -> None:
@@ -110,7 +95,7 @@ def _register_basic(world: "typer.Typer") -> None:
                 print(run_for(h.site, seconds))
                 print(accounted(h.site))
 
-        guarded(work)
+        guarded_world(work)
 
     @world.command("service")
     def service_command(directory: Dir, action: Annotated[str, typer.Argument()]) -> None:
@@ -124,7 +109,7 @@ def _register_basic(world: "typer.Typer") -> None:
                 getattr(h.site.service, action)()
                 print(f"MSExchangeCCMC {h.site.service.state.value}")
 
-        guarded(work)
+        guarded_world(work)
 
     @world.command("send")
     def send_command(
@@ -143,7 +128,7 @@ def _register_basic(world: "typer.Typer") -> None:
                 back = h.site.send("to-ccmail", to_ccmail) if to_ccmail else []
                 print(f"queued {len(out)} to Exchange, {len(back)} to cc:Mail")
 
-        guarded(work)
+        guarded_world(work)
 
 
 def _register_tools(world: "typer.Typer") -> None:
@@ -173,7 +158,7 @@ def _register_tools(world: "typer.Typer") -> None:
             print(text)
             return code
 
-        raise typer.Exit(guarded(work))
+        raise typer.Exit(guarded_world(work))
 
     @world.command("set")
     def set_command(directory: Dir, pairs: Annotated[list[str], typer.Argument()]) -> None:
@@ -189,7 +174,7 @@ def _register_tools(world: "typer.Typer") -> None:
                     set_value(h.site, key.strip(), value)
                     print(f"{key.strip()} = {get_value(h.site, key.strip())}")
 
-        guarded(work)
+        guarded_world(work)
 
     @world.command("get")
     def get_command(directory: Dir, key: Annotated[str | None, typer.Argument()] = None) -> None:
@@ -202,7 +187,7 @@ def _register_tools(world: "typer.Typer") -> None:
             for name, value in rows:
                 print(f"{name} = {value}")
 
-        guarded(work)
+        guarded_world(work)
 
     @world.command("events")
     def events_command(
@@ -230,7 +215,7 @@ def _register_tools(world: "typer.Typer") -> None:
             else:
                 raise WorldError(f"--export: {export} must end in .csv, .txt or .evt")
 
-        guarded(work)
+        guarded_world(work)
 
     @world.command("diagnose")
     def diagnose_command(directory: Dir) -> None:
@@ -244,7 +229,7 @@ def _register_tools(world: "typer.Typer") -> None:
                 findings = diagnose(collect(h.site))
             print(render_text(findings, ()).rstrip("\n"))
 
-        guarded(work)
+        guarded_world(work)
 
 
 def _register_files(world: "typer.Typer") -> None:
@@ -259,7 +244,7 @@ def _register_files(world: "typer.Typer") -> None:
                 count = archive.save(directory, target)
             print(f"saved {count} files to {target}")
 
-        guarded(work)
+        guarded_world(work)
 
     @world.command("load")
     def load_command(source: Path, directory: Dir) -> None:
@@ -270,7 +255,7 @@ def _register_files(world: "typer.Typer") -> None:
             count = archive.load(source, directory)
             print(f"loaded {count} files into {directory}")
 
-        guarded(work)
+        guarded_world(work)
 
 
 def register(app: "typer.Typer") -> None:

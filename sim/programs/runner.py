@@ -40,6 +40,7 @@ __all__ = [
     "install_program",
     "install_win32_companions",
     "program_version",
+    "run_at_console",
     "run_program",
 ]
 
@@ -52,6 +53,7 @@ PROGRAM_FILES = {
     "ANALYZE.EXE": "sim.programs.analyze",
     "CHKSTAT.EXE": "sim.programs.chkstat",
     "RECLAIM.EXE": "sim.programs.reclaim",
+    "ADMIN.EXE": "sim.programs.ccadmin",
 }
 
 
@@ -162,6 +164,20 @@ def find_program(
         if host.is_file():
             return directory, host
     return None
+
+
+def run_at_console(
+    world: World, program: str, version: str, argv: Sequence[str]
+) -> tuple[int, str]:
+    """``program`` (``EXPORT``, ``EXPORT32``, ``ANALYZE``, ``ADMIN`` ...) typed at a console:
+    no PATH search, no image, no account (no access checks): (result code, console text),
+    the console showing the banner of ``version``, then what the program prints."""
+    module = importlib.import_module(PROGRAM_FILES[f"{program.upper()}.EXE"])
+    out = io.StringIO()
+    out.write(banner(program, version) + "\n")
+    main: ProgramMain = module.main
+    code = main(argv, ProgramContext(world, None, program, version, out))
+    return int(code), out.getvalue()
 
 
 def run_program(

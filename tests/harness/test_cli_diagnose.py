@@ -17,6 +17,7 @@ from harness.customerlog import EventLogError, read_eventlog
 from harness.diagnosis import diagnose
 from sim.postoffice.layout import Location
 from sim.postoffice.postoffice import Postoffice
+from tests.support.cli import ccsim_exit
 
 DATA = Path(__file__).parent.parent / "data" / "eventlogs"
 BAD = sorted((DATA / "bad").iterdir())
@@ -169,16 +170,20 @@ def test_unknown_format_is_a_usage_error() -> None:
     assert "xml" in err
 
 
-def test_internal_error_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_internal_error_is_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug passes the command's guard to ccsim's own boundary: one line and a hint."""
     import harness.diagnosis
 
     def broken(evidence: object) -> list[object]:
         raise KeyError("boom")
 
     monkeypatch.setattr(harness.diagnosis, "diagnose", broken)
-    code, _, err = ccsim("diagnose", "--eventlog", str(DATA / "healthy.txt"))
+    code, _, err = ccsim_exit(capsys, "diagnose", "--eventlog", str(DATA / "healthy.txt"))
     assert code == 3
-    assert err == "ccsim: internal error: KeyError: 'boom'\n"
+    hint = "(rerun with --debug for the traceback)"
+    assert err == f"ccsim: internal error: KeyError: 'boom' {hint}\n"
 
 
 def test_docs_worked_example_is_what_ccsim_prints(
