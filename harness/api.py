@@ -45,6 +45,7 @@ from sim.programs.runner import ProgramRun
 if TYPE_CHECKING:
     from harness.build import Site
     from harness.model import Scenario
+    from harness.runner import RunState
     from sim.connector.service import ConnectorService
     from sim.exchange import ExchangeServer
     from sim.world import World
@@ -352,10 +353,10 @@ class CcmailSite:
         found = [Path(p) for p in elsewhere]
         return check(self._site.world, postoffice=self._site.po_path, elsewhere=found)
 
-    def _state(self, scenario: Scenario | None = None) -> Any:  # noqa: ANN401 - harness.runner._Run
-        from harness.runner import _Run
+    def _state(self, scenario: Scenario | None = None) -> RunState:
+        from harness.runner import RunState
 
-        return _Run(scenario or self._scenario, "<api>", self._site, {})
+        return RunState(scenario or self._scenario, "<api>", self._site, {})
 
 
 @contextlib.contextmanager

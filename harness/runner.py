@@ -33,6 +33,7 @@ __all__ = [
     "Line",
     "Observer",
     "RunResult",
+    "RunState",
     "Status",
     "invalid_result",
     "run",
@@ -116,8 +117,14 @@ Observer = Callable[[Checkpoint], None]
 
 
 @dataclass
-class _Run:
-    """The mutable state of one run while it goes."""
+class RunState:
+    """One scenario run while it goes, shared by the runner, ``steps`` and ``verify``.
+
+    It grows as the run goes: the transcript, the failures, the result codes of
+    ``run`` steps, the findings, the queue samples. :func:`run` makes one per
+    scenario and hands back a :class:`RunResult`; ``harness.api`` makes one to
+    verify a site by the same checks.
+    """
 
     scenario: Scenario
     file: str
@@ -237,7 +244,7 @@ def _run_in(
 
     site = build_site(scenario, seed=seed, root=root / "world")
     where = source if source is not None else Path(file)
-    state = _Run(scenario, file, site, _source_lines(str(where)) if where.is_file() else {})
+    state = RunState(scenario, file, site, _source_lines(str(where)) if where.is_file() else {})
     state.observer = observer
     findings: list[Finding] = []
     fixed = verified = conserved = False
@@ -300,7 +307,7 @@ def _describe_world(site: Site) -> str:
     )
 
 
-def _apply_faults(state: _Run) -> None:
+def _apply_faults(state: RunState) -> None:
     for i, use in enumerate(state.scenario.faults):
         spec = FAULTS.lookup(use.name)
         spec.function(state.site, use.params)
@@ -308,7 +315,7 @@ def _apply_faults(state: _Run) -> None:
         state.observe("fault")
 
 
-def _diagnose(state: _Run) -> list[Finding]:
+def _diagnose(state: RunState) -> list[Finding]:
     from harness.collect import collect
 
     findings = diagnose(collect(state.site))
@@ -326,7 +333,7 @@ def _diagnose(state: _Run) -> list[Finding]:
     return findings
 
 
-def _apply_fixes(state: _Run) -> bool:
+def _apply_fixes(state: RunState) -> bool:
     from harness import steps
 
     for i, item in enumerate(state.scenario.fix):

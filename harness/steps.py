@@ -13,14 +13,14 @@ from sim.programs.runner import ProgramRun
 if TYPE_CHECKING:
     from harness.build import Site
     from harness.model import Flow, Step
-    from harness.runner import _Run
+    from harness.runner import RunState
 
 __all__ = ["check_expect", "queue_sizes", "run_step", "start_traffic"]
 
 _ADMIN_PROGRAMS = ("ANALYZE", "CHKSTAT", "RECLAIM")
 
 
-def run_step(state: _Run, step: Step, loc: tuple[Any, ...]) -> None:
+def run_step(state: RunState, step: Step, loc: tuple[Any, ...]) -> None:
     """Carry out one step; ``loc`` points at it in the scenario file."""
     site = state.site
     service = site.service
@@ -50,7 +50,7 @@ def run_step(state: _Run, step: Step, loc: tuple[Any, ...]) -> None:
     state.note("step", text, None, *loc)
 
 
-def _run_program(state: _Run, step: Step, loc: tuple[Any, ...]) -> str:
+def _run_program(state: RunState, step: Step, loc: tuple[Any, ...]) -> str:
     spec = step.run  # type: ignore[union-attr]
     program = spec.program.upper().removesuffix(".EXE")
     result: ProgramRun
@@ -65,7 +65,7 @@ def _run_program(state: _Run, step: Step, loc: tuple[Any, ...]) -> str:
     return f"run {program} {spec.args} as {spec.account}: {shown}"
 
 
-def start_traffic(state: _Run) -> None:
+def start_traffic(state: RunState) -> None:
     """Schedule the background mail of ``world.traffic``."""
     traffic = state.scenario.world.traffic
     if traffic.to_exchange is not None:
@@ -74,7 +74,7 @@ def start_traffic(state: _Run) -> None:
         _schedule(state, traffic.to_ccmail, to_exchange=False)
 
 
-def _schedule(state: _Run, flow: Flow, *, to_exchange: bool) -> None:
+def _schedule(state: RunState, flow: Flow, *, to_exchange: bool) -> None:
     site = state.site
     world = site.world
     direction = "to-exchange" if to_exchange else "to-ccmail"
@@ -106,7 +106,7 @@ def queue_sizes(site: Site) -> dict[str, int]:
     return sizes
 
 
-def _level_hint(state: _Run, event_id: int) -> str:
+def _level_hint(state: RunState, event_id: int) -> str:
     """Why an expected event may be missing: its category's Diagnostics Logging level
     is below the one that event needs (reference §4.3, §4.8)."""
     from sim.connector.events import CATALOGUE, LoggingLevel
@@ -124,7 +124,7 @@ def _level_hint(state: _Run, event_id: int) -> str:
     )
 
 
-def check_expect(state: _Run) -> None:
+def check_expect(state: RunState) -> None:
     expect = state.scenario.expect
     records = state.site.world.eventlog.records
     for i, want in enumerate(expect.events):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sim.conservation import check
 
 if TYPE_CHECKING:
-    from harness.runner import _Run
+    from harness.runner import RunState
 
 __all__ = ["in_transit", "verify"]
 
@@ -25,7 +25,7 @@ def in_transit(places: tuple[str, ...], queue_place: str) -> bool:
     return any(p.startswith(_TRANSIT) or p == queue_place for p in places)
 
 
-def verify(state: _Run) -> tuple[bool, bool]:
+def verify(state: RunState) -> tuple[bool, bool]:
     """Run for ``verify.for`` after the fix; return (verified, conserved)."""
     site = state.site
     spec = state.scenario.verify
@@ -51,14 +51,14 @@ def verify(state: _Run) -> tuple[bool, bool]:
     return ok and conserved, conserved
 
 
-def _probe(state: _Run, mail: str) -> tuple[list[str], list[str]]:
+def _probe(state: RunState, mail: str) -> tuple[list[str], list[str]]:
     site = state.site
     out = site.send("to-exchange", 1) if mail in ("both-ways", "to-exchange") else []
     back = site.send("to-ccmail", 1) if mail in ("both-ways", "to-ccmail") else []
     return out, back
 
 
-def _probes_sent(state: _Run, probes: tuple[list[str], list[str]], mail: str) -> bool:
+def _probes_sent(state: RunState, probes: tuple[list[str], list[str]], mail: str) -> bool:
     ok = True
     if mail in ("both-ways", "to-exchange"):
         ok &= bool(probes[0])
@@ -70,7 +70,7 @@ def _probes_sent(state: _Run, probes: tuple[list[str], list[str]], mail: str) ->
     return ok
 
 
-def _no_events(state: _Run, mark: int, extra: list[int]) -> bool:
+def _no_events(state: RunState, mark: int, extra: list[int]) -> bool:
     new = state.site.world.eventlog.since(mark)
     ok = True
     for event_id in sorted({70, *extra}):
@@ -84,7 +84,7 @@ def _no_events(state: _Run, mark: int, extra: list[int]) -> bool:
     return ok
 
 
-def _dirsync(state: _Run, before: int) -> bool:
+def _dirsync(state: RunState, before: int) -> bool:
     from sim.connector.settings import DirsyncMode
 
     service = state.site.service
@@ -95,7 +95,7 @@ def _dirsync(state: _Run, before: int) -> bool:
     return done
 
 
-def _delivered(state: _Run, places: Mapping[str, tuple[str, ...]]) -> bool:
+def _delivered(state: RunState, places: Mapping[str, tuple[str, ...]]) -> bool:
     queue_place = f"po:{state.site.site}"
     waiting = sorted(ident for ident, where in places.items() if in_transit(where, queue_place))
     ok = not waiting

@@ -22,23 +22,19 @@ Modelled, not documented:
   administrator's mailbox instead of being dropped (nothing is ever lost);
 * the NDR body wording (a real Exchange 5.5 NDR has a similar shape);
 * the MTS-ID in MSExchangeMTA 142 (text and type: ``sim.connector.events``);
-* the private store is kept in memory and saved to one JSON file.
+* the private store is kept in memory and saved to one JSON file (``sim.exchange_file``).
 """
 
 from __future__ import annotations
 
 import fnmatch
-import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from sim.access import Account
 from sim.connector import events
 from sim.errors import SimError
-from sim.fsutil import atomic_write_text
 from sim.message import DateStyle, Message
 
 if TYPE_CHECKING:
@@ -137,26 +133,6 @@ class CustomRecipient:
     address: str
     container: str
     notes: str = ""
-
-
-def _json_default(value: object) -> str:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not stored")
-
-
-def _message(data: dict[str, Any]) -> Message:
-    """A message read back from the JSON store."""
-    return Message(
-        **{
-            **data,
-            "date": datetime.fromisoformat(data["date"]),
-            "to": tuple(data["to"]),
-            "cc": tuple(data["cc"]),
-            "items": tuple(tuple(item) for item in data["items"]),
-            "extra": tuple(tuple(pair) for pair in data.get("extra", ())),
-        }
-    )
 
 
 def _check_version(version: str, service_pack: int) -> None:
@@ -377,37 +353,3 @@ class ExchangeServer:
         else:
             admin = self.mailboxes[self.administrator.casefold()]
             admin.items.append(replace(ndr, to=(f"EX:{admin.alias}",)))
-
-    # -- persistence --------------------------------------------------------------------
-
-    def save(self, path: Path) -> None:
-        """Write the directory, mailboxes, queues and registry to one JSON file."""
-        data = {
-            "registry": self.registry,
-            "date_style": self.date_style.name,
-            "system_path": self.system_path,
-            "containers": sorted(self.containers),
-            "mailboxes": [asdict(b) for b in self.mailboxes.values()],
-            "custom_recipients": [asdict(c) for c in self.custom_recipients.values()],
-            "mts_in": [asdict(m) for m in self.mts_in],
-            "mts_out": [asdict(m) for m in self.mts_out],
-        }
-        text = json.dumps(data, indent=1, sort_keys=True, default=_json_default)
-        atomic_write_text(path, text, encoding="utf-8")
-
-    def load(self, path: Path) -> None:
-        """Replace the in-memory store with the content of a file written by :meth:`save`."""
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            self.registry = dict(data["registry"])
-            self.date_style = DateStyle[data["date_style"]]
-            self.system_path = list(data["system_path"])
-            self.containers = set(data["containers"])
-            boxes = [{**b, "items": [_message(m) for m in b["items"]]} for b in data["mailboxes"]]
-            self.mailboxes = {b["alias"].casefold(): Mailbox(**b) for b in boxes}
-            crs = [CustomRecipient(**c) for c in data["custom_recipients"]]
-            self.custom_recipients = {c.alias.casefold(): c for c in crs}
-            self.mts_in = [_message(m) for m in data["mts_in"]]
-            self.mts_out = [_message(m) for m in data["mts_out"]]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ExchangeError(f"cannot load the Exchange store from {path}: {exc}") from None

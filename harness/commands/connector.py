@@ -129,6 +129,7 @@ def _check_outputs(options: RunOptions) -> None:
 def _exchange(options: RunOptions, world: "World", root: Path) -> "ExchangeServer":
     """The Exchange server: loaded from ``--exchange`` if saved there, else a few mailboxes."""
     from sim.connector.setup import SERVICE_ACCOUNT, add_exchange_users
+    from sim.exchange_file import load_exchange
 
     account = world.access.accounts[SERVICE_ACCOUNT.casefold()]
     exchange = world.exchange
@@ -137,7 +138,7 @@ def _exchange(options: RunOptions, world: "World", root: Path) -> "ExchangeServe
     )
     stored = root / EXCHANGE_FILE
     if options.exchange is not None and stored.exists():
-        exchange.load(stored)
+        load_exchange(exchange, stored)
     else:
         add_exchange_users(exchange, world, 5)
     return exchange
@@ -196,7 +197,9 @@ def run_connector(options: RunOptions, progress: Progress | None = None) -> Conn
         state = service.state.value
         service.stop()
         if options.exchange is not None:
-            service.exchange.save(root / EXCHANGE_FILE)
+            from sim.exchange_file import save_exchange
+
+            save_exchange(service.exchange, root / EXCHANGE_FILE)
         records = world.eventlog.records
         if options.eventlog is not None:
             _write_log(records, options.eventlog, fmt)

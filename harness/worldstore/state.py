@@ -38,6 +38,7 @@ from sim.connector.settings import (
 )
 from sim.eventlog import EventLog, EventRecord, EventType
 from sim.exchange import AddressSpace
+from sim.exchange_file import load_exchange, save_exchange
 from sim.postoffice.postoffice import Postoffice
 from sim.world import Origin, World
 
@@ -242,7 +243,7 @@ def _locks(world: World) -> dict[str, dict[str, bool]]:
 def dump(site: Site, directory: Path) -> dict[str, Any]:
     """The site's state; the Exchange private store is written to ``directory``."""
     world, ex, service = site.world, site.exchange, site.service
-    ex.save(directory / EXCHANGE_FILE)
+    save_exchange(ex, directory / EXCHANGE_FILE)
     issued = next(world._ids)
     world._ids = itertools.count(issued)
     account = ex.service_account
@@ -310,7 +311,7 @@ def _restore(data: dict[str, Any], directory: Path, root: Path) -> Site:
     )  # fmt: skip
     ex.site_address = e["site_address"]
     ex.administrator = e["administrator"]
-    ex.load(directory / EXCHANGE_FILE)
+    load_exchange(ex, directory / EXCHANGE_FILE)
     s = data["service"]
     service = world.connector
     service.install(settings_from(s["settings"]))
