@@ -31,7 +31,9 @@ Modelled, not documented:
   and moves files to ``Import`` only when it holds no ``.ccm`` (so a failing
   IMPORT leaves files in Submit and MTS-OUT grows, KB Q168670);
 * the connector's Import/Export version choice reaches the programs as
-  ``DBVersion`` in their parameter file.
+  ``DBVersion`` in their parameter file, and ``UndFile=*.und`` asks IMPORT for
+  one ``.und`` per input file, as KB Q212788 and Q223772 show them, not the
+  ``CCMAIL.UND`` of IMPORT run by hand (``sim.programs.import_.und_path``).
 """
 
 from __future__ import annotations
@@ -298,7 +300,7 @@ class ConnectorService:
         po = self.active.post_office
         common = {"PostOffice": po.name, "Path": po.path, "DBVersion": str(po.version.db_version)}
         export = {**common, "Switches": EXPORT_SWITCHES, "MaxMessages": str(self.max_export)}
-        imp = {**common, "Switches": IMPORT_SWITCHES}
+        imp = {**common, "Switches": IMPORT_SWITCHES, "UndFile": "*.und"}  # one per file
         buffer = self.reg_int("Max Address Buffer Size")
         if buffer:
             imp["MaxAddressBuffer"] = str(buffer)

@@ -16,7 +16,8 @@ Then each message goes to one copy per recipient mailbox: a local ``L`` user
 queue of the ``P`` entry that routes to the recipient's post office.
 
 Undeliverable messages and updates are written, each after a ``Reason:`` line,
-to ``<stem>.und`` beside the input file (appended: KB Q223772 describes it
+to the ``.und`` file beside the input file (``CCMAIL.UND``, or per input file
+when the connector asks: :func:`und_path`; appended: KB Q223772 describes it
 growing), and the run ends with code 5. The input file is deleted after code
 0 or 5 and kept after code 1 (§7 item 9).
 
@@ -56,7 +57,7 @@ from sim.programs.results import ImportResult
 from sim.programs.routing import HEADER_LIMIT, ImportRules, Router, targets
 from sim.programs.runner import ProgramContext
 
-__all__ = ["SPEC", "main", "und_path"]
+__all__ = ["PER_FILE", "SPEC", "UND_FILE", "main", "und_path"]
 
 USAGE = """\
 Usage: IMPORT /N<post office> /P<password> /D<post office directory> /@<file> [options]
@@ -94,9 +95,31 @@ BATCH = 256
 KEEP_CHARS = 4 << 20
 
 
-def und_path(source: Path) -> Path:
-    """``msg0001.ccm`` -> ``msg0001.und`` beside it."""
-    return source.with_name(f"{source.stem}.und")
+#: the undeliverable file of IMPORT run by hand (IE51-RM item 1, IE512-RM)
+UND_FILE = "CCMAIL.UND"
+#: the parameter-file value that names each one after its input file
+PER_FILE = "*.und"
+
+
+def und_path(source: Path, und_file: str | None = None) -> Path:
+    """Where IMPORT writes what it cannot deliver, beside the input file.
+
+    The Lotus READMEs (IE51-RM item 1, IE512-RM "Importing Binary File
+    Attachments") name the file ``CCMAIL.UND``: that is what IMPORT writes when
+    run by hand. The connector sees something else: KB Q212788 speaks of "one or
+    more .und files" in ``Ccmcdata\\Import`` (and ``Export``), "associated with
+    messages that could not be delivered", Q223772 of "the .und file" of one
+    message growing at each retry, and Q168680 of "files with the .und
+    extension" next to the ``.ccm`` files: one per message file, not one
+    ``CCMAIL.UND``. Modelled, not documented: the connector asks for that through
+    its parameter file, ``UndFile=*.und`` (``msg0001.ccm`` -> ``msg0001.und``,
+    ``Ccmdir.imp`` -> ``Ccmdir.und``); another value names the file; without one,
+    ``CCMAIL.UND``. The READMEs do not say in which folder: beside the input file.
+    """
+    name = (und_file or "").strip() or UND_FILE
+    if name == PER_FILE:
+        return source.with_name(f"{source.stem}.und")
+    return source.with_name(name)
 
 
 def _rules(session: Session, ctx: ProgramContext) -> ImportRules:
@@ -205,10 +228,12 @@ def _each_item(checked: _Checked, rules: ImportRules) -> Iterator[MessageItem]:
         yield from iter_items(fh, itemsize=rules.itemsize, date_style=rules.date_style)
 
 
-def _deliver_messages(checked: _Checked, session: Session, rules: ImportRules) -> tuple[int, int]:
+def _deliver_messages(
+    checked: _Checked, session: Session, rules: ImportRules, und_file: str | None
+) -> tuple[int, int]:
     """Deliver every message of a validated file: (delivered, undeliverable)."""
     router = Router(session.identity.name, session.po.entries())
-    delivery = _Delivery(session.po, und_path(checked.path))
+    delivery = _Delivery(session.po, und_path(checked.path, und_file))
     try:
         for item in _each_item(checked, rules):
             if item.message is None:
@@ -224,12 +249,12 @@ def _deliver_messages(checked: _Checked, session: Session, rules: ImportRules) -
     return delivery.count, delivery.refused
 
 
-def _apply_directory(checked: _Checked, po: Postoffice) -> tuple[int, int]:
+def _apply_directory(checked: _Checked, po: Postoffice, und_file: str | None) -> tuple[int, int]:
     """Apply a validated directory update file; refused blocks go to the .und."""
     done, refused = apply_blocks(po, checked.blocks)
     if refused:
         text = "".join(f"Reason: {why}\r\n{render_block(b)}" for b, why in refused)
-        with und_path(checked.path).open("ab") as fh:
+        with und_path(checked.path, und_file).open("ab") as fh:
             fh.write(text.encode(CODEPAGE, "replace"))
     return done, len(refused)
 
@@ -265,9 +290,9 @@ def _import_files(
     refused = 0
     for one in checked:
         if one.kind == "directory":
-            done, bad = _apply_directory(one, session.po)
+            done, bad = _apply_directory(one, session.po, ctx.options.get("UndFile"))
         else:
-            done, bad = _deliver_messages(one, session, rules)
+            done, bad = _deliver_messages(one, session, rules, ctx.options.get("UndFile"))
         ctx.stdout.write(f"{one.path.name}: {done} imported, {bad} undeliverable.\n")
         refused += bad
         one.path.unlink()

@@ -35,7 +35,11 @@ def write(world: World, messages: list[Message], name: str = "msg0001.ccm", **kw
     return path
 
 
-def und(world: World, name: str = "msg0001.und") -> str:
+PER_FILE = {"UndFile": "*.und"}
+
+
+def und(world: World, name: str = "CCMAIL.UND") -> str:
+    """The undeliverable file IMPORT run by hand writes (IE51-RM, IE512-RM)."""
     return (folder(world) / name).read_bytes().decode("cp850")
 
 
@@ -247,7 +251,7 @@ def test_malformed_file_is_code_1_and_changes_nothing(
     assert "Invalid import file: msg0001.ccm, line " in result.output
     assert state(po) == before
     assert path.exists()
-    assert not (folder(world) / "msg0001.und").exists()
+    assert not (folder(world) / "CCMAIL.UND").exists()
 
 
 def test_missing_file_is_code_1(world: World, po: Postoffice) -> None:
@@ -403,7 +407,7 @@ def test_existing_entries_are_never_overwritten(world: World, po: Postoffice) ->
         "Name: EX1\r\nLocn: P\r\nComments: MSExchangeCCMC OTHER\r\n\r\n"
         "Name: New, Ned\r\nLocn: r\r\nAddr: EX1\r\n"
     )
-    assert run(world, "IMPORT", _dirfile(world, "Ccmdir.imp", text)).code == 5
+    assert run(world, "IMPORT", _dirfile(world, "Ccmdir.imp", text), options=PER_FILE).code == 5
     assert po.find("EX1").comments == "MSExchangeCCMC EXSRV1"  # type: ignore[union-attr]
     assert po.find("New, Ned") is not None
     assert und(world, "Ccmdir.und").startswith("Reason: Entry already exists: EX1\r\nName: EX1\r\n")
@@ -417,7 +421,7 @@ def test_directory_deletions(world: World, po: Postoffice) -> None:
         "Action: Delete\r\nName: Never, There\r\n\r\n"
         "Action: Delete\r\nName: EX1\r\n\r\n"
     )
-    assert run(world, "IMPORT", _dirfile(world, "Ccmdel.imp", text)).code == 5
+    assert run(world, "IMPORT", _dirfile(world, "Ccmdel.imp", text), options=PER_FILE).code == 5
     assert po.find("Remote, Rita") is None
     assert len(queue(po, "EX1")) == 1
     assert und(world, "Ccmdel.und") == (
@@ -471,3 +475,15 @@ def test_other_header_keywords_are_kept_not_fatal(world: World) -> None:
     write(world, [sent])
     assert run(world, "IMPORT", ARGS).code == 0
     assert inbox(po, "Jones, Al") == [sent]
+
+
+def test_by_hand_ccmail_und_and_per_file_for_the_connector(world: World) -> None:
+    """IE51-RM: CCMAIL.UND; the connector's UndFile=*.und: one per input (KB Q212788)."""
+    make_po(world)
+    write(world, [message(1, to="Nobody, Here at PO1")])
+    assert run(world, "IMPORT", ARGS).code == 5
+    assert files(folder(world)) == ["CCMAIL.UND"]
+    (folder(world) / "CCMAIL.UND").unlink()
+    write(world, [message(2, to="Nobody, Here at PO1")])
+    assert run(world, "IMPORT", ARGS, options=PER_FILE).code == 5
+    assert files(folder(world)) == ["msg0001.und"]
