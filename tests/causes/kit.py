@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import ClassVar
 
 from harness.build import Site, build_site
 from harness.causes import CAUSES
@@ -234,3 +235,25 @@ def check_fault_logs_nothing(case: CauseCase, root: Path) -> None:
     apply_fault(site, case.fault, **case.params)
     assert list(site.world.eventlog.records) == []
     assert not site.service.running
+
+
+class CauseChecks:
+    """The five checks every cause passes, as tests. A cause's test module collects
+    them with ``class TestTheChecksEveryCausePasses(CauseChecks)`` and ``case = CASE``."""
+
+    case: ClassVar[CauseCase]
+
+    def test_silent_on_a_healthy_world(self, healthy: Evidence) -> None:
+        check_silent_on_healthy(self.case, healthy)
+
+    def test_the_event_log_alone_names_it_modestly(self) -> None:
+        check_events_alone(self.case)
+
+    def test_broken_by_hand_reads_like_the_named_fault(self, tmp_path: Path) -> None:
+        check_hand_broken_reads_like_the_fault(self.case, tmp_path)
+
+    def test_the_fix_it_names_clears_it(self, tmp_path: Path) -> None:
+        check_fix_clears_it(self.case, tmp_path)
+
+    def test_the_fault_logs_nothing_itself(self, tmp_path: Path) -> None:
+        check_fault_logs_nothing(self.case, tmp_path)

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from harness.build import Site
-from harness.evidence import Evidence
 from harness.registry import RULES
 from sim.connector.setup import send_to_exchange, standard_world
 from sim.connector.store import Folder
@@ -22,13 +21,9 @@ from sim.postoffice.postoffice import Postoffice
 from sim.world import World
 from tests.causes.kit import (
     CauseCase,
+    CauseChecks,
     apply_fault,
     broken,
-    check_events_alone,
-    check_fault_logs_nothing,
-    check_fix_clears_it,
-    check_hand_broken_reads_like_the_fault,
-    check_silent_on_healthy,
     export,
     fix_and_watch,
     log,
@@ -66,24 +61,8 @@ CASE = CauseCase(
 )
 
 
-def test_silent_on_a_healthy_world(healthy: Evidence) -> None:
-    check_silent_on_healthy(CASE, healthy)
-
-
-def test_the_event_log_alone_names_it_modestly() -> None:
-    check_events_alone(CASE)
-
-
-def test_broken_by_hand_reads_like_the_named_fault(tmp_path: Path) -> None:
-    check_hand_broken_reads_like_the_fault(CASE, tmp_path)
-
-
-def test_the_fix_it_names_clears_it(tmp_path: Path) -> None:
-    check_fix_clears_it(CASE, tmp_path)
-
-
-def test_the_fault_logs_nothing_itself(tmp_path: Path) -> None:
-    check_fault_logs_nothing(CASE, tmp_path)
+class TestTheChecksEveryCausePasses(CauseChecks):
+    case = CASE
 
 
 @pytest.mark.parametrize(

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from harness.build import Site
-from harness.evidence import Evidence
 from sim.postoffice.layout import CLANDATA
 from tests.causes.kit import (
     CauseCase,
-    check_events_alone,
-    check_fault_logs_nothing,
-    check_fix_clears_it,
-    check_hand_broken_reads_like_the_fault,
-    check_silent_on_healthy,
+    CauseChecks,
     log,
 )
 
@@ -36,21 +29,5 @@ CASE = CauseCase(
 )
 
 
-def test_silent_on_a_healthy_world(healthy: Evidence) -> None:
-    check_silent_on_healthy(CASE, healthy)
-
-
-def test_the_event_log_alone_names_it_modestly() -> None:
-    check_events_alone(CASE)
-
-
-def test_broken_by_hand_reads_like_the_named_fault(tmp_path: Path) -> None:
-    check_hand_broken_reads_like_the_fault(CASE, tmp_path)
-
-
-def test_the_fix_it_names_clears_it(tmp_path: Path) -> None:
-    check_fix_clears_it(CASE, tmp_path)
-
-
-def test_the_fault_logs_nothing_itself(tmp_path: Path) -> None:
-    check_fault_logs_nothing(CASE, tmp_path)
+class TestTheChecksEveryCausePasses(CauseChecks):
+    case = CASE
