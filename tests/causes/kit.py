@@ -27,6 +27,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import ClassVar
 
+import pytest
+
 from harness.build import Site, build_site
 from harness.causes import CAUSES
 from harness.collect import collect
@@ -257,3 +259,19 @@ class CauseChecks:
 
     def test_the_fault_logs_nothing_itself(self, tmp_path: Path) -> None:
         check_fault_logs_nothing(self.case, tmp_path)
+
+
+class FaultRefusals:
+    """The fault refuses a world it does not fit, with its message: a cause's test
+    module collects it with ``class TestTheFaultRefuses(FaultRefusals)`` and
+    ``refusals = ((fault, world YAML, parameters, message), ...)``; each is one test."""
+
+    refusals: ClassVar[tuple[tuple[str, str, dict[str, object], str], ...]]
+
+    def test_the_fault_refuses_a_world_it_does_not_fit(
+        self, tmp_path: Path, refusal: tuple[str, str, dict[str, object], str]
+    ) -> None:
+        name, extra, values, message = refusal
+        site = site_for(tmp_path, extra, seed=7)
+        with pytest.raises(ValueError, match=message):
+            apply_fault(site, name, **values)

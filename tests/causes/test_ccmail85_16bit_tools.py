@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from harness.build import Site
 from harness.registry import RULES
 from tests.causes.kit import (
     CauseCase,
     CauseChecks,
-    apply_fault,
+    FaultRefusals,
     broken,
     fix_and_watch,
     log,
-    site_for,
 )
 
 
@@ -37,18 +34,8 @@ class TestTheChecksEveryCausePasses(CauseChecks):
     case = CASE
 
 
-@pytest.mark.parametrize(
-    ("name", "extra", "values", "message"),
-    [
-        ("upgrade-to-ccmail85", "", {}, "uses DB8"),
-    ],
-)
-def test_the_fault_refuses_a_world_it_does_not_fit(
-    tmp_path: Path, name: str, extra: str, values: dict[str, object], message: str
-) -> None:
-    site = site_for(tmp_path, extra, seed=7)
-    with pytest.raises(ValueError, match=message):
-        apply_fault(site, name, **values)
+class TestTheFaultRefuses(FaultRefusals):
+    refusals = (("upgrade-to-ccmail85", "", {}, "uses DB8"),)
 
 
 def test_32bit_tools_repair_the_85_post_office_and_leave_it_sound(tmp_path: Path) -> None:

@@ -7,8 +7,6 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-import pytest
-
 from harness.build import Site
 from harness.registry import RULES
 from sim.connector.setup import send_to_exchange, standard_world
@@ -22,12 +20,11 @@ from sim.world import World
 from tests.causes.kit import (
     CauseCase,
     CauseChecks,
-    apply_fault,
+    FaultRefusals,
     broken,
     export,
     fix_and_watch,
     log,
-    site_for,
 )
 
 
@@ -65,18 +62,10 @@ class TestTheChecksEveryCausePasses(CauseChecks):
     case = CASE
 
 
-@pytest.mark.parametrize(
-    ("name", "extra", "values", "message"),
-    [
+class TestTheFaultRefuses(FaultRefusals):
+    refusals = (
         ("corrupt-queued-message", "world: {connector: {first_dirsync: pending}}\n", {}, "dirsync"),
-    ],
-)
-def test_the_fault_refuses_a_world_it_does_not_fit(
-    tmp_path: Path, name: str, extra: str, values: dict[str, object], message: str
-) -> None:
-    site = site_for(tmp_path, extra, seed=7)
-    with pytest.raises(ValueError, match=message):
-        apply_fault(site, name, **values)
+    )
 
 
 def _corrupt_site(world: World) -> tuple[Site, int]:

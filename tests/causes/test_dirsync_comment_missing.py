@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from harness.build import Site
 from sim.postoffice.postoffice import Postoffice
 from tests.causes.kit import (
     CauseCase,
     CauseChecks,
-    apply_fault,
+    FaultRefusals,
     log,
-    site_for,
 )
 
 
@@ -34,15 +29,7 @@ class TestTheChecksEveryCausePasses(CauseChecks):
     case = CASE
 
 
-@pytest.mark.parametrize(
-    ("name", "extra", "values", "message"),
-    [
+class TestTheFaultRefuses(FaultRefusals):
+    refusals = (
         ("edit-site-comment", "world: {connector: {first_dirsync: pending}}\n", {}, "dirsync"),
-    ],
-)
-def test_the_fault_refuses_a_world_it_does_not_fit(
-    tmp_path: Path, name: str, extra: str, values: dict[str, object], message: str
-) -> None:
-    site = site_for(tmp_path, extra, seed=7)
-    with pytest.raises(ValueError, match=message):
-        apply_fault(site, name, **values)
+    )

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from harness.build import Site
 from tests.causes.kit import (
     CauseCase,
     CauseChecks,
-    apply_fault,
+    FaultRefusals,
     broken,
     fix_and_watch,
     log,
-    site_for,
 )
 
 
@@ -35,18 +32,8 @@ class TestTheChecksEveryCausePasses(CauseChecks):
     case = CASE
 
 
-@pytest.mark.parametrize(
-    ("name", "extra", "values", "message"),
-    [
-        ("programs-off-path", "", {"directory": "C:\\WINNT"}, "is on the PATH"),
-    ],
-)
-def test_the_fault_refuses_a_world_it_does_not_fit(
-    tmp_path: Path, name: str, extra: str, values: dict[str, object], message: str
-) -> None:
-    site = site_for(tmp_path, extra, seed=7)
-    with pytest.raises(ValueError, match=message):
-        apply_fault(site, name, **values)
+class TestTheFaultRefuses(FaultRefusals):
+    refusals = (("programs-off-path", "", {"directory": "C:\\WINNT"}, "is on the PATH"),)
 
 
 def test_programs_on_path_copies_the_programs_found_on_disk(tmp_path: Path) -> None:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
-
-import pytest
 
 from harness.build import Site
 from sim.connector.setup import standard_world
@@ -14,9 +11,8 @@ from sim.world import World
 from tests.causes.kit import (
     CauseCase,
     CauseChecks,
-    apply_fault,
+    FaultRefusals,
     log,
-    site_for,
 )
 
 
@@ -41,18 +37,8 @@ class TestTheChecksEveryCausePasses(CauseChecks):
     case = CASE
 
 
-@pytest.mark.parametrize(
-    ("name", "extra", "values", "message"),
-    [
-        ("extended-po-name", "", {"name": "ZURICH"}, "no extended characters"),
-    ],
-)
-def test_the_fault_refuses_a_world_it_does_not_fit(
-    tmp_path: Path, name: str, extra: str, values: dict[str, object], message: str
-) -> None:
-    site = site_for(tmp_path, extra, seed=7)
-    with pytest.raises(ValueError, match=message):
-        apply_fault(site, name, **values)
+class TestTheFaultRefuses(FaultRefusals):
+    refusals = (("extended-po-name", "", {"name": "ZURICH"}, "no extended characters"),)
 
 
 def test_rename_keeps_password_language_and_db(world: World) -> None:
