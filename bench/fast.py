@@ -11,8 +11,13 @@ interleaved (the machine may be shared; CPU time is the steadier figure):
 3. A virtual day of the connector on real disk at one message a minute each way
    (``bench/connector_day.py``), fast and exact: virtual seconds per wall second.
    Target: >= 200,000x real time and >= 10x faster than exact.
+4. ``ccsim connector run`` (in process) against a real post office of five
+   mailboxes and five messages, ``--logging none``: a day exact and fast, then a
+   day, a week and a month fast (CPU per virtual day, polls skipped, dirsync
+   cycles). Target: a month linear in the number of messages, not of polls.
 
-Each part prints how many program runs the fast path answered.
+Each part prints how many program runs the fast path answered (and the last two
+how many polls were skipped in quiet stretches, ``sim.connector.quiet``).
 
 Usage: ``python -m bench fast`` or ``python bench/fast.py [repeats] [--no-catalogue]``
 (default 1 repeat; ``--no-catalogue`` leaves out the slow first part).
@@ -122,19 +127,21 @@ def part_scenario(repeats: int) -> None:
     )
 
 
-def _day(root: Path) -> tuple[float, float, list[object], int]:
-    """A service day: (wall, CPU) seconds, its event log, the runs the fast path answered."""
-    before, cpu = replay.TOTALS.replayed, time.process_time()
+def _day(root: Path) -> tuple[float, float, list[object], tuple[int, int]]:
+    """A service day: (wall, CPU) seconds, its event log, (runs replayed, polls skipped)."""
+    before, skipped = replay.TOTALS.replayed, replay.TOTALS.skipped
+    cpu = time.process_time()
     wall, site = service_day(root)
     cpu = time.process_time() - cpu
-    return wall, cpu, list(site.world.eventlog.records), replay.TOTALS.replayed - before
+    answered = (replay.TOTALS.replayed - before, replay.TOTALS.skipped - skipped)
+    return wall, cpu, list(site.world.eventlog.records), answered
 
 
 def part_day(repeats: int, tmp: Path) -> bool:
     fast: list[tuple[float, float]] = []
     exact: list[tuple[float, float]] = []
     ok = True
-    answered = 0
+    answered = (0, 0)
     for n in range(repeats):
         with replay.mode(False):
             wall, cpu, fast_events, answered = _day(tmp / f"fast{n}")
@@ -147,10 +154,59 @@ def part_day(repeats: int, tmp: Path) -> bool:
     print(_line("connector day (1 message a minute each way, real disk)", f, e))
     print(
         f"  virtual/CPU: fast x{DAY / f[1]:,.0f}, exact x{DAY / e[1]:,.0f}; exact/fast CPU "
-        f"{e[1] / f[1]:.2f}x (targets >= x200,000 and >= 10x); runs replayed {answered}; "
+        f"{e[1] / f[1]:.2f}x (targets >= x200,000 and >= 10x); runs replayed {answered[0]}, "
+        f"polls skipped {answered[1]}; "
         f"event logs {'identical' if ok else 'DIFFERENT'}"
     )
     return ok
+
+
+def _postoffice(path: Path) -> Path:
+    import random
+
+    from faker import Faker
+
+    from sim.postoffice import Postoffice
+    from sim.postoffice.populate import populate
+
+    faker = Faker("en_US")
+    faker.seed_instance(5)
+    populate(Postoffice.create(path, name="PO1", password="SECRET"), faker, random.Random(5),
+             users=5, messages=5)  # fmt: skip
+    return path
+
+
+def _connector_run(root: Path, duration: str, exact: bool) -> tuple[float, int, bytes]:
+    """``ccsim connector run --for duration --logging none``: (CPU s, polls skipped, log)."""
+    from harness.commands.connector import RunOptions, run_connector
+
+    po = _postoffice(root / "ccdata")
+    log = root / "app.txt"
+    options = RunOptions(po, "PO1", "SECRET", duration=duration, logging="none", eventlog=log)
+    with replay.mode(exact):
+        skipped, cpu = replay.TOTALS.skipped, time.process_time()
+        run_connector(options)
+        cpu = time.process_time() - cpu
+    return cpu, replay.TOTALS.skipped - skipped, log.read_bytes()
+
+
+def part_month(tmp: Path) -> bool:
+    exact = _connector_run(tmp / "exact-1d", "1d", True)
+    fast = _connector_run(tmp / "fast-1d", "1d", False)
+    same = exact[2] == fast[2]
+    print(
+        f"ccsim connector run --for 1d --logging none: exact {exact[0]:.2f} s CPU, fast "
+        f"{fast[0]:.2f} s CPU (exact/fast {exact[0] / fast[0]:.1f}x); event logs "
+        f"{'identical' if same else 'DIFFERENT'}"
+    )
+    for duration, days in (("1d", 1), ("7d", 7), ("30d", 30)):
+        cpu, skipped, _ = _connector_run(tmp / f"month-{duration}", duration, False)
+        polls = days * 24 * 3600 // 15 * 2
+        print(
+            f"  fast --for {duration}: {cpu:.2f} s CPU, {cpu / days:.2f} s per virtual day; "
+            f"{skipped:,} of about {polls:,} polls skipped; {days * 96:,} dirsync cycles"
+        )
+    return same
 
 
 def main(argv: list[str]) -> int:
@@ -162,7 +218,9 @@ def main(argv: list[str]) -> int:
         same = "--no-catalogue" in argv or part_catalogue(repeats, base / "cat")
         part_scenario(max(repeats, 3))
         day_ok = part_day(repeats, base / "day")
-    return 0 if same and day_ok else 1
+        (base / "month").mkdir()
+        month_ok = part_month(base / "month")
+    return 0 if same and day_ok and month_ok else 1
 
 
 if __name__ == "__main__":
