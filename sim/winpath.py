@@ -20,6 +20,14 @@ dropped, as a DOS command line drops them; one left inside the path (a tab, a
 newline, a no-break space) is an invalid DOS file-name character and refused.
 That last rule is modelled, not documented: DOS file names exclude control
 characters and the separators of the command line (§2.2).
+
+8.3 short names (KB Q164695: "the MS-DOS name" on a folder's property page,
+Q181186): a drive path may name a folder or file by its short alias, e.g.
+``C:\\PROGRA~1\\EXCHSRVR``; :func:`short_alias` gives the alias of a long name.
+Modelled, not documented (NTFS's own rule is close to it): the name's first six
+characters (upper case, without spaces, dots and the characters DOS refuses), ``~``
+and a number counting the long names of the folder with that start, in sorted order,
+then the first three characters of the extension.
 """
 
 from __future__ import annotations
@@ -41,6 +49,8 @@ __all__ = [
     "jail",
     "normalise",
     "resolve",
+    "short_alias",
+    "short_form",
     "split_unc",
 ]
 
@@ -156,7 +166,7 @@ def _place(text: str, *, root: Path, access: AccessModel) -> tuple[Location, Pat
         return Location(text, base.joinpath(*_parts(rest)), unc), base
     drive = _DRIVE.match(text)
     if drive:
-        host = root.joinpath(drive.group(1).upper(), *_parts(drive.group(2)))
+        host = _expand(root / drive.group(1).upper(), _parts(drive.group(2)))
         return Location(text, host), root
     posix = PurePosixPath(text.replace("\\", "/"))
     if posix.is_absolute():
@@ -172,3 +182,58 @@ def has_space(text: str) -> bool:
 def is_83_name(name: str) -> bool:
     """An 8.3 file or directory name (KB Q181186, Q194869)."""
     return bool(_83.match(name))
+
+
+_ALIAS = re.compile(r"^[^~\\/]{1,6}~[1-9][0-9]*(\.[^.\\/]{0,3})?$")
+_DOS_REFUSED = re.compile(r"[\s.\"*+,/:;<=>?\[\\\]|]")
+
+
+def _alias_parts(name: str) -> tuple[str, str]:
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem:
+        stem, ext = name, ""
+    return _DOS_REFUSED.sub("", stem).upper()[:6], _DOS_REFUSED.sub("", ext).upper()[:3]
+
+
+def short_alias(name: str, siblings: list[str]) -> str:
+    """The 8.3 alias of ``name`` among the names of its folder (``siblings``, itself too)."""
+    if is_83_name(name):
+        return name
+    start, ext = _alias_parts(name)
+    same = sorted(n for n in siblings if not is_83_name(n) and _alias_parts(n)[0] == start)
+    number = same.index(name) + 1 if name in same else 1
+    return f"{start}~{number}" + (f".{ext}" if ext else "")
+
+
+def _listing(folder: Path) -> list[str]:
+    try:
+        return sorted(p.name for p in folder.iterdir())
+    except OSError:
+        return []
+
+
+def _expand(base: Path, parts: list[str]) -> Path:
+    """``base`` joined with ``parts``, each 8.3 alias that names no entry as itself taken
+    for the long name it stands for (KB Q164695)."""
+    path = base
+    for part in parts:
+        if _ALIAS.match(part) and not (path / part).exists():
+            siblings = _listing(path)
+            match = [n for n in siblings if short_alias(n, siblings).casefold() == part.casefold()]
+            part = match[0] if match else part
+        path = path / part
+    return path
+
+
+def short_form(text: str, root: Path) -> str:
+    """A drive path with every long name replaced by its 8.3 alias, as the folder's
+    property page shows the "MS-DOS name" (KB Q164695); other paths unchanged."""
+    drive = _DRIVE.match(text)
+    if not drive:
+        return text
+    folder = root / drive.group(1).upper()
+    out = [f"{drive.group(1)}:"]
+    for part in _parts(drive.group(2)):
+        out.append(short_alias(part, _listing(folder)) if not is_83_name(part) else part)
+        folder = _expand(folder, [part])
+    return "\\".join(out)

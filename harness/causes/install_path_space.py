@@ -3,12 +3,16 @@
 Source: ccmail-reference.md §8 row 4 and Q164695, Q181186. This module is the cause's
 one home: its §8 row (``CAUSE``), the faults that reproduce it, the rule that diagnoses
 it from evidence only, and its fix.
+
+The mechanism (``sim.connector.service``): before 5.5 SP1 the connector hands the
+DOS programs the path of ``Export.ini`` as configured; a space splits it, a long name
+hides it from a 16-bit program, so the program asks for the post office directory
+and waits with NTVDM at 95 % CPU or more (KB Q164695). Exchange 5.5 waits with it and
+logs nothing (Q181186); Exchange 5.0 ends it and logs error 3 in event 70 (Q164695).
+From 5.5 SP1 the connector passes 8.3 short names and the path no longer matters.
 """
 
 from __future__ import annotations
-
-import shutil
-from pathlib import Path
 
 from pydantic import Field
 
@@ -20,7 +24,7 @@ from harness.evidence import Evidence
 from harness.model_types import WinPath
 from harness.params import Params
 from harness.registry import fault, fix, rule
-from sim.fsutil import listdir_sorted
+from sim.winpath import is_83_name, short_form
 
 __all__ = ["CAUSE"]
 
@@ -72,83 +76,58 @@ def install_path_space(site: Site, params: InstallParams | None) -> None:
 
 def _long_names(path: str) -> list[str]:
     parts = [p for p in path.replace("/", "\\").split("\\") if p and not p.endswith(":")]
-    return [p for p in parts if len(p.split(".")[0]) > 8]
+    return [p for p in parts if not is_83_name(p)]
+
+
+#: Task Manager's NTVDM total that counts as "locked at 95 percent or more" (Q164695)
+SPINNING = 95
+
+
+def _ntvdm(ev: Evidence) -> list[str]:
+    busy = sum(cpu for image, cpu in ev.processes or () if image.casefold() == "ntvdm.exe")
+    return [f"Task Manager: ntvdm.exe at {busy}% CPU"] if busy >= SPINNING else []
 
 
 @rule("install-path-space", article="Q164695, Q181186", explains=70)
 def path_with_space(ev: Evidence) -> Finding | None:
-    """A space (or, before 5.5 SP1, a long name) in the Exchange / connector store path."""
+    """A space or a long name in the connector store path, passed as it is before 5.5
+    SP1: event 70 that persists (5.0), NTVDM spinning, or nothing flowing at all."""
     failures = persisting_70(ev)
     ex = ev.exchange
-    if ex is not None:
-        paths = [ex.install_path, ex.connector_store_path]
-        spaced = [p for p in paths if " " in p]
-        if spaced and failures:
-            said = [*quotes(failures), f"Connector Store Path: {ex.connector_store_path}"]
-            return finding("install-path-space", 0.95, said, confirmed=True, fix="short-store-path")
-        pre_sp1 = ex.version.startswith("5.0") or (
-            ex.version.startswith("5.5") and ex.service_pack < 1
-        )
-        long_parts = _long_names(ex.connector_store_path)
-        quiet = not ev.ccmc(58, 67, 14031) and bool(ev.ccmc(14001) or ev.ccmc(11001))
-        if pre_sp1 and long_parts and quiet:
-            said = [f"Connector Store Path: {ex.connector_store_path}", *quotes(ev.ccmc(14001))]
-            return finding("install-path-space", 0.9, said, confirmed=True, fix="short-store-path")
+    if ex is None:
+        if failures:
+            return finding("install-path-space", 0.3, quotes(failures), confirmed=False)
         return None
-    if failures:
-        return finding("install-path-space", 0.3, quotes(failures), confirmed=False)
-    return None
+    pre_sp1 = ex.version.startswith("5.0") or (ex.version.startswith("5.5") and ex.service_pack < 1)
+    store = ex.connector_store_path
+    if not pre_sp1 or not (" " in store or _long_names(store)):
+        return None
+    spinning = _ntvdm(ev)
+    quiet = not ev.ccmc(58, 67, 14031) and bool(ev.ccmc(14001) or ev.ccmc(11001))
+    if not (failures or spinning or quiet):
+        return None
+    said = [*spinning, *quotes(failures), f"Connector Store Path: {store}"]
+    if quiet and not failures:
+        said += quotes(ev.ccmc(14001))
+    return finding("install-path-space", 0.95, said, confirmed=True, fix="short-store-path")
 
 
 # -- fix -------------------------------------------------------------------------------------------
 
 
-def _refuse_conflicts(old: Path, target: Path) -> None:
-    """ValueError, before anything moves, when the short path holds what is in the way:
-    a file where a folder goes, or a message file of the same name (moving over it
-    would lose a message; the ``.ini`` files the service writes may be replaced). The
-    administrator has to clear the short path by hand first."""
-    for item in listdir_sorted(old):
-        destination = target / item.name
-        if item.is_dir() and destination.exists() and not destination.is_dir():
-            raise ValueError(f"{destination} is a file where the {item.name} folder goes")
-        children = listdir_sorted(item) if item.is_dir() else [item]
-        base = destination if item.is_dir() else target
-        taken = [c.name for c in children if _is_message(c) and (base / c.name).exists()]
-        if taken:
-            raise ValueError(f"{base}: the message file {taken[0]} is there already")
-
-
-def _is_message(path: Path) -> bool:
-    return path.name.casefold().endswith((".ccm", ".und"))
-
-
 @fix(
     "short-store-path",
     cures="install-path-space",
-    summary="stop the connector, move Ccmcdata to a short path without spaces, set "
-    "'Connector Store Path' to it, start",
+    summary="stop the connector, set 'Connector Store Path' to the store folder's MS-DOS "
+    "(8.3) name, start",
     article="Q164695",
 )
 def short_store_path(site: Site, params: None) -> None:
+    """KB Q164695 workaround 2: the registry value points at the 8.3 name of the same
+    folder (its property page shows the MS-DOS name), so nothing moves and the files
+    waiting in ``Submit``, ``Import`` and ``Export`` stay where the service finds them."""
     service = site.service
-    exchange = site.exchange
     service.stop()
-    old = service.store.root
-    target_win = "C:\\EXCHSRVR\\CCMCDATA"
-    target = site.world.path(target_win)
-    if old.exists() and old != target:
-        _refuse_conflicts(old, target)
-    target.mkdir(parents=True, exist_ok=True)
-    if old.exists() and old != target:
-        for item in listdir_sorted(old):
-            destination = target / item.name
-            if item.is_dir():
-                destination.mkdir(exist_ok=True)
-                for child in listdir_sorted(item):
-                    shutil.move(str(child), str(destination / child.name))
-                item.rmdir()
-            else:
-                shutil.move(str(item), str(destination))
-    exchange.registry["Connector Store Path"] = target_win
+    store = str(site.exchange.registry["Connector Store Path"])
+    site.exchange.registry["Connector Store Path"] = short_form(store, site.world.root)
     service.start()

@@ -14,6 +14,7 @@ __all__ = [
     "IMPORT_SWITCHES",
     "IMPORT_THREAD",
     "MAX_RESTARTS",
+    "PROGRAM_TIMEOUT",
     "RESTART_DELAY",
     "SERVICE_NAME",
 ]
@@ -22,6 +23,8 @@ SERVICE_NAME = "MSExchangeCCMC"
 DISPLAY_NAME = "Microsoft Exchange Connector for Lotus cc:Mail"
 MAX_RESTARTS = 25
 RESTART_DELAY = 1.0
+#: how long Exchange 5.0 waits for a program that does not end (modelled, KB Q164695)
+PROGRAM_TIMEOUT = 120.0
 EXPORT_SWITCHES = "/ITEMSIZE /FORMAT/FAN /BATCH /FILES/MACBIN2"
 IMPORT_SWITCHES = "/ITEMSIZE /PARTIAL /BATCH /FILES/MACBIN2"
 EXPORT_THREAD = "dwCCExport"

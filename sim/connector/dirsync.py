@@ -145,7 +145,7 @@ class Dirsync:
         target = svc.store.win(Folder.EXPORT, "Ccmdir.exp")
         line = f"{svc.po_switches()} /DIRECTORY /@{target} /FORMAT/FAN /BATCH"
         code = svc.run("EXPORT", "CCMDIR.EXP", line, DIRSYNC_THREAD)
-        if code is None and DIRSYNC_THREAD not in svc.threads.blocked:
+        if code is None and DIRSYNC_THREAD not in svc.threads.waiting:
             svc.log(14005, "Lotus cc:Mail EXPORT to file CCMDIR.EXP failed to run.")
         if code != 0:
             return None
@@ -177,7 +177,7 @@ class Dirsync:
             und = svc.store.path(Folder.IMPORT, name.rsplit(".", 1)[0] + ".und")
             und.unlink(missing_ok=True)
             if code not in (0, 5):
-                if DIRSYNC_THREAD not in svc.threads.blocked:
+                if DIRSYNC_THREAD not in svc.threads.waiting:
                     svc.log(14005, f"Lotus cc:Mail IMPORT from file {name.upper()} failed.")
                 return False
         return True

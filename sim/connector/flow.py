@@ -77,7 +77,7 @@ class Flow:
         svc.counters.export_runs += 1
         code = svc.run("EXPORT", name, line, EXPORT_THREAD)
         if code is None:
-            return None if EXPORT_THREAD in svc.threads.blocked else self._interval_export
+            return svc.threads.after_failure(EXPORT_THREAD, self._interval_export)
         if code != 0:
             return self._interval_export
         count = self.convert_inbound(name)
@@ -144,7 +144,7 @@ class Flow:
         svc.counters.import_runs += 1
         code = svc.run("IMPORT", "*.ccm", line, IMPORT_THREAD)
         if code is None:
-            return None if IMPORT_THREAD in svc.threads.blocked else self._interval_import
+            return svc.threads.after_failure(IMPORT_THREAD, self._interval_import)
         self._process_und()
         if code not in (0, 5):
             return self._interval_import

@@ -18,9 +18,16 @@ Modelled, not documented:
   after every restart, so up to 26 times (the first try and the 25 restarts)
   before event 85. KB Q294947's ``ccmc >output.txt`` shows the 43 text again after
   the first "restarted thread" line, and Q176375 gives the 25 restarts before 85;
-* before 5.5 SP1 a store path with a directory name longer than 8.3 makes the
-  DOS programs wait for input forever (they cannot find ``Export.ini``,
-  KB Q181186): the thread that started one never returns, with no event;
+* the programs get the path of ``Export.ini`` / ``Import.ini`` (KB Q181186);
+  before 5.5 SP1 it is passed as configured, so a space (split by the DOS
+  command line) or, for a DOS program, a name longer than 8.3 hides the file:
+  the program asks for the post office directory and waits, NTVDM at ~98 % CPU
+  (KB Q164695, :meth:`ConnectorService.processes`). Exchange 5.5 waits with
+  it, the thread never returns and nothing is logged (KB Q181186); Exchange 5.0
+  ends it after ``PROGRAM_TIMEOUT`` seconds and logs error 3 (event 70 for
+  EXPORT, 61 for IMPORT; KB Q164695 "or will stop responding with error 3
+  reported in Event ID 70"), modelled: the articles do not say which build
+  does which;
 * before 5.5 SP3 a ``.ccm`` file without ``Contents:`` hangs the inbound
   thread (KB Q234745), ``ccmc.exe`` at 90 % CPU in Task Manager
   (:meth:`ConnectorService.processes`); later builds move it to ``Bad`` with
@@ -65,7 +72,8 @@ from sim.connector.threads import Threads, WorkerError
 from sim.errors import PathError
 from sim.eventlog import EventLog
 from sim.exchange import ExchangeServer
-from sim.programs.runner import ProgramRun, run_program
+from sim.programs.runner import WAITING, ProgramRun, run_program
+from sim.winpath import short_form
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -222,13 +230,21 @@ class ConnectorService:
         return run_program(
             self.world,
             str(self.exchange.registry.get("Export", "EXPORT.EXE")),
-            line,
+            self.command_line("EXPORT", line),
             account=account.name if account is not None else None,
             search_path=self.search_path(),
             date_style=self.exchange.date_style,
-            options=self._ini()[EXPORT_INI]["Export"],
             cwd=self.store.windows_path,
+            console=False,
         )
+
+    def timed_out(self, thread: str) -> None:
+        """Exchange 5.0: the program waited on is ended; its run counts as error 3."""
+        kind, _, label = self.threads.waiting.pop(thread, "").partition("\t")
+        table = events.EXPORT_EVENTS if kind == "EXPORT" else events.IMPORT_EVENTS
+        event_id = table.get(3)
+        if kind and event_id is not None:
+            self.log(event_id, label)
 
     def processes(self) -> list[tuple[str, int]]:
         """Task Manager on the Exchange server: (image name, CPU %) of the connector's processes.
@@ -289,8 +305,9 @@ class ConnectorService:
     # -- running the DOS programs ------------------------------------------------------
 
     def po_switches(self, name: str | None = None) -> str:
+        """``/N`` and ``/P``; the post office directory is in the parameter file."""
         po = self.active.post_office
-        return f"/N{name or po.name} /P{po.password} /D{po.path}"
+        return f"/N{name or po.name} /P{po.password}"
 
     def search_path(self) -> list[str]:
         admin = str(self.exchange.registry.get("cc:Mail Admin file path", "") or "")
@@ -314,32 +331,58 @@ class ConnectorService:
     def max_import(self) -> int:
         return self.reg_int("Maximum number of messages to IMPORT")
 
-    def dos_blind(self) -> bool:
-        """Before 5.5 SP1 the DOS programs cannot find a long-named store (Q181186)."""
-        return bool(self.store.long_names) and not self.exchange.at_least("5.5", 1)
+    def passed(self, windows: str) -> str:
+        """A store path as the connector hands it to the programs: before 5.5 SP1 as
+        configured; from SP1 in 8.3 short names ("the CCMC only passes short-path
+        names", KB Q181186)."""
+        if not self.exchange.at_least("5.5", 1):
+            return windows
+        root = self.store.windows_path
+        short = short_form(root, self.world.root)
+        return short + windows[len(root) :] if windows.startswith(root) else windows
+
+    def command_line(self, kind: str, switches: str) -> str:
+        """The parameter file's path, then the switches, store paths as :meth:`passed`.
+
+        KB Q181186: "Exchange Server provides the path to the Export.ini file"; the
+        post office directory and the other settings are in it (``_ini``). With a
+        space in the path the DOS program splits it and finds no file; with a long
+        name a DOS program cannot open it (Q164695, Q181186). Modelled, not
+        documented: the path is the first bare argument (``sim.programs.paramfile``).
+        """
+        ini = self.store.win(EXPORT_INI if kind == "EXPORT" else IMPORT_INI)
+        root = self.store.windows_path
+        text = f"{ini} {switches}"
+        return text.replace(root, self.passed(root)) if self.passed(root) != root else text
 
     def run(self, kind: str, label: str, command_line: str, thread: str) -> int | None:
         """Run EXPORT or IMPORT, log its result event, return its code.
 
-        None: it failed to run (event 65/64) or hangs (the thread is blocked).
+        None: it failed to run (event 65/64), or it waits for an answer (KB Q164695:
+        NTVDM at 95 % CPU). Exchange 5.5 waits for it for ever (the thread is
+        blocked; KB Q181186: no event at all); Exchange 5.0 gives up after
+        ``PROGRAM_TIMEOUT`` and reports error 3 (event 70, KB Q164695, Q166045;
+        :meth:`timed_out`). Modelled, not documented: that the build decides which.
         Raises WorkerError when the program is not on the PATH (event 43).
         """
-        if self.dos_blind():
-            self.threads.blocked.add(thread)
-            return None
         program = str(self.exchange.registry.get(kind.title(), f"{kind}.EXE"))
-        section = self._ini()[EXPORT_INI if kind == "EXPORT" else IMPORT_INI]
         account = self.exchange.service_account
         result = run_program(
             self.world,
             program,
-            command_line,
+            self.command_line(kind, command_line),
             account=account.name if account is not None else None,
             search_path=self.search_path(),
             date_style=self.exchange.date_style,
-            options=next(iter(section.values())),
             cwd=self.store.windows_path,
+            console=False,
         )
+        if result.failure == WAITING:
+            self.last_run = None  # nothing ended: no quiet stretch to skip (sim.connector.quiet)
+            self.threads.waiting[thread] = f"{kind}\t{label}"
+            if self.exchange.version != "5.0":
+                self.threads.blocked.add(thread)
+            return None
         self.last_run = result
         return self.outcome(kind, label, result)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from sim.connector.constants import MAX_RESTARTS, RESTART_DELAY
+from sim.connector.constants import MAX_RESTARTS, PROGRAM_TIMEOUT, RESTART_DELAY
 
 if TYPE_CHECKING:
     from sim.clock import Timer
@@ -59,6 +59,14 @@ class Threads:
             timer.cancel()
         self.timers.clear()
 
+    def after_failure(self, thread: str, interval: float) -> float | None:
+        """The next poll after a run that did not end: none for a hung thread, the
+        program timeout for one whose program is waited on (Exchange 5.0), else
+        ``interval``."""
+        if thread in self.blocked:
+            return None
+        return PROGRAM_TIMEOUT if thread in self.waiting else interval
+
     def arm(self, thread: str, delay: float, action: Action, *, at: float | None = None) -> None:
         """Run ``action`` on ``thread`` after ``delay`` (or at the instant ``at``); it returns
         the next delay or None. A quiet stretch of polls may be skipped
@@ -68,6 +76,8 @@ class Threads:
         def tick() -> None:
             if not service.running or thread in self.blocked:
                 return
+            if thread in self.waiting:
+                service.timed_out(thread)
             mark = service.quiet.mark()
             try:
                 nxt = action()

@@ -10,7 +10,10 @@ The checks run in this order; the first that fails decides the outcome
 (:class:`Refusal`; each program maps it to its own result code):
 
 1. the switches parse (an unknown switch prints the usage text);
-2. no stray argument and no space in the /D or /@ path (KB Q164695);
+2. no space in a /D or /@ path; bare arguments name the parameter file
+   (``Export.ini`` / ``Import.ini``, :mod:`sim.programs.paramfile`, KB Q181186);
+   with no /D and no parameter file giving ``Path`` the program asks for the
+   post office directory (KB Q164695, :func:`load_parameters`);
 3. the /D path can be placed, and when the program runs as an account on a UNC
    path, that account reaches it with Read and File Scan (KB Q166045);
 4. the directory holds ``CCPOMBOX.*`` (KB Q170011);
@@ -30,7 +33,11 @@ shut down." and the "... process ended with error: N." line (KB Q282172); that a
 refused mailbox password, expired or wrong, is code 3 like a wrong post office
 password (KB Q186740 shows only the Migration Wizard's "Bad Parameters on the
 command line"); that a mailbox whose password was never set has an empty one; that a
-missing /N, /P or /D is refused like a bad one (a batch program cannot prompt);
+missing /N or /P is refused like a bad one; that a missing post office
+directory is asked for even with /BATCH (KB Q164695: the programs "prompt for the
+path" though the connector passes /BATCH), and that at a console with nothing
+more to read the program ends as if the path were wrong (code 3), while under a
+service, where no one answers, it waits for ever (``ProgramWaiting``; NTVDM spins);
 that ``/?`` prints the usage text and ends with 0 (KB Q152500 only says it shows
 the version); that the connector's version choice ("Import 5.15/Export 5.14" or
 "Import 6.0/Export 6.0", §4.3) reaches the program as ``DBVersion`` in its
@@ -47,6 +54,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import replace as dc_replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
@@ -60,7 +68,8 @@ from sim.postoffice.layout import CCINTL, CCVER, MLANDATA, PoIdentity
 from sim.postoffice.layout import Location as Locn
 from sim.postoffice.postoffice import Postoffice
 from sim.programs.cmdline import SwitchError, Switches, parse_switches
-from sim.programs.runner import ProgramContext
+from sim.programs.paramfile import read_parameter_file, section_for
+from sim.programs.runner import ProgramContext, ProgramWaiting
 from sim.winpath import Location, has_space
 
 __all__ = [
@@ -72,6 +81,7 @@ __all__ = [
     "end",
     "host_file",
     "int_option",
+    "load_parameters",
     "open_postoffice",
     "parse_command_line",
     "postoffice_date_style",
@@ -163,18 +173,49 @@ def _check_qualifiers(spec: ProgramSpec, switches: Switches) -> None:
 
 
 def parse_command_line(argv: Sequence[str], spec: ProgramSpec) -> Switches | Refused:
-    """Steps 1 and 2: switches that parse, no stray argument, no path with a space."""
+    """Steps 1 and 2: switches that parse, no /D or /@ path with a space.
+
+    Bare arguments are kept in ``stray``: :func:`load_parameters` takes them as
+    parameter files."""
     try:
         switches = parse_switches(argv, known=spec.known)
         _check_qualifiers(spec, switches)
     except SwitchError as exc:
         return Refused(Refusal.USAGE, f"{exc}.")
-    if switches.stray:
-        return Refused(Refusal.USAGE, f"Unexpected argument: {switches.stray[0]}")
     for what, value in (("directory", switches.path), ("file", switches.file)):
         if value is not None and has_space(value):
             return Refused(Refusal.USAGE, f"Invalid {what} name: {value}")
     return switches
+
+
+#: what EXPORT and IMPORT ask when they have no post office directory (modelled)
+ASK_PATH = "Post office directory: "
+
+
+def load_parameters(
+    switches: Switches, ctx: ProgramContext, spec: ProgramSpec
+) -> tuple[Switches, ProgramContext] | Refused:
+    """Read the parameter file named by a bare argument; ask for a missing /D.
+
+    The file's ``Path`` fills a missing /D; its other values join ``ctx.options``
+    (the caller's own win). Raises :class:`sim.programs.runner.ProgramWaiting` when the path must be
+    asked for and ``ctx.console`` is False.
+    """
+    values = read_parameter_file(
+        ctx.world, switches.stray, section_for(spec.name), dos=not ctx.is_32bit
+    )
+    if values:
+        if switches.path is None and values.get("Path"):
+            switches = dc_replace(switches, path=values["Path"])
+        options = {k: v for k, v in values.items() if k != "Path"}
+        ctx = dc_replace(ctx, options={**options, **ctx.options})
+    if switches.path is None:
+        ctx.stdout.write(ASK_PATH)
+        if not ctx.console:
+            raise ProgramWaiting(ASK_PATH)
+        ctx.stdout.write("\n")
+        return Refused(Refusal.BAD_LOGIN, "No post office directory given.")
+    return switches, ctx
 
 
 def reach_postoffice(

@@ -332,6 +332,10 @@ def main(argv: Sequence[str], ctx: ProgramContext) -> ExportResult:
     if parsed.has("?"):
         ctx.stdout.write(SPEC.usage)
         return ExportResult.OK
+    loaded = common.load_parameters(parsed, ctx, SPEC)
+    if isinstance(loaded, Refused):
+        return ExportResult(common.refuse(ctx, SPEC, loaded, _CODES[loaded.reason]))
+    parsed, ctx = loaded
     session = common.open_postoffice(parsed, ctx, users=True)
     if isinstance(session, Refused):
         return ExportResult(common.refuse(ctx, SPEC, session, _CODES[session.reason]))

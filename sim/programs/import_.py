@@ -346,6 +346,10 @@ def main(argv: Sequence[str], ctx: ProgramContext) -> ImportResult:
     if parsed.has("?"):
         ctx.stdout.write(SPEC.usage)
         return ImportResult.OK
+    loaded = common.load_parameters(parsed, ctx, SPEC)
+    if isinstance(loaded, Refused):
+        return ImportResult(common.refuse(ctx, SPEC, loaded, _CODES[loaded.reason]))
+    parsed, ctx = loaded
     session = common.open_postoffice(parsed, ctx)
     if isinstance(session, Refused):
         if session.reason is Refusal.DAMAGED:

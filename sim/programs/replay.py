@@ -65,6 +65,7 @@ from typing import TYPE_CHECKING
 from sim import winpath
 from sim.errors import PathError
 from sim.programs.cmdline import SwitchError, parse_switches
+from sim.programs.paramfile import read_parameter_file, section_for
 
 if TYPE_CHECKING:
     from sim.access import AccessCheck
@@ -311,6 +312,10 @@ def _key_and_call(
             name = ""
         else:
             keyed = [a.replace(name, _PLACEHOLDER) if a[:2] == "/@" else a for a in argv]
+    po_path = switches.path
+    if po_path is None:  # the post office directory from the parameter file (Q181186)
+        values = read_parameter_file(world, switches.stray, section_for(file_name), dos=False)
+        po_path = (values or {}).get("Path") or None
     call = _Call(
         world,
         file_name.upper(),
@@ -318,7 +323,7 @@ def _key_and_call(
         account,
         tuple(search_path),
         cwd,
-        switches.path,
+        po_path,
         switches.file,
     )
     key = (call.file_name, tuple(keyed), account, call.search_path, cwd, extra)

@@ -33,8 +33,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PROGRAM_FILES",
+    "WAITING",
     "ProgramContext",
     "ProgramRun",
+    "ProgramWaiting",
     "banner",
     "find_program",
     "install_program",
@@ -87,6 +89,9 @@ class ProgramContext:
     #: a Win32 image (read from the installed file); None = a program run without
     #: an installed file (a console run), whose name says what it is
     win32: bool | None = None
+    #: someone's console (a question gets the end of the input); False: a service's
+    #: NTVDM with no desktop, where a question waits for ever (KB Q164695)
+    console: bool = True
 
     @property
     def major(self) -> int:
@@ -98,6 +103,14 @@ class ProgramContext:
         if self.win32 is not None:
             return self.win32
         return self.program.endswith("32")
+
+
+#: ``ProgramRun.failure`` of a program that asked a question no one answers
+WAITING = "waiting for input"
+
+
+class ProgramWaiting(Exception):  # noqa: N818 - a state, not an error
+    """Raised by a program that waits for an answer that never comes (KB Q164695)."""
 
 
 class ProgramSpecLike(Protocol):
@@ -120,7 +133,8 @@ class ProgramRun:
     output: str
     #: "not found" (event 43) or "failed to run" (event 65): a missing resource
     #: file ends the program with code 1 (KB Q233164), a missing DLL stops it
-    #: before it runs (code None)
+    #: before it runs (code None); "waiting for input": it asked a question on a
+    #: console no one answers and has not ended (code None, KB Q164695)
     failure: str = ""
 
 
@@ -190,8 +204,11 @@ def run_program(
     date_style: DateStyle = DateStyle.US,
     options: Mapping[str, str] | None = None,
     cwd: str = "",
+    console: bool = True,
 ) -> ProgramRun:
     """Find ``file_name`` on the path and run it with a DOS command-line string.
+
+    ``console`` False: run as a service runs it, with no one to answer a question.
 
     ``cwd`` is the current directory the caller starts it in (the connector:
     its ``Ccmcdata`` store, where KB Q248195 puts ``Impexp.ri``). A run whose
@@ -201,8 +218,9 @@ def run_program(
     argv = split_command_line(command_line)
     if file_name.upper() not in replay.REPLAYED:
         return _run_program(
-            world, file_name, command_line, argv, account, search_path, date_style, options, cwd
-        )
+            world, file_name, command_line, argv, account, search_path,
+            date_style, options, cwd, console,
+        )  # fmt: skip
     spec: ProgramSpecLike = importlib.import_module(PROGRAM_FILES[file_name.upper()]).SPEC
     return replay.replayed_run(
         world,
@@ -212,10 +230,19 @@ def run_program(
         known=spec.known,
         account=account,
         search_path=search_path,
-        settings=(date_style, dict(options or {})),
+        settings=((date_style, console), dict(options or {})),
         cwd=cwd,
         execute=lambda: _run_program(
-            world, file_name, command_line, argv, account, search_path, date_style, options, cwd
+            world,
+            file_name,
+            command_line,
+            argv,
+            account,
+            search_path,
+            date_style,
+            options,
+            cwd,
+            console,
         ),
     )
 
@@ -230,6 +257,7 @@ def _run_program(
     date_style: DateStyle,
     options: Mapping[str, str] | None,
     cwd: str,
+    console: bool = True,
 ) -> ProgramRun:
     found = find_program(world, file_name, search_path)
     if found is None:
@@ -260,7 +288,11 @@ def _run_program(
         date_style,
         dict(options or {}),
         image.win32,
+        console,
     )
     main: ProgramMain = module.main
-    code = main(argv, ctx)
+    try:
+        code = main(argv, ctx)
+    except ProgramWaiting:
+        return ProgramRun(file_name, command_line, None, out.getvalue(), WAITING)
     return ProgramRun(file_name, command_line, int(code), out.getvalue())

@@ -52,3 +52,13 @@ def prompt(site: Site, program: str, command_line: str) -> ProgramRun:
 def delete(world: World, windows: str) -> None:
     """``del PATH``."""
     world.path(windows).unlink()
+
+
+def move_store(old: Path, new: Path) -> None:
+    """``move`` every file of the old ``Ccmcdata`` into the same folder of the new one
+    (Setup may have made the new one already, with empty folders)."""
+    for item in sorted(old.rglob("*")):
+        if item.is_file():
+            target = new / item.relative_to(old)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            item.replace(target)

@@ -80,6 +80,7 @@ def test_parked_files_count_as_a_place(real_world: World, tmp_path) -> None:
     from sim.programs.runner import run_program
 
     line = f"{svc.po_switches('EX1')} /@{svc.store.win(Folder.EXPORT, 'msg0001.ccm')} /ITEMSIZE"
+    line = svc.command_line("EXPORT", line)
     found = run_program(
         real_world, "EXPORT.EXE", line, account=None, search_path=real_world.exchange.system_path
     )

@@ -210,6 +210,7 @@ def test_leftover_export_file_is_converted_first(real_world: World) -> None:
     from sim.programs.runner import run_program
 
     line = f"{svc.po_switches('EX1')} /@{svc.store.win(Folder.EXPORT, name)} /ITEMSIZE /BATCH"
+    line = svc.command_line("EXPORT", line)
     run = run_program(real_world, "EXPORT.EXE", line, account="EXSVC", search_path=[PROGRAM_DIR])
     assert run.code == 0
     assert _ccm(svc.store.names(Folder.EXPORT)) == [name]
@@ -244,15 +245,43 @@ def test_damaged_import_folder_leaves_mail_in_submit(real_world: World) -> None:
     assert check(real_world).ok
 
 
-def test_space_in_the_store_path_breaks_the_command_line(real_world: World) -> None:
-    """KB Q164695: the DOS program splits the path at the space -> code 3 -> event 70."""
-    site = standard_world(real_world, dirsync_done=True, start=False)
+def test_space_in_the_store_path_before_sp1_leaves_ntvdm_waiting(real_world: World) -> None:
+    """KB Q164695 on 5.5 SP0: Export.ini's path is split, EXPORT asks for the directory
+    and waits; NTVDM spins, nothing is logged, nothing moves."""
+    site = standard_world(real_world, dirsync_done=True, start=False, service_pack=0)
     site.exchange.registry["Connector Store Path"] = "C:\\EXCH SRV\\CCMCDATA"
     site.service.start()
     send_to_exchange(real_world, 1)
-    real_world.clock.advance(1)
-    assert 70 in _ids(real_world)
+    real_world.clock.advance(300)
+    assert not {67, 68, 70} & set(_ids(real_world))
+    assert "dwCCExport" in site.service.threads.blocked
+    assert sum(c for n, c in site.service.processes() if n == "ntvdm.exe") >= 95
     assert site.service.counters.messages_in == 0
+
+
+def test_space_in_the_store_path_on_50_times_out_with_event_70(real_world: World) -> None:
+    """KB Q164695 on 5.0: "or will stop responding with error 3 reported in Event ID 70"."""
+    site = standard_world(real_world, dirsync_done=True, start=False, version="5.0")
+    site.exchange.registry["Connector Store Path"] = "C:\\EXCH SRV\\CCMCDATA"
+    site.service.start()
+    real_world.clock.advance(60)
+    assert 70 not in _ids(real_world)  # still waiting
+    assert sum(c for n, c in site.service.processes() if n == "ntvdm.exe") >= 95
+    real_world.clock.advance(400)
+    assert _ids(real_world).count(70) >= 2
+    assert "dwCCExport" not in site.service.threads.blocked
+
+
+def test_from_sp1_the_connector_passes_short_names(real_world: World) -> None:
+    """KB Q181186: "the CCMC only passes short-path names"; the same path then works."""
+    site = standard_world(real_world, dirsync_done=True, start=False, service_pack=1)
+    site.exchange.registry["Connector Store Path"] = "C:\\EXCH SRV\\CCMCDATA"
+    site.service.start()
+    assert "C:\\EXCHSR~1\\CCMCDATA\\Export.ini" in site.service.command_line("EXPORT", "")
+    sent = send_to_exchange(real_world, 2)
+    real_world.clock.advance(120)
+    assert 70 not in _ids(real_world)
+    assert site.service.counters.messages_in >= len(sent)
 
 
 def test_long_store_name_before_sp1_logs_nothing_and_moves_nothing(real_world: World) -> None:

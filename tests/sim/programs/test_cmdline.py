@@ -67,7 +67,6 @@ def test_connector_switches_parse_for_both_programs() -> None:
 @pytest.mark.parametrize(
     ("line", "detail"),
     [
-        ("/NPO1 /DC:\\Program Files\\ccdata", "Unexpected argument: Files\\ccdata"),
         ('/NPO1 /D"C:\\Program Files\\ccdata"', "Invalid directory name"),
         ('/NPO1 /@"C:\\my files\\a.ccm"', "Invalid file name"),
         ("/NPO1 /PARTIAL", None),  # EXPORT has no /PARTIAL: it is /P with the value "ARTIAL"
@@ -89,6 +88,14 @@ def test_export_command_line_refusals(line: str, detail: str | None) -> None:
     assert isinstance(parsed, Refused)
     assert parsed.reason is Refusal.USAGE
     assert detail in parsed.detail
+
+
+def test_a_path_split_at_a_space_leaves_its_tail_as_a_bare_argument() -> None:
+    """KB Q164695: the tail is no switch; EXPORT tries it as a parameter file."""
+    parsed = parse_command_line(split_command_line("/NPO1 /DC:\\Program Files\\cc"), export.SPEC)
+    assert isinstance(parsed, Switches)
+    assert parsed.path == "C:\\Program"
+    assert parsed.stray == ["Files\\cc"]
 
 
 def test_import_qualifiers() -> None:
@@ -131,10 +138,17 @@ def test_bad_switch_prints_usage_and_code_3(world: World, program: str) -> None:
     assert result.output.endswith(f"{program} process ended with error: 3.\n")
 
 
-@pytest.mark.parametrize("missing", ["/NPO1", "/PSECRET", "/DC:\\CCDATA"])
+@pytest.mark.parametrize("missing", ["/NPO1", "/PSECRET"])
 def test_missing_login_switch_is_code_3(world: World, missing: str) -> None:
-    """A batch program cannot prompt for what is missing (modelled)."""
+    """A missing name or password is refused, not asked for (modelled)."""
     args = "/NPO1 /PSECRET /DC:\\CCDATA /DIRECTORY".replace(missing, "")
     result = run(world, "EXPORT", args)
     assert result.code == 3
     assert f"Missing {missing[:2]}." in result.output
+
+
+def test_missing_directory_is_asked_for_and_a_console_gives_no_answer(world: World) -> None:
+    """KB Q164695: no /D and no parameter file: the program asks for the directory."""
+    result = run(world, "EXPORT", "/NPO1 /PSECRET /DIRECTORY /BATCH")
+    assert result.code == 3
+    assert "Post office directory: \nNo post office directory given." in result.output

@@ -181,7 +181,12 @@ FAILURES: dict[str, tuple[Setup | None, tuple[str, str], int, str]] = {
     "unknown-name": (None, ("/NEX1", "/NEX9"), 3, "EX9 is not a mailbox"),
     "not-a-postoffice": (None, ("C:\\CCDATA", "C:\\TEMP"), 3, "not a cc:Mail post office"),
     "space-in-path": (None, ("/DC:\\CCDATA", '/D"C:\\CC DATA"'), 3, "Invalid directory name"),
-    "path-split-at-space": (None, ("/DC:\\CCDATA", "/DC:\\CC DATA"), 3, "Unexpected argument"),
+    "path-split-at-space": (
+        None,
+        ("/DC:\\CCDATA", "/DC:\\CC DATA"),
+        3,
+        "Post office directory: C:\\CC\n",
+    ),
     "unknown-switch": (None, ("/BATCH", "/BOTCH"), 3, "Usage: EXPORT"),
     "bad-qualifier": (None, ("/FORMAT/FAN", "/FORMAT/XYZ"), 3, "/FORMAT does not take /XYZ"),
     "shut-down": (lambda w, p: p.shut_down(), ("", ""), 4, "Post office is temporarily shut down."),

@@ -307,7 +307,7 @@ CODES: dict[str, tuple[Setup | None, tuple[str, str], int, str]] = {
     "wrong-password": (None, ("/PSECRET", "/PWRONG"), 3, "Invalid post office password."),
     "not-the-po-name": (None, ("/NPO1", "/NEX1"), 3, "EX1 is not the name of this post office"),
     "not-a-postoffice": (None, ("/DC:\\CCDATA", "/DC:\\TEMP"), 3, "not a cc:Mail post office"),
-    "stray-argument": (None, ("/DC:\\CCDATA", "/DC:\\CC DATA"), 3, "Unexpected argument"),
+    "path-split-at-space": (None, ("/DC:\\CCDATA", "/DC:\\CC DATA"), 3, "directory: C:\\CC\n"),
     "unknown-switch": (None, ("/HILITE", "/HILIGHT"), 3, "Usage: IMPORT"),
     "no-file-switch": (None, (f"/@{IMP}\\msg0001.ccm", ""), 3, "IMPORT needs a file"),
     "shut-down": (lambda w, p: p.shut_down(), ("", ""), 4, "temporarily shut down"),
