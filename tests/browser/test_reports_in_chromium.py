@@ -10,6 +10,7 @@ scenario is still shown.
 
 from __future__ import annotations
 
+import runpy
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,16 +25,14 @@ from harness.report import RunResult, Status
 from harness.runner import run_file
 from harness.selection import builtin_dir
 
-DATA = Path(__file__).parent.parent / "data" / "eventlogs"
-#: the flags of scripts/report_png.py: a closed network, no GPU, a new profile
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data" / "eventlogs"
+#: the flags of scripts/report_png.py (a closed network, no GPU, a new profile); Playwright
+#: adds ``--headless`` itself
 FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+    flag
+    for flag in runpy.run_path(str(ROOT / "scripts" / "report_png.py"))["FLAGS"]
+    if flag not in ("--headless", "--hide-scrollbars")
 ]
 
 
