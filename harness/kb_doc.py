@@ -65,10 +65,12 @@ class KbRow:
 
 
 def kb_tests_dir() -> Path:
-    """``tests/kb`` of the source tree ``harness`` was imported from."""
+    """``tests/kb`` of the source tree ``harness`` was imported from, or, for an installed
+    package (tox installs one), of the current folder (the project's root)."""
     import harness
 
-    return Path(harness.__file__).resolve().parents[1] / "tests" / "kb"
+    source = Path(harness.__file__).resolve().parents[1] / "tests" / "kb"
+    return source if source.is_dir() else Path.cwd() / "tests" / "kb"
 
 
 def _test_of(article: str, folder: Path) -> KbTest | None:

@@ -62,11 +62,13 @@ __all__ = [
 LEVEL1 = frozenset({"po-settings-invalid", "po-access-denied", "po-shut-down"})
 
 #: Causes whose lab logs look alike: Event 70 and Event 61, both result code 3, at every
-#: poll, and nothing else (a wrong Post Office page, no access to the post office, a store
-#: path with a space; KB Q166045 names all of them for Event 70, Q164695). The log cannot
-#: tell them apart; the property pages, the rights, the paths and EXPORT by hand can.
+#: poll, and nothing else (a wrong Post Office page, no access to the post office; KB
+#: Q166045 names both for Event 70). The log cannot tell them apart; the property pages,
+#: the rights and EXPORT by hand can. A store path with a space (Q164695) logs the same
+#: texts, but on the Exchange 5.0 of its lab each run first waits out the DOS prompt, so
+#: its events come about an eighth as often: a log that tells it apart, so it is not here.
 #: ``tests/harness/test_cli_lab.py`` builds their labs and checks the logs are the same.
-AMBIGUOUS = ("install-path-space", "po-access-denied", "po-settings-invalid")
+AMBIGUOUS = ("po-access-denied", "po-settings-invalid")
 #: how often level 3 draws the ambiguous variant instead of two causes
 AMBIGUOUS_SHARE = 1 / 3
 WARM_UP = 2 * 3600
