@@ -56,9 +56,7 @@ from sim.connector import events
 from sim.connector.constants import (
     DIRSYNC_THREAD,
     DISPLAY_NAME,
-    EXPORT_SWITCHES,
     EXPORT_THREAD,
-    IMPORT_SWITCHES,
     IMPORT_THREAD,
     MAX_RESTARTS,
     SERVICE_NAME,
@@ -66,14 +64,14 @@ from sim.connector.constants import (
 from sim.connector.dirsync import Dirsync
 from sim.connector.flow import Flow
 from sim.connector.quiet import QuietPolls
+from sim.connector.runs import ProgramRuns
 from sim.connector.settings import Settings
-from sim.connector.store import EXPORT_INI, IMPORT_INI, Folder, Store
+from sim.connector.store import Folder, Store
 from sim.connector.threads import Threads, WorkerError
 from sim.errors import PathError
 from sim.eventlog import EventLog
 from sim.exchange import ExchangeServer
-from sim.programs.runner import WAITING, ProgramRun, run_program
-from sim.winpath import short_form
+from sim.programs.runner import ProgramRun, run_program
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -86,8 +84,6 @@ __all__ = [
     "Counters",
     "ServiceState",
 ]
-
-_NOT_FOUND = ("2", "The system cannot find the file specified.")
 
 
 class ServiceState(StrEnum):
@@ -110,7 +106,7 @@ class Counters:
     dirsync_completed: int = 0
 
 
-class ConnectorService:
+class ConnectorService(ProgramRuns):
     """``MSExchangeCCMC`` on one Exchange server, connected to one post office."""
 
     def __init__(self, world: World, exchange: ExchangeServer, settings: Settings) -> None:
@@ -301,119 +297,3 @@ class ConnectorService:
                 except OSError:
                     ok = False
             self.startup_reads.append((name, ok))
-
-    # -- running the DOS programs ------------------------------------------------------
-
-    def po_switches(self, name: str | None = None) -> str:
-        """``/N`` and ``/P``; the post office directory is in the parameter file."""
-        po = self.active.post_office
-        return f"/N{name or po.name} /P{po.password}"
-
-    def search_path(self) -> list[str]:
-        admin = str(self.exchange.registry.get("cc:Mail Admin file path", "") or "")
-        return ([admin] if admin else []) + self.exchange.system_path
-
-    def _ini(self) -> dict[str, dict[str, dict[str, str]]]:
-        po = self.active.post_office
-        common = {"PostOffice": po.name, "Path": po.path, "DBVersion": str(po.version.db_version)}
-        export = {**common, "Switches": EXPORT_SWITCHES, "MaxMessages": str(self.max_export)}
-        imp = {**common, "Switches": IMPORT_SWITCHES, "UndFile": "*.und"}  # one per file
-        buffer = self.reg_int("Max Address Buffer Size")
-        if buffer:
-            imp["MaxAddressBuffer"] = str(buffer)
-        return {EXPORT_INI: {"Export": export}, IMPORT_INI: {"Import": imp}}
-
-    @property
-    def max_export(self) -> int:
-        return self.reg_int("Maximum number of messages to EXPORT")
-
-    @property
-    def max_import(self) -> int:
-        return self.reg_int("Maximum number of messages to IMPORT")
-
-    def passed(self, windows: str) -> str:
-        """A store path as the connector hands it to the programs: before 5.5 SP1 as
-        configured; from SP1 in 8.3 short names ("the CCMC only passes short-path
-        names", KB Q181186)."""
-        if not self.exchange.at_least("5.5", 1):
-            return windows
-        root = self.store.windows_path
-        short = short_form(root, self.world.root)
-        return short + windows[len(root) :] if windows.startswith(root) else windows
-
-    def command_line(self, kind: str, switches: str) -> str:
-        """The parameter file's path, then the switches, store paths as :meth:`passed`.
-
-        KB Q181186: "Exchange Server provides the path to the Export.ini file"; the
-        post office directory and the other settings are in it (``_ini``). With a
-        space in the path the DOS program splits it and finds no file; with a long
-        name a DOS program cannot open it (Q164695, Q181186). Modelled, not
-        documented: the path is the first bare argument (``sim.programs.paramfile``).
-        """
-        ini = self.store.win(EXPORT_INI if kind == "EXPORT" else IMPORT_INI)
-        root = self.store.windows_path
-        text = f"{ini} {switches}"
-        return text.replace(root, self.passed(root)) if self.passed(root) != root else text
-
-    def run(self, kind: str, label: str, command_line: str, thread: str) -> int | None:
-        """Run EXPORT or IMPORT, log its result event, return its code.
-
-        None: it failed to run (event 65/64), or it waits for an answer (KB Q164695:
-        NTVDM at 95 % CPU). Exchange 5.5 waits for it for ever (the thread is
-        blocked; KB Q181186: no event at all); Exchange 5.0 gives up after
-        ``PROGRAM_TIMEOUT`` and reports error 3 (event 70, KB Q164695, Q166045;
-        :meth:`timed_out`). Modelled, not documented: that the build decides which.
-        Raises WorkerError when the program is not on the PATH (event 43).
-        """
-        program = str(self.exchange.registry.get(kind.title(), f"{kind}.EXE"))
-        account = self.exchange.service_account
-        result = run_program(
-            self.world,
-            program,
-            self.command_line(kind, command_line),
-            account=account.name if account is not None else None,
-            search_path=self.search_path(),
-            date_style=self.exchange.date_style,
-            cwd=self.store.windows_path,
-            console=False,
-        )
-        if result.failure == WAITING:
-            self.last_run = None  # nothing ended: no quiet stretch to skip (sim.connector.quiet)
-            self.threads.waiting[thread] = f"{kind}\t{label}"
-            if self.exchange.version != "5.0":
-                self.threads.blocked.add(thread)
-            return None
-        self.last_run = result
-        return self.outcome(kind, label, result)
-
-    def outcome(self, kind: str, label: str, result: ProgramRun) -> int | None:
-        """Log the event of a run's result and return its code (as :meth:`run`)."""
-        if result.failure == "not found":
-            self.log(43, *_NOT_FOUND)  # after each restart too (KB Q294947)
-            raise WorkerError(f"{result.program} could not be executed")
-        detail = _console_detail(result.output)
-        if result.failure == "failed to run" or result.code is None:
-            export = kind == "EXPORT"
-            failed = events.EXPORT_FAILED_TO_RUN if export else events.IMPORT_FAILED_TO_RUN
-            self.log(failed, label, detail)
-            return None
-        table = events.EXPORT_EVENTS if kind == "EXPORT" else events.IMPORT_EVENTS
-        event_id = table.get(result.code)
-        if event_id in (62, 71):
-            self.log(event_id, label, detail)
-        elif event_id is not None:
-            self.log(event_id, label)
-        return result.code
-
-
-def _console_detail(output: str) -> str:
-    """The program's own lines: no banner, no path line, no "process ended" line."""
-    lines = [ln.strip() for ln in output.splitlines() if ln.strip()]
-    keep = [
-        ln
-        for ln in lines
-        if not ln.startswith("Post office directory:")
-        and "process ended" not in ln
-        and "Copyright(c)" not in ln
-    ]
-    return " ".join(keep)

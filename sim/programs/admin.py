@@ -33,9 +33,10 @@ from dataclasses import dataclass
 from sim.errors import PostofficeError
 from sim.postoffice.postoffice import Postoffice
 from sim.programs.cmdline import SwitchError, Switches, parse_switches
-from sim.programs.common import ProgramSpec, Refusal, Refused, end, reach_postoffice, refuse
+from sim.programs.common import ProgramSpec, Refusal, Refused, end, refuse
 from sim.programs.results import AdminResult
 from sim.programs.runner import ProgramContext
+from sim.programs.session import reach_postoffice
 
 __all__ = ["AdminTool", "open_admin", "parse_admin", "run_admin"]
 

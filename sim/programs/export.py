@@ -51,6 +51,7 @@ from sim.programs.dirfile import block_for_entry, block_for_list, render_blocks
 from sim.programs.exportfile import encode_text, export_messages, temporary_name
 from sim.programs.results import ExportResult
 from sim.programs.runner import ProgramContext
+from sim.programs.session import close_postoffice, open_postoffice, postoffice_date_style
 
 __all__ = ["BB_FILE", "LIST_FILE", "SPEC", "export_messages", "main", "temporary_name"]
 
@@ -193,7 +194,7 @@ def _date_style(session: Session) -> DateStyle:
     quals = session.switches.qualifiers("DATE")
     if quals:
         return _DATE_SWITCH[quals[0]]
-    return common.postoffice_date_style(session.po, session.identity)
+    return postoffice_date_style(session.po, session.identity)
 
 
 #: what EXPORT finds wrong with a stored message (:func:`damage`)
@@ -336,9 +337,9 @@ def main(argv: Sequence[str], ctx: ProgramContext) -> ExportResult:
     if isinstance(loaded, Refused):
         return ExportResult(common.refuse(ctx, SPEC, loaded, _CODES[loaded.reason]))
     parsed, ctx = loaded
-    session = common.open_postoffice(parsed, ctx, users=True)
+    session = open_postoffice(parsed, ctx, users=True)
     if isinstance(session, Refused):
         return ExportResult(common.refuse(ctx, SPEC, session, _CODES[session.reason]))
     code = _run(session, ctx)
-    common.close_postoffice(session, ctx)
+    close_postoffice(session, ctx)
     return ExportResult(common.end(ctx, SPEC, code))

@@ -56,6 +56,7 @@ from sim.programs.dirfile import DirBlock, DirFileError, apply_blocks, iter_bloc
 from sim.programs.results import ImportResult
 from sim.programs.routing import HEADER_LIMIT, ImportRules, Router, targets
 from sim.programs.runner import ProgramContext
+from sim.programs.session import close_postoffice, open_postoffice, postoffice_date_style
 
 __all__ = ["PER_FILE", "SPEC", "UND_FILE", "main", "und_path"]
 
@@ -127,7 +128,7 @@ def _rules(session: Session, ctx: ProgramContext) -> ImportRules:
     if Decimal("5.12") <= version <= Decimal("5.15"):
         style = ctx.date_style  # the NT locale (KB Q180641)
     else:
-        style = common.postoffice_date_style(session.po, session.identity)
+        style = postoffice_date_style(session.po, session.identity)
     limit = HEADER_LIMIT
     if version >= Decimal("8.2"):
         limit = common.int_option(ctx, "MaxAddressBuffer") or HEADER_LIMIT
@@ -350,11 +351,11 @@ def main(argv: Sequence[str], ctx: ProgramContext) -> ImportResult:
     if isinstance(loaded, Refused):
         return ImportResult(common.refuse(ctx, SPEC, loaded, _CODES[loaded.reason]))
     parsed, ctx = loaded
-    session = common.open_postoffice(parsed, ctx)
+    session = open_postoffice(parsed, ctx)
     if isinstance(session, Refused):
         if session.reason is Refusal.DAMAGED:
             _log_nft_error(session, ctx)
         return ImportResult(common.refuse(ctx, SPEC, session, _CODES[session.reason]))
     code = _run(session, ctx)
-    common.close_postoffice(session, ctx)
+    close_postoffice(session, ctx)
     return ImportResult(common.end(ctx, SPEC, code))
