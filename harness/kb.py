@@ -204,6 +204,11 @@ _ARTICLES = {
         "Events 14005 and 59 on a DB8 dirsync",
         "As the service account run `ccmc ccdir`; on code 1 copy Ie.ri to the folder it "
         "names, on code 3 correct name, password or path; restart.",
+        (
+            "Why an IMPORT runs (the 59) when the directory EXPORT failed: the cycle still "
+            "imports the Exchange side, deletes nothing and ends without 14031.",
+            "The text of 14005 (the EXPORT's console line as its cause).",
+        ),
     ),
     "Q234745": Article(
         "Corrupt message, CCMC at 90 % CPU",

@@ -51,7 +51,7 @@ def remove_ie_ri(site: Site, params: None) -> None:
 # -- diagnosis: from evidence only -----------------------------------------------------------------
 
 
-@rule("ie-resource-missing", article="Q190275, Q233164", explains=(65, 64, 14005))
+@rule("ie-resource-missing", article="Q190275, Q233164", explains=(65, 64, 14005, 59))
 def resource_missing(ev: Evidence) -> Finding | None:
     """65 "R0002 Resource file not found: ...IE.RI"; no IE.RI beside a 6.0+ program."""
     failed = ev.ccmc(65, 64)

@@ -17,6 +17,18 @@ Modelled, not documented:
   when an IMPORT step fails (both KB Q233164) and for extended characters in
   the PO name (KB Q197258); an EXPORT that returns 1, 3 or 4 logs only its
   own event (68/70/71, KB Q168465, Q166045) and the cycle ends without 14031;
+* a missing resource file (``IE.RI``, KB Q233164): "Event ID 14005 and Event ID
+  59" on a DB8 dirsync, and ``ccmc ccdir`` returns result code 1. So the
+  dirsync takes the R0002 start-up end as the result code 1 it is, not as the
+  "failed to run" of the mail threads (65/64, KB Q190275, an Exchange 5.0
+  article): the directory EXPORT's failure is the 14005 (its console line as
+  the cause), and an IMPORT that ends so logs 59 like any code 1. The article
+  does not say why an IMPORT runs at all when the EXPORT failed; the model:
+  the cycle still hands cc:Mail the Exchange side (the site's ``P`` entry and
+  the export containers, ``Ccmdel.imp`` empty, then ``Ccmdir.imp``), deletes
+  nothing in cc:Mail, leaves the custom recipients as they are, and ends
+  without 14031. The IMPORT beside the same EXPORT lacks the same file, so it
+  too ends with code 1: 14005 then 59, once each, for every build;
 * a damaged ``Import`` folder (KB Q202178: no events) ends the cycle before
   IMPORT, without an event and without 14031;
 * 45 (index 2a, KB Q167807) is logged at the start of every cycle, at Medium
@@ -42,6 +54,7 @@ import io
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from sim.connector.events import IMPORT_EVENTS
 from sim.connector.settings import DirsyncMode
 from sim.connector.store import Folder
 from sim.exchange import CustomRecipient, ExchangeServer, proxy_name
@@ -144,9 +157,11 @@ class Dirsync:
         svc = self.service
         target = svc.store.win(Folder.EXPORT, "Ccmdir.exp")
         line = f"{svc.po_switches()} /DIRECTORY /@{target} /FORMAT/FAN /BATCH"
-        code = svc.run("EXPORT", "CCMDIR.EXP", line, DIRSYNC_THREAD)
+        code = svc.run("EXPORT", "CCMDIR.EXP", line, DIRSYNC_THREAD, resource_code=True)
         if code is None and DIRSYNC_THREAD not in svc.threads.waiting:
             svc.log(14005, "Lotus cc:Mail EXPORT to file CCMDIR.EXP failed to run.")
+        if code == 1 and _at_start_up(svc):
+            self._export_side_only(svc)
         if code != 0:
             return None
         present = {n.casefold(): n for n in svc.store.names(Folder.EXPORT)}
@@ -161,8 +176,23 @@ class Dirsync:
             return None
         return blocks
 
-    def _import(self, plan: Plan) -> bool:
-        """Write ``Ccmdel.imp`` then ``Ccmdir.imp`` and IMPORT them in that order."""
+    def _export_side_only(self, svc: ConnectorService) -> None:
+        """The directory EXPORT ended at start-up with code 1 (KB Q233164): 14005 with
+        its console line, then the Exchange side is still imported (no second 14005)."""
+        detail = (
+            " ".join(
+                ln.strip() for ln in svc.last_run.output.splitlines() if ln.startswith("R0002")
+            )
+            if svc.last_run is not None
+            else ""
+        )
+        svc.log(14005, f"Lotus cc:Mail EXPORT to file CCMDIR.EXP returned result code 1. {detail}")
+        self._import(Plan(adds=self.plan([]).adds), reported=True)
+
+    def _import(self, plan: Plan, *, reported: bool = False) -> bool:
+        """Write ``Ccmdel.imp`` then ``Ccmdir.imp`` and IMPORT them in that order.
+
+        ``reported``: the cycle's 14005 is already logged (KB Q233164)."""
         svc = self.service
         deletes = [DirBlock(DirKind.DELETE, name) for name in plan.deletes]
         for name, blocks in (("Ccmdel.imp", deletes), ("Ccmdir.imp", plan.adds)):
@@ -173,11 +203,13 @@ class Dirsync:
                 return False  # a damaged Import folder: no event (KB Q202178)
         for name in ("Ccmdel.imp", "Ccmdir.imp"):
             line = f"{svc.po_switches()} /@{svc.store.win(Folder.IMPORT, name)} /BATCH"
-            code = svc.run("IMPORT", name.upper(), line, DIRSYNC_THREAD)
+            code = svc.run("IMPORT", name.upper(), line, DIRSYNC_THREAD, resource_code=True)
             und = svc.store.path(Folder.IMPORT, name.rsplit(".", 1)[0] + ".und")
             und.unlink(missing_ok=True)
+            if code == 1 and _at_start_up(svc):
+                svc.log(IMPORT_EVENTS[1], name.upper())  # 59, KB Q233164
             if code not in (0, 5):
-                if DIRSYNC_THREAD not in svc.threads.waiting:
+                if not reported and DIRSYNC_THREAD not in svc.threads.waiting:
                     svc.log(14005, f"Lotus cc:Mail IMPORT from file {name.upper()} failed.")
                 return False
         return True
@@ -272,6 +304,11 @@ class Dirsync:
             exchange.set_custom_recipient(
                 CustomRecipient(alias, display, address, container, notes)
             )
+
+
+def _at_start_up(svc: ConnectorService) -> bool:
+    """The last run ended before it did anything: a missing resource file (R0002)."""
+    return svc.last_run is not None and svc.last_run.failure == "failed to run"
 
 
 def _at_site(block: DirBlock, site: str) -> bool:

@@ -101,8 +101,14 @@ class ProgramRuns:
         text = f"{ini} {switches}"
         return text.replace(root, self.passed(root)) if self.passed(root) != root else text
 
-    def run(self, kind: str, label: str, command_line: str, thread: str) -> int | None:
+    def run(
+        self, kind: str, label: str, command_line: str, thread: str, *, resource_code: bool = False
+    ) -> int | None:
         """Run EXPORT or IMPORT, log its result event, return its code.
+
+        ``resource_code`` (the dirsync, KB Q233164): a program that ended with result
+        code 1 at start-up because a resource file is missing returns 1 and logs
+        nothing; the caller reports it (:meth:`outcome`).
 
         None: it failed to run (event 65/64), or it waits for an answer (KB Q164695:
         NTVDM at 95 % CPU). Exchange 5.5 waits for it for ever (the thread is
@@ -130,14 +136,18 @@ class ProgramRuns:
                 self.threads.blocked.add(thread)
             return None
         self.last_run = result
-        return self.outcome(kind, label, result)
+        return self.outcome(kind, label, result, resource_code=resource_code)
 
-    def outcome(self, kind: str, label: str, result: ProgramRun) -> int | None:
+    def outcome(
+        self, kind: str, label: str, result: ProgramRun, *, resource_code: bool = False
+    ) -> int | None:
         """Log the event of a run's result and return its code (as :meth:`run`)."""
         if result.failure == "not found":
             self.log(43, *_NOT_FOUND)  # after each restart too (KB Q294947)
             raise WorkerError(f"{result.program} could not be executed")
         detail = _console_detail(result.output)
+        if resource_code and result.failure == "failed to run" and result.code == 1:
+            return 1
         if result.failure == "failed to run" or result.code is None:
             export = kind == "EXPORT"
             failed = events.EXPORT_FAILED_TO_RUN if export else events.IMPORT_FAILED_TO_RUN

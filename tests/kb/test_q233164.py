@@ -25,6 +25,14 @@ def test_ccmc_ccdir_names_ie_ri_and_copying_it_cures(real_world: World) -> None:
     failed = real_world.eventlog.events(65)
     assert failed
     assert "R0002 Resource file not found" in failed[0].description  # Q190275
+    real_world.clock.advance(60)  # the first dirsync: "Event ID 14005 and Event ID 59"
+    cycle = real_world.eventlog.events(14005)
+    assert len(cycle) == 1
+    assert "R0002 Resource file not found" in cycle[0].description
+    imports = real_world.eventlog.events(59)
+    assert len(imports) == 1
+    assert "IMPORT from file CCMDEL.IMP returned result code 1" in imports[0].description
+    assert not [e for e in real_world.eventlog.events(65) if "CCMDIR" in e.description]
     run = site.service.ccdir()
     assert run.code == 1  # Q233164: result code 1 and the Ie.ri message
     named = re.search(r"Resource file not found: (.+)\\IE\.RI\.", run.output)
@@ -39,6 +47,7 @@ def test_ccmc_ccdir_names_ie_ri_and_copying_it_cures(real_world: World) -> None:
     mark = len(real_world.eventlog.records)
     inbound = send_to_exchange(real_world, 2)
     outbound = send_to_ccmail(real_world, 2)
-    real_world.clock.advance(600)
-    assert not ids_since(real_world, mark) & {64, 65, 14005}
+    real_world.clock.advance(1200)  # a dirsync cycle (15 min) with the file back
+    assert not ids_since(real_world, mark) & {59, 64, 65, 14005}
+    assert 14031 in ids_since(real_world, mark)
     mail_flows(site, inbound, outbound)
