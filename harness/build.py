@@ -14,7 +14,7 @@ import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.access import Rights
+from sim.access import AccessModel, Rights
 from sim.connector.events import Category, LoggingLevel
 from sim.connector.settings import (
     DiagnosticsLogging,
@@ -32,7 +32,7 @@ from sim.world import World
 if TYPE_CHECKING:
     from harness.model import ConnectorSpec, ExchangeSpec, Scenario, WorldSpec
 
-__all__ = ["Site", "build_site", "parse_address_space"]
+__all__ = ["Site", "build_site", "gsnw_gateway", "parse_address_space"]
 
 _LEVELS = {
     "none": LoggingLevel.NONE,
@@ -119,10 +119,14 @@ def _programs(site: Site, spec: ExchangeSpec, db: int) -> None:
 def _host(site: Site, spec: WorldSpec) -> None:
     """NetWare through a GSNW gateway account instead of a matching NetWare user (§6)."""
     host = spec.postoffice.host
-    if host.kind != "netware" or host.access != "gsnw-gateway":
-        return
-    access = site.world.access
-    nw = access.netware.get(host.server.casefold(), None)
+    if host.kind == "netware" and host.access == "gsnw-gateway":
+        gsnw_gateway(site.world.access, host.server)
+
+
+def gsnw_gateway(access: AccessModel, server: str) -> None:
+    """The GSNW gateway account ``GATEWAY``, in NTGATEWAY, with every trustee right on
+    ``SYS:CCDATA`` of NetWare server ``server`` (§6, KB Q164707); nothing if no such server."""
+    nw = access.netware.get(server.casefold(), None)
     if nw is None:
         return
     gateway = "GATEWAY"

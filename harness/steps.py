@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from harness.model import Flow, Step
     from harness.runner import RunState
 
-__all__ = ["check_expect", "queue_sizes", "run_step", "start_traffic"]
+__all__ = ["check_expect", "queue_sizes", "run_step", "schedule_flow", "start_traffic"]
 
 _ADMIN_PROGRAMS = ("ANALYZE", "CHKSTAT", "RECLAIM")
 
@@ -75,9 +75,12 @@ def start_traffic(state: RunState) -> None:
 
 
 def _schedule(state: RunState, flow: Flow, *, to_exchange: bool) -> None:
-    site = state.site
+    schedule_flow(state.site, flow, "to-exchange" if to_exchange else "to-ccmail")
+
+
+def schedule_flow(site: Site, flow: Flow, direction: str) -> None:
+    """Send ``flow.count`` messages ``direction``, one every ``flow.every`` from now."""
     world = site.world
-    direction = "to-exchange" if to_exchange else "to-ccmail"
     left = [flow.count]
 
     def tick() -> None:

@@ -1,9 +1,15 @@
-"""``ccsim connector run``: the simulated connector and Exchange server against a real post office.
+"""``ccsim connector run``: the simulated connector and Exchange server on a copy of a post office.
 
 Source: ccmail-reference.md §4 (the connector: transfer cycle every 15 s,
 dirsync on its schedule, the event catalogue), §4.3 (the Post Office tab needs a
 UNC path: the directory is shared as ``\\\\POSRV\\CCDATA``), §2.1 (the programs
 matching the post office's DB version are put on the system PATH).
+
+The folder given is copied (``harness.pocopy.copy_folder``: no link followed, no
+device opened) and never written; the run works on the copy, placed as the
+standard site places a post office (``\\\\POSRV\\CCDATA``, or ``\\\\NW1\\SYS\\CCDATA``
+with ``--host netware``). ``--site``, ``--traffic``, ``--host`` and the rights options
+take the scenario world fields' names and values (``harness.commands.connector_world``).
 
 The run is virtual time: ``--for 1d`` simulates a day in seconds. The Exchange
 server's drives (and so the connector store ``C:\\EXCHSRVR\\CCMCDATA``) live in
@@ -28,16 +34,18 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
+
+from harness.commands.connector_world import UsageError, WorldOptions, WorldPlan
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     import typer
 
-    from sim.connector.service import ConnectorService
+    from sim.connector.setup import Site
     from sim.eventlog import EventRecord
     from sim.exchange import ExchangeServer
     from sim.world import World
@@ -50,10 +58,6 @@ LEVELS = ("none", "minimum", "medium", "maximum")
 PROGRESS_STEP = 900
 #: ``progress(virtual seconds reached, events logged so far)``
 Progress = Callable[[int, int], None]
-
-
-class UsageError(ValueError):
-    """A bad argument: printed as one line, exit code 2."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +73,8 @@ class RunOptions:
     exchange: Path | None = None
     seed: int = 0
     logging: str = "maximum"
+    #: the scenario ``world`` fields given on the command line (``connector_world``)
+    world: WorldOptions = field(default_factory=WorldOptions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +90,13 @@ class ConnectorRun:
     service_state: str
     #: event ID -> the description of its last record, insertion strings filled in
     texts: tuple[tuple[int, str], ...] = ()
+    #: what the copy of the post office left out, one ``name: why`` each
+    skipped: tuple[str, ...] = ()
 
 
-def _check(options: RunOptions) -> tuple[int, str]:
-    """Validate the arguments: (seconds, event-log format)."""
+def _check(options: RunOptions) -> tuple[int, str, WorldPlan]:
+    """Validate the arguments: (seconds, event-log format, the world options checked)."""
+    from harness.commands.connector_world import plan_world
     from harness.model_types import parse_duration
 
     try:
@@ -109,7 +118,7 @@ def _check(options: RunOptions) -> tuple[int, str]:
     if options.exchange is not None and options.exchange.exists() and not options.exchange.is_dir():
         raise UsageError(f"--exchange: {options.exchange} is not a directory")
     _check_outputs(options)
-    return seconds, fmt
+    return seconds, fmt, plan_world(options.world)
 
 
 def _check_outputs(options: RunOptions) -> None:
@@ -120,13 +129,15 @@ def _check_outputs(options: RunOptions) -> None:
     log, exchange = options.eventlog, options.exchange
     if exchange is not None and inside(exchange, options.postoffice):
         raise UsageError(f"--exchange: {exchange} is inside the post office {options.postoffice}")
+    if exchange is not None and inside(options.postoffice, exchange):
+        raise UsageError(f"--postoffice: {options.postoffice} is inside --exchange {exchange}")
     store = None if exchange is None else exchange / EXCHANGE_FILE
     problem = None if log is None else output_problem(log, (options.postoffice, store))
     if problem is not None:
         raise UsageError(f"--eventlog: {problem}")
 
 
-def _exchange(options: RunOptions, world: "World", root: Path) -> "ExchangeServer":
+def _exchange(options: RunOptions, world: "World", root: Path, site: str) -> "ExchangeServer":
     """The Exchange server: loaded from ``--exchange`` if saved there, else a few mailboxes."""
     from sim.connector.setup import SERVICE_ACCOUNT, add_exchange_users
     from sim.exchange_file import load_exchange
@@ -134,8 +145,9 @@ def _exchange(options: RunOptions, world: "World", root: Path) -> "ExchangeServe
     account = world.access.accounts[SERVICE_ACCOUNT.casefold()]
     exchange = world.exchange
     exchange.install(
-        name=options.server, install_path=options.install_path, service_account=account
-    )
+        name=options.server, site=site, install_path=options.install_path,
+        service_account=account,
+    )  # fmt: skip
     stored = root / EXCHANGE_FILE
     if options.exchange is not None and stored.exists():
         load_exchange(exchange, stored)
@@ -144,50 +156,87 @@ def _exchange(options: RunOptions, world: "World", root: Path) -> "ExchangeServe
     return exchange
 
 
-def _build(options: RunOptions, root: Path) -> "tuple[World, ConnectorService]":
-    """World, Exchange server and connector service for the run."""
-    from sim.access import Share, SharePermission
+def _copy(source: Path, target: Path, root: Path) -> list[str]:
+    """The post office copied to ``target`` (the copy of an earlier run in ``--exchange``
+    replaced; the input is only read): what was left out."""
+    import shutil
+
+    from harness.pocopy import CustomerFilesError, copy_folder
+
+    for part in (target.parent, target):
+        if part.is_symlink() or (part.exists() and not part.is_dir()):
+            raise UsageError(f"--exchange: {part.relative_to(root)} is not a folder of this tool")
+    if target.exists():
+        shutil.rmtree(target)
+    try:
+        return copy_folder(source, target)
+    except CustomerFilesError as exc:
+        raise UsageError(f"--postoffice: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"--postoffice: cannot copy {source}: {exc.strerror or exc}") from None
+
+
+def _build(options: RunOptions, root: Path, plan: WorldPlan) -> "tuple[Site, list[str]]":
+    """The site for the run (world, Exchange server, connector, the copied post office)
+    and what the copy left out."""
+    from harness.commands.connector_world import apply_world
     from sim.connector.events import LoggingLevel
-    from sim.connector.setup import SERVICE_ACCOUNT, install_programs, standard_settings
+    from sim.connector.setup import (
+        SERVICE_ACCOUNT,
+        Site,
+        install_programs,
+        place_postoffice,
+        standard_settings,
+    )
     from sim.errors import SimError
+    from sim.eventlog import EventLog
     from sim.postoffice import Postoffice
     from sim.world import World
 
     world = World(seed=options.seed, root=root)
     account = world.access.add_account(SERVICE_ACCOUNT, "Exch4nge")
-    share = world.access.add_share(Share("POSRV", "CCDATA", options.postoffice.resolve()))
-    world.access.grant(account.name, share, SharePermission.CHANGE)
+    path, unc = place_postoffice(world, account, plan.netware)
+    skipped = _copy(options.postoffice, path, root)
+    apply_world(world, plan, account.name, unc)
+    postoffice = Postoffice(path)
     try:
-        db = Postoffice(options.postoffice.resolve()).identity().db_version
+        db = postoffice.identity().db_version
     except (SimError, ValueError, OSError):
         db = 6  # not (yet) a post office: the connector will say so (event 70)
     try:
-        _exchange(options, world, root)
+        _exchange(options, world, root, plan.site)
         install_programs(world, db)
         level = LoggingLevel[options.logging.upper()]
-        unc = "\\\\POSRV\\CCDATA"
         settings = standard_settings(
             options.po_name, options.po_password, unc, db=db, logging=level
         )
         world.connector.install(settings)
-        return world, world.connector
     except (SimError, ValueError) as exc:
         raise UsageError(str(exc)) from None
+    site = Site(world, postoffice, unc, account, EventLog(world.clock), options.po_name,
+                options.po_password, plan.site)  # fmt: skip
+    return site, skipped
 
 
 def run_connector(options: RunOptions, progress: Progress | None = None) -> ConnectorRun:
-    """Run the connector for the virtual duration; write the event log; UsageError if refused.
+    """Run the connector for the virtual duration on a copy of the post office; write the
+    event log; UsageError if refused.
 
     ``progress`` is called every PROGRESS_STEP virtual seconds and at the end."""
-    seconds, fmt = _check(options)
+    from harness.steps import schedule_flow
+
+    seconds, fmt, plan = _check(options)
     with tempfile.TemporaryDirectory(prefix="ccsim-exchange-") as scratch:
         root = options.exchange if options.exchange is not None else Path(scratch)
         try:
             root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise UsageError(f"--exchange: cannot create {root}: {exc.strerror or exc}") from None
-        world, service = _build(options, root.resolve())
+        site, skipped = _build(options, root.resolve(), plan)
+        world, service = site.world, site.service
         service.start()
+        for direction, flow in plan.flows:
+            schedule_flow(site, flow, direction)
         if progress is None:
             world.clock.run_until(float(seconds))
         else:
@@ -213,6 +262,7 @@ def run_connector(options: RunOptions, progress: Progress | None = None) -> Conn
         dirsync_completed=counters.dirsync_completed > 0,
         service_state=state,
         texts=tuple(sorted({r.event_id: r.description for r in records}.items())),
+        skipped=tuple(skipped),
     )
 
 
@@ -257,11 +307,12 @@ def _print_summary(result: ConnectorRun, options: RunOptions) -> None:
     console = Console()
     head = (
         f"MSExchangeCCMC ran {format_duration(result.seconds)} (virtual) on {options.server} "
-        f"against {options.po_name} at {options.postoffice}: service {result.service_state} "
-        "at the end."
+        f"against {options.po_name} (a copy of {options.postoffice}): "
+        f"service {result.service_state} at the end."
     )
     done = "completed" if result.dirsync_completed else "did not complete"
     tail = f"Directory synchronization {done}."
+    tail += "".join(f"\nNot copied: {why}" for why in result.skipped)
     moved, events = _summary_rows(result)
     if not console.is_terminal:  # piped: plain text, every text whole on its line
         sys.stdout.write(f"{head}\n\nMessages\n{plain_table(moved)}\nEvents\n")
@@ -325,12 +376,56 @@ def register(app: "typer.Typer") -> None:
             "C:\\EXCHSRVR"
         ),
         exchange: Annotated[
-            Path | None, typer.Option(help="Keep the Exchange store and drives here.")
+            Path | None,
+            typer.Option(help="Keep the Exchange store, drives and post office copy here."),
         ] = None,
         seed: Annotated[int, typer.Option(help="Seed for names and ids.")] = 0,
         logging: Annotated[
             str, typer.Option(help="Diagnostics Logging level: none..maximum.")
         ] = "maximum",
+        site: Annotated[
+            str, typer.Option(help="Exchange site (world.exchange.site): its P entry's name.")
+        ] = "EX1",
+        traffic: Annotated[
+            list[str] | None,
+            typer.Option(
+                metavar="DIRECTION=COUNT[/EVERY]",
+                help="Background mail as world.traffic: to_exchange=10/1m, to_ccmail=5/30s "
+                "(EVERY defaults to 1m); once per direction.",
+            ),
+        ] = None,
+        host: Annotated[
+            str,
+            typer.Option(
+                help="Where the post office lives: nt (\\\\POSRV\\CCDATA) or "
+                "netware (\\\\NW1\\SYS\\CCDATA), as world.postoffice.host.kind."
+            ),
+        ] = "nt",
+        netware_access: Annotated[
+            str | None,
+            typer.Option(help="NetWare: gsnw-gateway (default) or netware-account (§6)."),
+        ] = None,
+        share_permission: Annotated[
+            str | None,
+            typer.Option(
+                help="NT: the service account's share permission: 'No Access', "
+                "Read, Change (default), 'Full Control'."
+            ),
+        ] = None,
+        gsnw: Annotated[
+            bool | None,
+            typer.Option(
+                "--gsnw/--no-gsnw",
+                help="NetWare: Gateway Services for NetWare on the Exchange server.",
+            ),
+        ] = None,
+        trustees: Annotated[
+            str | None,
+            typer.Option(
+                help="NetWare: trustee rights on SYS:CCDATA, e.g. 'Read, File Scan' "
+                "or RF (default: Read, File Scan, Modify, Create)."
+            ),
+        ] = None,
         show_progress: Annotated[
             bool | None,
             typer.Option(
@@ -339,17 +434,25 @@ def register(app: "typer.Typer") -> None:
             ),
         ] = None,
     ) -> None:
-        """Run the connector and Exchange server against a post office for a virtual duration."""
+        """Run the connector and Exchange server against a copy of a post office for a virtual
+        duration.
+
+        The post office folder is copied (no link followed) and never written; the copy
+        lives in a temporary folder, or in --exchange DIR. --site, --traffic, --host and
+        the rights options take the names and values of the scenario world fields."""
+        world = WorldOptions(
+            site, tuple(traffic or ()), host, netware_access, share_permission, gsnw, trustees
+        )
         options = RunOptions(
             postoffice, po_name, po_password, duration, eventlog, fmt, server, install_path,
-            exchange, seed, logging,
+            exchange, seed, logging, world,
         )  # fmt: skip
         from rich.console import Console
 
         wanted = Console(stderr=True).is_terminal if show_progress is None else show_progress
         try:
             if wanted:
-                seconds, _ = _check(options)
+                seconds, _, _ = _check(options)
                 meter = _Meter(seconds)
                 with meter.progress:
                     result = run_connector(options, meter)

@@ -60,6 +60,7 @@ __all__ = [
     "Site",
     "add_exchange_users",
     "install_programs",
+    "place_postoffice",
     "send_to_ccmail",
     "send_to_exchange",
     "standard_settings",
@@ -124,8 +125,10 @@ def install_programs(world: World, db: int, directory: str = PROGRAM_DIR) -> Non
         (world.path(directory) / IE_RI).write_bytes(b"cc:Mail Import/Export resources 6.0\r\n")
 
 
-def _place_postoffice(world: World, account: Account, netware: bool) -> tuple[Path, str]:
-    """The PO directory on an NT share or a NetWare volume, with the service account's rights."""
+def place_postoffice(world: World, account: Account, netware: bool) -> tuple[Path, str]:
+    """The PO directory on an NT share or a NetWare volume, with the service account's rights.
+
+    Returns the directory (not created) and its Post Office tab path."""
     if not netware:
         path = world.root / "POSRV" / "CCDATA"
         share = Share("POSRV", "CCDATA", path)
@@ -177,7 +180,7 @@ def standard_world(
     if db not in PROGRAM_VERSIONS:
         raise SimError(f"DB version must be 6 or 8, not {db}")
     account = world.access.add_account(SERVICE_ACCOUNT, "Exch4nge")
-    path, unc = _place_postoffice(world, account, netware)
+    path, unc = place_postoffice(world, account, netware)
     po = Postoffice.create(path, name=po_name, password=po_password, db_version=db)
     populate(
         po, world.faker, world.rng, users=users, messages=messages, lists=1, bulletin_boards=1,

@@ -37,11 +37,17 @@ def _events(path: Path) -> list[tuple[float, int]]:
     return [((r.when - start).total_seconds(), r.event_id) for r in records]
 
 
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
 def test_healthy_post_office_dirsync_completes_and_70_stops(po_dir: Path, tmp_path: Path) -> None:
     log = tmp_path / "app.csv"
+    keep = tmp_path / "exchange"
+    before = _snapshot(po_dir)
     result = _run(
         "--postoffice", str(po_dir), "--po-name", "PO1", "--po-password", "SECRET",
-        "--for", "30m", "--eventlog", str(log),
+        "--for", "30m", "--eventlog", str(log), "--exchange", str(keep),
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "Directory synchronization completed." in result.output
@@ -50,7 +56,9 @@ def test_healthy_post_office_dirsync_completes_and_70_stops(po_dir: Path, tmp_pa
     assert ids.index(14001) < ids.index(14031)
     first_done = ids.index(14031)
     assert 70 not in ids[first_done:]
-    assert Postoffice(po_dir).find("EX1") is not None
+    # dirsync wrote the site's P entry into the copy; the folder given is only read
+    assert Postoffice(keep / "POSRV" / "CCDATA").find("EX1") is not None
+    assert _snapshot(po_dir) == before
 
 
 def test_wrong_password_keeps_logging_70(po_dir: Path, tmp_path: Path) -> None:

@@ -4,10 +4,10 @@ The same post office is built twice; the connector runs against each, once with
 ``CCSIM_EXACT=1`` and once with the fast path (``sim.programs.replay``), and the
 event logs (NT text export) and the console output must be the same bytes. In the
 second test a person edits the post office by hand, from another process, while
-the connector runs: between the 60th and the 61st EXPORT poll a byte of
-``CLANDATA`` is flipped in place (same size, same inode). Every later poll must
-see the damage in both modes, also after quiet stretches were skipped
-(``sim.connector.quiet``).
+the connector runs (the copy it runs on, kept in ``--exchange DIR``): between the
+60th and the 61st EXPORT poll a byte of ``CLANDATA`` is flipped in place (same
+size, same inode). Every later poll must see the damage in both modes, also
+after quiet stretches were skipped (``sim.connector.quiet``).
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ def _connector(tmp: Path, monkeypatch: pytest.MonkeyPatch, exact: bool) -> tuple
     log = tmp / "app.txt"
     args = ["connector", "run", "--postoffice", str(po), "--po-name", "PO1"]
     args += ["--po-password", "SECRET", "--for", "1h", "--eventlog", str(log)]
+    args += ["--exchange", str(tmp / "exchange")]
     result = CliRunner().invoke(_build_app(), args)
     assert result.exit_code == 0, result.output
     # the console wraps the post office path where it falls: compare without blanks
@@ -95,7 +96,7 @@ def test_a_hand_edit_during_the_run_is_seen_by_the_next_poll(
     stretch; the polls after it see the damage (they log other events), in both modes."""
     runs = {}
     for mode in ("exact", "fast"):
-        target = tmp_path / mode / "ccdata" / "CLANDATA"
+        target = tmp_path / mode / "exchange" / "POSRV" / "CCDATA" / "CLANDATA"
         skipped = _hand_edit_at(monkeypatch, 60 * 15 + 7.5, target)
         runs[mode] = _connector(tmp_path / mode, monkeypatch, exact=mode == "exact")
         if mode == "fast":
