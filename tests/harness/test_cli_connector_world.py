@@ -4,7 +4,6 @@ Each option changes what the run does, on a copy of the post office given; the
 folder given is only read. Bad values exit 2 with one line.
 """
 
-import random
 from collections import Counter
 from pathlib import Path
 
@@ -17,23 +16,13 @@ from harness.commands.connector import ConnectorRun, RunOptions, run_connector
 from harness.commands.connector_world import WorldOptions
 from sim.postoffice import Postoffice
 from sim.postoffice.layout import Location
-from sim.postoffice.populate import populate
+from tests.harness.test_cli_connector import _snapshot
+from tests.harness.test_connector_run_fast import _postoffice
 
 
 @pytest.fixture
 def po_dir(tmp_path: Path) -> Path:
-    from faker import Faker
-
-    faker = Faker("en_US")
-    faker.seed_instance(5)
-    path = tmp_path / "ccdata"
-    po = Postoffice.create(path, name="PO1", password="SECRET")
-    populate(po, faker, random.Random(5), users=5, messages=5)
-    return path
-
-
-def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    return _postoffice(tmp_path / "ccdata")
 
 
 def _connector(po: Path, keep: Path, world: WorldOptions, duration: str = "1h") -> ConnectorRun:
