@@ -316,6 +316,14 @@ def _run(session: Session, ctx: ProgramContext) -> ExportResult:
     if entry is None or not entry.mailbox:
         ctx.stdout.write(f"{name} is not a mailbox in this post office's directory.\n")
         return ExportResult.NOT_CONFIGURED
+    if switches.has("MSG#") or switches.has("DELETE"):
+        # the whole queue's index is read to number and find its messages: a broken
+        # reference is a damaged post office (code 3, KB Q166045), never a message to
+        # list as unreadable or delete (that would drop the message it points away from)
+        problem = check_message_index(session.po, entry)
+        if problem is not None:
+            ctx.stdout.write(f"Post office damaged: {problem}.\n")
+            return ExportResult.NOT_CONFIGURED
     if switches.has("MSG#"):
         return _list_queue(session, entry, ctx)
     if switches.has("DELETE"):

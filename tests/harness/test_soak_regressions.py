@@ -60,6 +60,27 @@ def test_index_damage_then_delete_corrupt_message_loses_nothing(machine: WorldMa
     _check(machine)
 
 
+def test_index_damage_delete_corrupt_message_then_repair_loses_nothing(
+    machine: WorldMachine,
+) -> None:
+    """The 10,000-sequence soak's find: with a reference's offset damaged, EXPORT /MSG#
+    listed that healthy message as unreadable and the Q212759 fix deleted its reference;
+    CHKSTAT DIAGNOSTICS/M then freed the message as in no mailbox. EXPORT now refuses a
+    queue whose index is broken, for /MSG# and /DELETE as for an export (code 3), so
+    the fix deletes nothing and the repair re-points the reference."""
+    machine.send("to-exchange", 6)
+    machine.stop()
+    _fault(machine, "damage-postoffice", {"kind": "index"})
+    _fault(machine, "corrupt-message-body")
+    machine.start()
+    machine.time_passes(60)
+    _check(machine)
+    _fix(machine, "delete-corrupt-message")
+    _fix(machine, "repair-postoffice")
+    machine.time_passes(3600)
+    _check(machine)
+
+
 def test_und_file_in_a_damaged_import_folder_is_refused(machine: WorldMachine) -> None:
     _fault(machine, "damage-import-folder")
     with pytest.raises(ValueError, match="Import is not a folder"):
