@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import pickle
+from collections import Counter
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -25,6 +26,10 @@ try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
+
+#: the test property that carries a world machine run's coverage counts (test_world_machine)
+COVERAGE_PROPERTY = "world-machine-coverage"
+_COVERED: Counter[str] = Counter()
 
 #: the seed the shared catalogue run uses (``ccsim run --seed 7``)
 CATALOGUE_SEED = 7
@@ -63,3 +68,25 @@ def catalogue_results(tmp_path_factory: pytest.TempPathFactory) -> list[RunResul
     return shared(
         tmp_path_factory, f"catalogue-{CATALOGUE_SEED}", lambda: run_catalogue(CATALOGUE_SEED)
     )
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Sum the world machine's coverage records, from this process or xdist's workers."""
+    if report.when == "teardown":  # the fixture records it after the run
+        for name, value in report.user_properties:
+            if name == COVERAGE_PROPERTY and isinstance(value, dict):
+                _COVERED.update(value)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """In a soak, print what the world machine covered: the soak's record."""
+    if os.environ.get("HYPOTHESIS_PROFILE") != "soak" or not _COVERED:
+        return
+    c = _COVERED
+    terminalreporter.write_line("")
+    terminalreporter.write_line(
+        f"world machine (soak): {c['sequences']} sequences, {c['steps']} steps, "
+        f"{c['faults']} faults, {c['fixes']} fixes, {c['kills']} kills, {c['messages']} messages"
+    )
+    for key in sorted(k for k in c if " " in k):
+        terminalreporter.write_line(f"  {c[key]:>7}  {key}")

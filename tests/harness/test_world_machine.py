@@ -24,8 +24,11 @@ Profiles (registered with Hypothesis under these names, used from
 :data:`PROFILES` so that another module's profile of the same name cannot
 change them): ``ci`` (default; derandomized, a few sequences, for the normal
 test run) and ``soak`` (10,000 sequences, or ``CCSIM_SOAK_EXAMPLES``; ``tox -e
-soak`` sets ``HYPOTHESIS_PROFILE=soak``). The run prints what it covered: sequences, steps,
-faults, fixes, kills and messages.
+soak`` sets ``HYPOTHESIS_PROFILE=soak``). The soak is split into ``CCSIM_SOAK_SHARDS``
+shards (2 under ``tox -e soak``, which runs them with ``pytest -n 2``): each shard is one
+test of its own share of the sequences, drawn independently, so the two cores share the
+work. The run prints what it covered, summed over the shards: sequences, steps, faults,
+fixes, kills and messages.
 """
 
 from __future__ import annotations
@@ -33,11 +36,10 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
-import sys
 import tempfile
 import typing
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -62,9 +64,13 @@ from sim.connector.store import Folder
 from sim.conservation import check
 from sim.postoffice.postoffice import Postoffice
 from sim.programs.export import export_messages
+from tests.harness.conftest import COVERAGE_PROPERTY
 from tests.support.killed import KilledError, dying_opener
 
 import_registries()
+
+#: how many tests the soak's sequences are split into (one per pytest-xdist worker)
+SOAK_SHARDS = max(1, int(os.environ.get("CCSIM_SOAK_SHARDS", "1")))
 
 PROFILES = {
     "ci": settings(
@@ -78,7 +84,7 @@ PROFILES = {
     ),
     "soak": settings(
         deadline=None,
-        max_examples=int(os.environ.get("CCSIM_SOAK_EXAMPLES", "10000")),
+        max_examples=-(-int(os.environ.get("CCSIM_SOAK_EXAMPLES", "10000")) // SOAK_SHARDS),
         stateful_step_count=40,
         suppress_health_check=list(HealthCheck),
         print_blob=True,
@@ -289,27 +295,19 @@ class WorldMachine(RuleBasedStateMachine):
 
 
 @pytest.fixture
-def coverage_printed(request: pytest.FixtureRequest) -> Iterator[None]:
-    """After the run, print what the machine covered (the soak's record)."""
+def coverage_recorded(record_property: Callable[[str, object], None]) -> Iterator[None]:
+    """After the run, record what the machine covered (the soak's record).
+
+    The counts travel as a test property, so that under pytest-xdist the workers'
+    records reach the main process; ``tests/harness/conftest.py`` prints their sum in a soak.
+    """
     before = Counter(COVERAGE)
     yield
-    covered = COVERAGE - before
-    lines = [
-        f"world machine ({PROFILE}): {covered['sequences']} sequences, {covered['steps']} steps, "
-        f"{covered['faults']} faults, {covered['fixes']} fixes, {covered['kills']} kills, "
-        f"{covered['messages']} messages",
-        *(f"  {covered[k]:>7}  {k}" for k in sorted(covered) if " " in k),
-    ]
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None and PROFILE == "soak":
-        reporter.write_line("")
-        for line in lines:
-            reporter.write_line(line)
-    elif PROFILE == "soak":
-        sys.stderr.write("\n".join(lines) + "\n")
+    record_property(COVERAGE_PROPERTY, dict(COVERAGE - before))
 
 
-def test_world_machine(coverage_printed: None) -> None:
+@pytest.mark.parametrize("shard", range(SOAK_SHARDS if PROFILE == "soak" else 1))
+def test_world_machine(shard: int, coverage_recorded: None) -> None:
     run_state_machine_as_test(WorldMachine, settings=PROFILES[PROFILE])
     assert COVERAGE["steps"] > 0
 
