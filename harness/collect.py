@@ -29,6 +29,7 @@ from harness.evidence import (
     ProgramOutput,
     ProgramView,
     SettingsView,
+    with_pcx_item,
     without_contents,
 )
 from sim.connector.store import Folder
@@ -277,4 +278,5 @@ def collect(site: Site) -> Evidence:
         msg_list=_msg_list(site),
         processes=tuple(site.service.processes()),
         export_no_contents=without_contents(site.service.store.path(Folder.EXPORT)),
+        bad_pcx=with_pcx_item(site.service.store.path(Folder.BAD)),
     )

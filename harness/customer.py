@@ -26,12 +26,13 @@ log, "now" is its newest record.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from harness.customer_case import CaseEntry, open_case
 from harness.customerlog import CustomerLog, EventLogError, LogKind, read_eventlog
-from harness.evidence import Evidence, without_contents
+from harness.evidence import Evidence, with_pcx_item, without_contents
 from harness.inputs import InputSummary, summarise_log
 from harness.pocopy import ADMIN_ACCOUNT, CustomerFilesError, PoFacts, infer_site, read_copy
 from sim.fsutil import listdir_sorted
@@ -114,14 +115,22 @@ def _evidence(
         po_release=po.release,
         store_root=store_root,
         export_no_contents=None if ccmcdata is None else _export_no_contents(ccmcdata),
+        bad_pcx=None if ccmcdata is None else _in_folder(ccmcdata, "bad", with_pcx_item),
     )
     return evidence, (summary,)
 
 
 def _export_no_contents(ccmcdata: Path) -> tuple[str, ...]:
     """The ``Export`` folder's ``.ccm`` files without ``Contents:`` (KB Q234745)."""
-    folder = next((p for p in listdir_sorted(ccmcdata) if p.name.casefold() == "export"), None)
-    return () if folder is None or folder.is_symlink() else without_contents(folder)
+    return _in_folder(ccmcdata, "export", without_contents)
+
+
+def _in_folder(
+    ccmcdata: Path, name: str, read: Callable[[Path], tuple[str, ...]]
+) -> tuple[str, ...]:
+    """``read`` applied to one Ccmcdata folder (``Bad`` for KB Q202240's PCX files)."""
+    folder = next((p for p in listdir_sorted(ccmcdata) if p.name.casefold() == name), None)
+    return () if folder is None or folder.is_symlink() else read(folder)
 
 
 def read_case_folder(

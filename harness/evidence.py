@@ -15,7 +15,9 @@ Every part but the events may be missing: a customer who sent only
 from __future__ import annotations
 
 import itertools
+import re
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -161,6 +163,9 @@ class Evidence:
     #: the ``.ccm`` files in ``Ccmcdata\\Export`` that have no ``Contents:`` line, read
     #: as a support engineer opens them in Notepad (KB Q234745)
     export_no_contents: tuple[str, ...] | None = None
+    #: the ``.ccm`` files in ``Ccmcdata\\Bad`` that carry a PC Paintbrush (``.PCX``) File
+    #: item, read as a support engineer opens them in Notepad (KB Q202240 step 1)
+    bad_pcx: tuple[str, ...] | None = None
     #: filled on first use (never compared or shown): events by source and ID, the newest
     _index: dict[str, dict[int | None, tuple[array[int], list[EventRecord]]]] | None = field(
         default=None, init=False, repr=False, compare=False
@@ -255,12 +260,9 @@ def _has_contents(path: Path) -> bool:
     return False
 
 
-def without_contents(folder: Path) -> tuple[str, ...]:
-    """Names of the ``.ccm`` files in ``folder`` with no ``Contents:`` line (KB Q234745).
-
-    Reads at most ``MAX_FILES`` regular files (no links), in chunks; a file that
-    cannot be read is left out.
-    """
+def _ccm_files_where(folder: Path, test: Callable[[Path], bool]) -> tuple[str, ...]:
+    """Names of the ``.ccm`` files in ``folder`` that pass ``test``: at most ``MAX_FILES``
+    regular files (no links); a file that cannot be read is left out."""
     found: list[str] = []
     try:
         names = sorted(p for p in folder.iterdir() if p.name.casefold().endswith(".ccm"))
@@ -268,9 +270,35 @@ def without_contents(folder: Path) -> tuple[str, ...]:
         return ()
     for path in names[:MAX_FILES]:
         try:
-            if path.is_symlink() or not path.is_file() or _has_contents(path):
+            if path.is_symlink() or not path.is_file() or not test(path):
                 continue
         except OSError:
             continue
         found.append(path.name)
     return tuple(found)
+
+
+def without_contents(folder: Path) -> tuple[str, ...]:
+    """Names of the ``.ccm`` files in ``folder`` with no ``Contents:`` line (KB Q234745),
+    each read in chunks."""
+    return _ccm_files_where(folder, lambda path: not _has_contents(path))
+
+
+#: a File item whose name ends in .PCX (KB Q202240); names are short, so the match is too
+_PCX_ITEM = re.compile(rb"\r\nFile item: ?[^\r\n]{0,250}\.pcx[ \t]*\r\n", re.IGNORECASE)
+
+
+def _has_pcx(path: Path) -> bool:
+    tail = b""
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            if _PCX_ITEM.search(tail + chunk):
+                return True
+            tail = chunk[-300:]
+    return False
+
+
+def with_pcx_item(folder: Path) -> tuple[str, ...]:
+    """Names of the ``.ccm`` files in ``folder`` with a ``.PCX`` File item (KB Q202240),
+    each read in chunks."""
+    return _ccm_files_where(folder, _has_pcx)

@@ -180,7 +180,15 @@ _ARTICLES = {
     ),
     "Q202240": Article(
         "Event 54: Export cannot finish a PCX attachment",
-        "Forward the message and delete it from the post office queue; restart.",
+        "Check Bad (copies of one message), find it in the post office queue, forward it to "
+        "another cc:Mail mailbox and delete it from the queue; restart.",
+        (
+            "Which Export versions stall: those the article names (5.15, 6.0, 8.0); 5.14 and "
+            "8.2 or later finish.",
+            "Where the file stops (half-way through the PCX item) and that EXPORT ends with 0.",
+            "ADMIN's MESSAGES, FORWARD and REMOVE command lines stand for the menu-driven "
+            "ADMIN program.",
+        ),
     ),
     "Q212759": Article(
         "Event 54 every 15 seconds (corrupt message in the PO)",

@@ -9,6 +9,9 @@ files in ``Bad`` while Event 54 is still being logged; 54s that stopped more tha
 ``QUIET`` before the evidence was taken are history (the corrupt message is gone).
 Before 5.5 SP3 a ``.ccm`` without ``Contents:`` makes no event at all (KB Q234745):
 Task Manager's ccmc.exe at ~90 % CPU with the file waiting in ``Export`` confirms it.
+KB Q202240: a sound message with a PCX attachment that Export 5.15/6.0/8.0 does not
+finish exporting; 54 every poll, the ``Bad`` files carry the PCX item and ``/MSG#`` reads
+every message; forwarded to a cc:Mail mailbox and deleted from the queue (``forward-pcx-message``).
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ import re
 import shutil
 import zlib
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import pairwise
+from pathlib import Path
 from statistics import median
 
 from pydantic import Field
@@ -29,7 +33,7 @@ from harness.build import Site
 from harness.causes import Cause
 from harness.causes._shared import PARKED, STORE, finding, quotes, store_of
 from harness.diagnosis import Finding
-from harness.evidence import Evidence
+from harness.evidence import Evidence, with_pcx_item
 from harness.params import Params
 from harness.registry import fault, fix, rule
 from sim.connector.store import Folder
@@ -155,6 +159,106 @@ def corrupt_message_body(site: Site, params: CorruptParams | None) -> None:
     _queue_damaged(site, params, _no_contents)
 
 
+# -- KB Q202240: a PCX attachment EXPORT 5.15/6.0/8.0 does not finish -----------------------------
+
+
+#: the attachment of the Q202240 faults: a PC Paintbrush picture (file items are text here)
+PCX_NAME = "CHART.PCX"
+
+
+def pcx_message(sender: str, to: str, when: datetime, subject: str) -> Message:
+    """A message with a PC Paintbrush (PCX) attachment (KB Q202240); no tracking identity."""
+    picture = "".join(f"PCX scan line {n:04d} {'#' * 48}\n" for n in range(64))
+    return Message(
+        sender, when, (to,), subject, "See the chart.", items=(("File", PCX_NAME, picture),)
+    )
+
+
+class PcxParams(Params):
+    subject: str = Field("Sales chart", min_length=1, max_length=80, description="Subject.")
+
+
+@fault(
+    "pcx-attachment-queued",
+    summary="a message with a PCX attachment waits in the post office queue for Exchange",
+    article="Q202240",
+    params=PcxParams,
+)
+def pcx_attachment_queued(site: Site, params: PcxParams | None) -> None:
+    """A user sends a PC Paintbrush picture to Exchange; the world is sound (KB Q202240).
+
+    Export 5.15, 6.0 and 8.0 do not finish exporting it (``sim.programs.export``), so it
+    stays queued and comes back to ``Bad`` at every poll.
+    """
+    po = Postoffice(site.po_path)
+    entries = po.entries()
+    queue = next((e for e in entries if e.name.casefold() == site.site.casefold()), None)
+    if queue is None or not queue.mailbox:
+        raise ValueError(f"no P entry {site.site} to queue mail in: run dirsync first")
+    sender = next(e.name for e in entries if e.location is Location.LOCAL)
+    subject = (params or PcxParams()).subject
+    when = site.world.clock.datetime
+    po.deliver(
+        queue,
+        [
+            pcx_message(
+                f"{sender} at {site.po_name}", f"Administrator at {site.site}", when, subject
+            )
+        ],
+    )
+
+
+def _pcx_finding(ev: Evidence) -> Finding | None:
+    """KB Q202240: 54 still logged and the files in ``Bad`` carry a PCX File item (step 1:
+    open them in Notepad)."""
+    failed = ev.ccmc(54)
+    pcx = [n for n in ev.bad_pcx or () if n in (ev.folder("Bad") or ())]
+    if not (pcx and failed and _recent(ev, failed[-1])):
+        return None
+    said = [
+        *quotes(failed),
+        f"{STORE}\\Bad holds {len(pcx)} file(s) with a PCX File item: {pcx[0]}",
+    ]
+    return finding("corrupt-message", 0.9, said, confirmed=True, fix="forward-pcx-message")
+
+
+def _headers(path: Path) -> tuple[str, str]:
+    """From: and Subject: of a ``.ccm`` file, as Notepad shows them."""
+    text = path.read_bytes()[:4096].decode("cp850", "replace")
+    found = dict(re.findall(r"^(From|Subject): ?(.*?)\r?$", text, re.MULTILINE))
+    return found.get("From", ""), found.get("Subject", "")
+
+
+@fix(
+    "forward-pcx-message",
+    cures="corrupt-message",
+    summary="find the message of the Bad files in the post office queue, forward it to a "
+    "cc:Mail mailbox, delete it from the queue; restart",
+    article="Q202240",
+)
+def forward_pcx_message(site: Site, params: None) -> None:
+    """KB Q202240 steps 1-4. The copy goes to its sender's mailbox (the article says
+    "another cc:Mail mailbox"; which one is modelled), so the picture is not lost."""
+    service = site.service
+    service.stop()
+    store = store_of(site)
+    wanted = {_headers(store.path(Folder.BAD, n)) for n in with_pcx_item(store.path(Folder.BAD))}
+    po = Postoffice(site.po_path)
+    queue = po.find(site.site)
+    if queue is None or not queue.mailbox:
+        raise ValueError(f"no P entry {site.site}: nothing is queued")
+    local = [e for e in po.entries() if e.location is Location.LOCAL and e.mailbox]
+    for stored in po.mailbox(queue):
+        m = stored.message
+        if (m.sender, m.subject) not in wanted:
+            continue
+        name = m.sender.rsplit(" at ", 1)[0].casefold()
+        to = next((e for e in local if e.name.casefold() == name), local[0])
+        po.deliver(to, [m])
+        po.remove_messages(queue, [stored.number])
+    service.start()
+
+
 # -- diagnosis: from evidence only -----------------------------------------------------------------
 
 
@@ -236,6 +340,9 @@ def corrupt_message(ev: Evidence) -> Finding | None:
     looping = _looping(ev)
     if looping is not None:
         return finding("corrupt-message", 0.9, looping, confirmed=True, fix=fix)
+    pcx = _pcx_finding(ev)
+    if pcx is not None:
+        return pcx
     if ev.msg_list is None or ev.ccmcdata is None:
         return _events_only(ev)
     failed = ev.ccmc(54, 87, 82, 83)

@@ -20,6 +20,15 @@ modelled as one action per command line after the usual switches:
 * ``ADMIN ... DELETE <entry>``: delete a directory entry (KB Q167830's other way:
   delete the Exchange site's entry and let dirsync recreate it). An entry whose
   mailbox still holds messages is refused with 1, so nothing queued is lost;
+* ``ADMIN ... MESSAGES <entry>``: the messages an entry's mailbox holds (for a
+  ``P`` entry, the post office queue): number, sender, date, subject and the
+  names of its File items (KB Q202240 step 2: "Locate the message in the cc:Mail
+  post office queue");
+* ``ADMIN ... FORWARD <number> <user>``: a copy of message ``number`` (from any
+  mailbox) into a user's Inbox (KB Q202240 step 3: "forward it to another
+  cc:Mail mailbox"); the copy keeps the sender, date, subject and items;
+* ``ADMIN ... REMOVE <number>``: delete message ``number`` from the mailbox that
+  holds it (KB Q202240 step 3: "and delete it from the cc:Mail post office queue");
 * ``ADMIN ... PASSWORD <user> <new password>``: the administrator resets a
   user's mailbox password (the last word is the password, the words before it
   the user's name); with "Pre-expired passwords" on it is expired until the user
@@ -37,6 +46,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sim.errors import PostofficeError
+from sim.message import format_date
 from sim.postoffice.layout import DirectoryEntry
 from sim.postoffice.postoffice import Postoffice
 from sim.programs.admin import AdminTool, run_admin
@@ -48,7 +58,17 @@ from sim.programs.runner import ProgramContext
 __all__ = ["ACTIONS", "TOOL", "main"]
 
 #: the actions of the modelled command line, in the order the usage text shows them
-ACTIONS = ("LIST", "RENAME", "COMMENT", "DELETE", "PASSWORD", "PREEXPIRED")
+ACTIONS = (
+    "LIST",
+    "RENAME",
+    "COMMENT",
+    "DELETE",
+    "MESSAGES",
+    "FORWARD",
+    "REMOVE",
+    "PASSWORD",
+    "PREEXPIRED",
+)
 
 USAGE = """\
 Usage: ADMIN /N<post office> /P<password> /D<post office directory> action
@@ -57,6 +77,9 @@ Usage: ADMIN /N<post office> /P<password> /D<post office directory> action
   RENAME <new name>        give the post office a new name
   COMMENT <entry> [text]   set the comments of a directory entry (no text clears them)
   DELETE <entry>           delete a directory entry whose mailbox is empty
+  MESSAGES <entry>         list the messages of a mailbox or post office queue
+  FORWARD <number> <user>  forward a copy of a message to a user's Inbox
+  REMOVE <number>          delete a message from the mailbox that holds it
   PASSWORD <user> <new>    reset a user's mailbox password
   PREEXPIRED ON|OFF        the "Pre-expired passwords" option
   /BATCH  /?
@@ -136,6 +159,63 @@ def _delete(po: Postoffice, words: list[str], ctx: ProgramContext) -> AdminResul
     return AdminResult.OK
 
 
+def _messages(po: Postoffice, words: list[str], ctx: ProgramContext) -> AdminResult:
+    name = " ".join(words)
+    entry = po.find(name) if name else None
+    if entry is None or not entry.mailbox:
+        ctx.stdout.write(f"No mailbox named {name}.\n" if name else "MESSAGES needs a name.\n")
+        return AdminResult.ERRORS
+    try:
+        held = po.mailbox(entry)
+    except (PostofficeError, ValueError) as exc:
+        ctx.stdout.write(f"Cannot read the messages of {entry.name}: {exc}\n")
+        return AdminResult.ERRORS
+    for stored in held:
+        m = stored.message
+        files = ", ".join(title or "(no name)" for kind, title, _ in m.items if kind == "File")
+        ctx.stdout.write(f"Message #: {stored.number}\nFrom: {m.sender}\n")
+        ctx.stdout.write(f"Date: {format_date(m.date)}\nSubject: {m.subject}\n")
+        ctx.stdout.write(f"File items: {files or '(none)'}\n\n")
+    ctx.stdout.write(f"{len(held)} message(s) in {entry.name}.\n")
+    return AdminResult.OK
+
+
+def _holder(po: Postoffice, word: str) -> tuple[DirectoryEntry, int] | None:
+    """The mailbox that holds message ``word`` (a number), and the number."""
+    if not word.isdigit():
+        return None
+    number = int(word)
+    for entry in po.entries():
+        if entry.mailbox and any(r.number == number for r in po.refs(entry)):
+            return entry, number
+    return None
+
+
+def _forward(po: Postoffice, words: list[str], ctx: ProgramContext) -> AdminResult:
+    found = _holder(po, words[0]) if len(words) >= 2 else None
+    user = po.find(" ".join(words[1:])) if found is not None else None
+    if found is None or user is None or not user.mailbox:
+        ctx.stdout.write("FORWARD needs a queued message's number and a user's name.\n")
+        return AdminResult.ERRORS
+    entry, number = found
+    ref = next(r for r in po.refs(entry) if r.number == number)
+    (stored,) = po.read_messages([ref])
+    (copy,) = po.deliver(user, [stored.message])
+    ctx.stdout.write(f"Message {number} forwarded to {user.name} (message {copy}).\n")
+    return AdminResult.OK
+
+
+def _remove(po: Postoffice, words: list[str], ctx: ProgramContext) -> AdminResult:
+    found = _holder(po, words[0]) if len(words) == 1 else None
+    if found is None:
+        ctx.stdout.write("REMOVE needs the number of a message a mailbox holds.\n")
+        return AdminResult.ERRORS
+    entry, number = found
+    po.remove_messages(entry, [number])
+    ctx.stdout.write(f"Message {number} deleted from {entry.name}.\n")
+    return AdminResult.OK
+
+
 def _password(po: Postoffice, words: list[str], ctx: ProgramContext) -> AdminResult:
     if len(words) < 2:
         ctx.stdout.write("PASSWORD needs a user's name and the new password.\n")
@@ -166,6 +246,9 @@ _WORK = {
     "RENAME": _rename,
     "COMMENT": _comment,
     "DELETE": _delete,
+    "MESSAGES": _messages,
+    "FORWARD": _forward,
+    "REMOVE": _remove,
     "PASSWORD": _password,
     "PREEXPIRED": _pre_expired,
 }

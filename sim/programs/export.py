@@ -24,10 +24,11 @@ Japanese) and otherwise the post office language's order is used; that a user
 export takes the Inbox unless /MSGS/ALL; that /FOLDER, /FILES/MACBIN2 and
 /FILES/HEX change nothing (the format of §2.3 has no folder line and file items
 are text here); that an empty queue writes no file; the /MSG# listing layout;
-that an unknown /DELETE number is code 3; which damage keeps a queued message in
-the queue (``_up_to_unreadable``: one whose sizes do not add up, KB Q212759; one
-that only lacks its ``Contents:`` line leaves it, written alone, KB Q234745); and that
-the mailing lists and
+that an unknown /DELETE number is code 3; that Export 5.15, 6.0 and 8.0 stop
+short inside a PCX File item and leave the message queued (``_pcx_stall``, KB
+Q202240); which damage keeps a queued message in the queue (``_up_to_unreadable``:
+one whose sizes do not add up, KB Q212759; one that only lacks its ``Contents:``
+line leaves it, written alone, KB Q234745); and that the mailing lists and
 bulletin boards of a /DIRECTORY export go to ``CCMLIST.EXP`` and ``CCMBB.EXP``
 beside the /@ file (§2.4 and §4.6 name the files, not how they are produced).
 The option ``MaxMessages`` (``ctx.options``) caps a message export.
@@ -36,6 +37,7 @@ The option ``MaxMessages`` (``ctx.options``) caps a message export.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator, Sequence
 
 from sim.errors import PostofficeError
@@ -219,8 +221,12 @@ def damage(text: bytes) -> str | None:
     return None
 
 
-def _up_to_unreadable(po: Postoffice, refs: Sequence[Ref]) -> tuple[list[Ref], set[int]]:
-    """The queued messages one run takes, and those it must leave queued.
+def _up_to_unreadable(
+    po: Postoffice, refs: Sequence[Ref], pcx: bool = False
+) -> tuple[list[Ref], set[int], bytes | None]:
+    """The queued messages one run takes, those it must leave queued, and, when the
+    run stops short inside a PCX item (``pcx``: Export 5.15/6.0/8.0, :func:`_pcx_stall`),
+    the text it leaves in the file.
 
     Decided from the two articles together. KB Q212759 (a corrupted message *in the
     post office*): the same message goes to ``Bad`` at every poll under a new file
@@ -235,20 +241,52 @@ def _up_to_unreadable(po: Postoffice, refs: Sequence[Ref]) -> tuple[list[Ref], s
     queued and every run exports it again; one without ``Contents:`` leaves the
     queue and the file in ``Export`` is its only copy. Modelled, not documented:
     which damage is which (the articles name the symptoms, not the bytes), and that
-    a damaged message is written alone.
+    a damaged message is written alone. A PCX message ends a run the same way (KB
+    Q202240: the messages behind it "remain queued"), and stays queued.
     """
     with (po.path / MLANDATA).open("rb") as fh:
         for i, ref in enumerate(refs):
             fh.seek(ref.offset)
             head = fh.read(rf.RECORD_SIZE)
             payload = fh.read(rf.RECORD.unpack(head)[0]) if len(head) == rf.RECORD_SIZE else b""
-            found = damage(payload[4:])  # after the message number (u32)
-            if found is None:
+            text = payload[4:]  # after the message number (u32)
+            found = damage(text)
+            cut = None if found is not None or not pcx else _pcx_stall(text)
+            if found is None and cut is None:
                 continue
             if i:
-                return list(refs[:i]), set()
-            return [ref], {ref.number} if found == UNREADABLE else set()
-    return list(refs), set()
+                return list(refs[:i]), set(), None
+            if cut is not None:
+                return [ref], {ref.number}, text[:cut]
+            return [ref], {ref.number} if found == UNREADABLE else set(), None
+    return list(refs), set(), None
+
+
+#: the Export versions KB Q202240 names: "cc:Mail DB6 - Export.exe version 5.15", "cc:Mail
+#: DB8 - Export.exe version 6.0 and version 8.0"
+PCX_STALLS = frozenset({"5.15", "6.0", "6.00", "8.0", "8.00"})
+_FILE_ITEM = re.compile(rb"\r\nFile item: ?([^\r\n]*)\r\n(\d+)\r\n")
+
+
+def _pcx_stall(payload: bytes) -> int | None:
+    """Where the copy of a stored message stops, when it holds a PCX File item (KB Q202240).
+
+    KB Q202240: "The cc:Mail Export.exe program is not finishing exporting a message
+    with a PC Paintbrush (PCX) attachment"; the message "may remain queued at the cc:Mail
+    post office" and the connector moves the file to ``Bad`` with event 54, again at
+    every poll. Modelled, not documented: that the file EXPORT leaves ends half-way
+    through the PCX item's text (at a line end), so its size line promises more than
+    the file holds; that the ending is the same at every run; that the item is known by
+    its name ending in ``.PCX``; and that EXPORT still ends with 0 (the article shows
+    event 54, not an EXPORT result code).
+    """
+    for match in _FILE_ITEM.finditer(payload):
+        if not match.group(1).strip().upper().endswith(b".PCX"):
+            continue
+        start, size = match.end(), int(match.group(2))
+        half = payload.rfind(b"\r\n", start, start + size // 2)
+        return half + 2 if half >= start else start
+    return None
 
 
 def _may_modify(session: Session, ctx: ProgramContext) -> bool:
@@ -280,11 +318,16 @@ def _export_mail(session: Session, entry: DirectoryEntry, ctx: ProgramContext) -
     if not queue and not switches.has("MSGS"):
         refs = [r for r in refs if r.folder.casefold() == "inbox"]
     keep: set[int] = set()
+    stalled = None
     if queue:
-        refs, keep = _up_to_unreadable(session.po, refs[:limit] if limit is not None else refs)
+        chosen = refs[:limit] if limit is not None else refs
+        refs, keep, stalled = _up_to_unreadable(session.po, chosen, ctx.version in PCX_STALLS)
     try:
         if target is None:
             raise OSError(0, "the path cannot be placed")
+        if stalled is not None:  # KB Q202240: the run ends inside the PCX item
+            atomic_write_bytes(target, stalled)
+            return ExportResult.OK
         numbers = export_messages(
             session.po,
             entry,

@@ -177,3 +177,81 @@ def test_an_export_file_without_contents_that_stays_confirms_q234745(tmp_path: P
     assert found.score >= 0.9
     assert rule(replace(ev, events=log(54, 54, 54).events)) is not None  # 54s: Bad path
     assert rule(replace(ev, export_no_contents=())) is None
+
+
+# -- KB Q202240: a PCX attachment Export 5.15/6.0/8.0 does not finish ------------------------------
+
+
+def _pcx_site(world: World, db: int) -> tuple[Site, int]:
+    from harness.causes.corrupt_message import pcx_message
+
+    site = standard_world(world, db=db, dirsync_done=True, start=False)
+    po = site.postoffice
+    queue = po.find("EX1")
+    assert queue is not None
+    when = datetime(1999, 6, 1, 9, 0)
+    (number,) = po.deliver(queue, [pcx_message("Doe, J at PO1", "X at EX1", when, "chart")])
+    return site, number
+
+
+def test_export_6_stops_inside_the_pcx_item_and_keeps_it_queued(world: World) -> None:
+    """KB Q202240: Export 6.0 does not finish the PCX message; mail behind it waits."""
+    site, number = _pcx_site(world, 8)
+    send_to_exchange(world, 2)
+    switches = "/NEX1 /PSECRET /D\\\\POSRV\\CCDATA"
+    world.path("C:\\TEMP").mkdir(parents=True, exist_ok=True)
+    assert export(world, f"{switches} /@C:\\TEMP\\OUT.CCM /ITEMSIZE")[0] == 0
+    text = world.path("C:\\TEMP\\OUT.CCM").read_bytes()
+    assert b"File item: CHART.PCX\r\n" in text
+    assert text.count(b"Message:") == 1
+    assert b"PCX scan line 0000" in text
+    assert b"PCX scan line 0063" not in text
+    refs = site.postoffice.refs(site.postoffice.find("EX1"))
+    assert next(r.number for r in refs) == number
+    assert len(refs) == 3  # nothing left the queue
+    code, listing = export(world, f"{switches} /MSG#")
+    assert code == 0
+    assert "cannot be read" not in listing
+
+
+def test_export_5_14_exports_the_pcx_message_whole(world: World) -> None:
+    """DB6's Export 5.14 is not one of the versions the article names."""
+    site, _ = _pcx_site(world, 6)
+    world.path("C:\\TEMP").mkdir(parents=True, exist_ok=True)
+    switches = "/NEX1 /PSECRET /D\\\\POSRV\\CCDATA"
+    assert export(world, f"{switches} /@C:\\TEMP\\OUT.CCM /ITEMSIZE")[0] == 0
+    assert b"PCX scan line 0063" in world.path("C:\\TEMP\\OUT.CCM").read_bytes()
+    assert site.postoffice.refs(site.postoffice.find("EX1")) == []
+
+
+def test_bad_files_with_a_pcx_item_confirm_q202240_and_choose_forwarding(tmp_path: Path) -> None:
+    from harness.evidence import with_pcx_item
+
+    (tmp_path / "msg0001.ccm").write_bytes(b"Message:\r\n9\r\nFile item: chart.pcx\r\n90\r\nPC")
+    (tmp_path / "msg0002.ccm").write_bytes(b"Message:\r\n9\r\nFile item: PCX.TXT\r\n3\r\nab\r\n")
+    assert with_pcx_item(tmp_path) == ("msg0001.ccm",)
+    rule = RULES.lookup("corrupt-message").function
+    files = (("Bad", ("msg0001.ccm", "msg0002.ccm")),)
+    ev = replace(log(54, 54, 54, 54), ccmcdata=files, bad_pcx=("msg0001.ccm",))
+    found = rule(ev)
+    assert found is not None
+    assert found.score >= 0.9
+    assert not found.confirm
+    assert found.fix_name == "forward-pcx-message"
+    other = rule(replace(ev, bad_pcx=()))
+    assert other is not None
+    assert other.fix_name == "delete-corrupt-message"
+
+
+def test_forward_pcx_message_keeps_the_picture_in_a_cc_mail_mailbox(tmp_path: Path) -> None:
+    site = broken(tmp_path, "pcx-attachment-queued", "world: {postoffice: {db: 8}}\n")
+    po = Postoffice(site.po_path)
+    queue = po.find(site.site)
+    assert queue is not None
+    assert len(po.refs(queue)) == 4
+    after = fix_and_watch(site, "forward-pcx-message")
+    assert 54 not in after
+    assert po.refs(queue) == []
+    held = [s for e in po.entries() if e.mailbox and e is not queue for s in po.mailbox(e)]
+    assert [s.message.items[0][1] for s in held if s.message.items] == ["CHART.PCX"]
+    assert check(site.world, postoffice=site.po_path).ok
