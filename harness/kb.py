@@ -104,8 +104,8 @@ _ARTICLES = {
         "Use the Import/Export programs that match the post office database and pick the "
         "matching entry in the version list.",
         (
-            "Nothing of the article's Migration Wizard (its error dialog and its search of "
-            "Exchsrvr\\Bin first): the sim has no Migration Wizard.",
+            "The sim has no Migration Wizard and none of its error dialog; its KB test follows "
+            "the Wizard's search (Exchsrvr\\Bin before the PATH) and its user export.",
         ),
     ),
     "Q176375": Article(
