@@ -121,18 +121,23 @@ class CorruptParams(Params):
     subject: str = Field("Quarterly figures", min_length=1, max_length=80, description="Subject.")
 
 
-def _queue_damaged(site: Site, params: CorruptParams | None, damage: Damage) -> None:
-    """Queue one message for Exchange and damage it. It carries no tracking identity:
-    whoever follows the articles deletes it on purpose (Q212759, Q234745)."""
+def _site_queue(site: Site) -> tuple[Postoffice, DirectoryEntry, str, str]:
+    """The post office, the site's P entry, a local sender and an Exchange recipient."""
     po = Postoffice(site.po_path)
     entries = po.entries()
     queue = next((e for e in entries if e.name.casefold() == site.site.casefold()), None)
     if queue is None or not queue.mailbox:
         raise ValueError(f"no P entry {site.site} to queue mail in: run dirsync first")
     sender = next(e.name for e in entries if e.location is Location.LOCAL)
-    to = f"Administrator at {site.site}"
+    return po, queue, f"{sender} at {site.po_name}", f"Administrator at {site.site}"
+
+
+def _queue_damaged(site: Site, params: CorruptParams | None, damage: Damage) -> None:
+    """Queue one message for Exchange and damage it. It carries no tracking identity:
+    whoever follows the articles deletes it on purpose (Q212759, Q234745)."""
+    po, queue, sender, to = _site_queue(site)
     subject = (params or CorruptParams()).subject
-    message = Message(f"{sender} at {site.po_name}", site.world.clock.datetime, (to,), subject, "")
+    message = Message(sender, site.world.clock.datetime, (to,), subject, "")
     (number,) = po.deliver(queue, [message])
     _rewrite_payload(po, queue, number, damage)
 
@@ -190,22 +195,10 @@ def pcx_attachment_queued(site: Site, params: PcxParams | None) -> None:
     Export 5.15, 6.0 and 8.0 do not finish exporting it (``sim.programs.export``), so it
     stays queued and comes back to ``Bad`` at every poll.
     """
-    po = Postoffice(site.po_path)
-    entries = po.entries()
-    queue = next((e for e in entries if e.name.casefold() == site.site.casefold()), None)
-    if queue is None or not queue.mailbox:
-        raise ValueError(f"no P entry {site.site} to queue mail in: run dirsync first")
-    sender = next(e.name for e in entries if e.location is Location.LOCAL)
+    po, queue, sender, to = _site_queue(site)
     subject = (params or PcxParams()).subject
     when = site.world.clock.datetime
-    po.deliver(
-        queue,
-        [
-            pcx_message(
-                f"{sender} at {site.po_name}", f"Administrator at {site.site}", when, subject
-            )
-        ],
-    )
+    po.deliver(queue, [pcx_message(sender, to, when, subject)])
 
 
 def _pcx_finding(ev: Evidence) -> Finding | None:
