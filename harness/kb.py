@@ -111,6 +111,13 @@ _ARTICLES = {
     "Q176375": Article(
         "Events 82/83, then 85",
         "Move the files out of Ccmcdata\\Export; restart the service; apply the 5.0 service pack.",
+        (
+            "Which section names are illegal (any `<name> item:` but Text and File) and the "
+            "damage that puts one in a stored message.",
+            "That the latest 5.0 service pack is SP2, that 5.5 has the fix, and that the fixed "
+            "connector keeps the line as text and delivers the message.",
+            "82/83 are logged 26 times: once, then after each of the 25 restarts before 85.",
+        ),
     ),
     "Q179072": Article(
         "NFT error on CLANDATA",

@@ -112,13 +112,25 @@ def _named_fix(scenario: Scenario) -> bool:
 
 
 def _catalogue() -> dict[str, tuple[Path, Scenario]]:
-    """Cause -> its first catalogue scenario (by file name) with faults and a named fix."""
+    """Cause -> its first catalogue scenario (by file name) with faults and a named fix,
+    preferring one whose first article is the cause's own first (its main article, so a
+    variant scenario added later does not change the lab's case)."""
     out: dict[str, tuple[Path, Scenario]] = {}
     for path, scenario in _scenarios():
         if scenario.cause == "healthy" or not scenario.faults or not _named_fix(scenario):
             continue
-        out.setdefault(scenario.cause, (path, scenario))
+        kept = out.get(scenario.cause)
+        if kept is None or _main(kept[1]) < _main(scenario):
+            out[scenario.cause] = (path, scenario)
     return out
+
+
+def _main(scenario: Scenario) -> bool:
+    """The scenario cites its cause's first article first."""
+    from harness.causes import get_cause
+
+    cause = get_cause(scenario.cause)
+    return bool(scenario.articles) and scenario.articles[0] == cause.articles[0]
 
 
 def error_events() -> list[int]:

@@ -12,11 +12,13 @@ The modelled choices are listed in ``service.py`` and ``transfer.py``.
 from __future__ import annotations
 
 import io
+import re
 from typing import TYPE_CHECKING
 
 from sim.connector import transfer
 from sim.connector.constants import EXPORT_SWITCHES, EXPORT_THREAD, IMPORT_SWITCHES, IMPORT_THREAD
 from sim.connector.store import Folder
+from sim.connector.threads import WorkerError
 from sim.exchange import CONNECTOR_SENDER
 from sim.message import (
     CODEPAGE,
@@ -31,7 +33,31 @@ from sim.message import (
 if TYPE_CHECKING:
     from sim.connector.service import ConnectorService
 
-__all__ = ["Flow"]
+__all__ = ["SECTION_EXCEPTION", "SECTION_FIX_SP", "Flow", "illegal_section"]
+
+#: event 82's insertion strings for the illegal section name (KB Q176375, as quoted)
+SECTION_EXCEPTION = ("c0000005", "0", "2e3d3d3d", "2", "0 2e3d3d3d")
+#: the Exchange 5.0 service pack that handles it (KB Q176375: "the latest U.S. Service
+#: Pack for Microsoft Exchange Server version 5.0"; SP2 was the last; modelled)
+SECTION_FIX_SP = 2
+_SECTION = re.compile(r"^([A-Za-z]+) item:", re.MULTILINE)
+
+
+def illegal_section(text: str) -> bool:
+    """A section heading (``<name> item:`` at a line start) other than Text or File.
+
+    KB Q176375: "The file created by Export contains an illegal section name that
+    is not handled properly by the CCMC": Exchange 5.0 before its service pack
+    takes an exception in ``dwCCExport`` (82, 83 "The exception UNKNOWN was caught
+    in function dwCCExport"), the thread is restarted (86) and reads the same
+    leftover file first, 25 times, then 85 and the service stops; restarting does
+    not help, moving the files out of ``Ccmcdata\\Export`` does. Modelled, not
+    documented: which names are illegal (any but Text and File), that the line
+    is anywhere in the file, and that from the service pack (and in 5.5) the
+    line is kept as text of the item before it, as IMPORT reads it
+    (``sim.message``), so the message is delivered.
+    """
+    return any(m.group(1) not in ("Text", "File") for m in _SECTION.finditer(text))
 
 
 def _ends(name: str, suffix: str) -> bool:
@@ -93,7 +119,12 @@ class Flow:
             raw = path.read_bytes()
         except FileNotFoundError:
             return 0
-        stream = io.StringIO(raw.decode(CODEPAGE, "replace"), newline="")
+        text = raw.decode(CODEPAGE, "replace")
+        if not svc.exchange.at_least("5.0", SECTION_FIX_SP) and illegal_section(text):
+            svc.log(82, *SECTION_EXCEPTION)  # KB Q176375
+            svc.log(83, "UNKNOWN", EXPORT_THREAD)
+            raise WorkerError(f"illegal section name in EXPORT\\{name}")
+        stream = io.StringIO(text, newline="")
         try:
             style = svc.active.post_office.date_style  # EXPORT writes the PO language's order
             messages = list(iter_messages(stream, itemsize=True, date_style=style))
