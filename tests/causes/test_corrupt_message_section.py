@@ -19,7 +19,8 @@ WORLD_55 = "world:\n  exchange: {version: '5.5', service_pack: 4}\n"
 
 
 def _rule(ev: Evidence) -> Finding | None:
-    return RULES.lookup("corrupt-message").function(ev)
+    found: Finding | None = RULES.lookup("corrupt-message").function(ev)
+    return found
 
 
 def test_the_fault_restarts_the_export_thread_then_85_and_the_rule_confirms(
