@@ -11,8 +11,13 @@ on the post office (inbound only reads; outbound writes). Resolution as written:
 from __future__ import annotations
 
 from sim.access import Rights
-from sim.connector.setup import SERVICE_ACCOUNT, Site, send_to_ccmail, send_to_exchange
-from sim.connector.setup import standard_world
+from sim.connector.setup import (
+    SERVICE_ACCOUNT,
+    Site,
+    send_to_ccmail,
+    send_to_exchange,
+    standard_world,
+)
 from sim.connector.store import Folder
 from sim.world import World
 from tests.kb.hand import ids_since, mail_flows
@@ -28,7 +33,7 @@ def _no_create(world: World) -> Site:
     return site
 
 
-def _in_exchange(site: Site) -> set[str]:
+def _in_exchange(site: Site) -> set[str | None]:
     return {m.ident for b in site.exchange.mailboxes.values() for m in b.items}
 
 
