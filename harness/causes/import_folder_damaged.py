@@ -8,6 +8,7 @@ it from evidence only, and its fix.
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from harness.build import Site
 from harness.causes import Cause
@@ -15,7 +16,7 @@ from harness.causes._shared import PARKED, STORE, batch_of, finding, quotes, sto
 from harness.diagnosis import Finding
 from harness.evidence import Evidence
 from harness.registry import fault, fix, rule
-from sim.connector.store import Folder
+from sim.connector.store import Folder, Store
 from sim.eventlog import EventRecord
 from sim.fsutil import listdir_sorted
 
@@ -99,16 +100,38 @@ def import_folder_damaged(ev: Evidence) -> Finding | None:
 
 
 def _restore(site: Site, parked_root: str) -> None:
-    """Put the message files back: Submit (Q202178), and Export and Bad so none is forgotten."""
+    """Put the message files back: Submit (Q202178), and Export and Bad so none is forgotten.
+
+    ``Import`` is the folder the article rebuilds, but a ``.ccm`` waiting there is a
+    message not yet imported: it goes back to ``Submit``, from where the connector
+    moves it to ``Import`` again (KB Q168670). A ``.und`` left there goes to ``Bad``,
+    kept for the administrator: in the new ``Import`` it would stop outbound mail (KB
+    Q212788). A name already taken in the new store gets the next free ``msgXXXX``
+    name, so that no restored file replaces another. Modelled, not documented: the
+    article names only the Submit files.
+    """
     store = site.service.store
     old = site.world.path(parked_root)
-    for folder in (Folder.SUBMIT, Folder.EXPORT, Folder.BAD):
-        source = old / str(folder)
+    moves: list[tuple[Folder, Folder, tuple[str, ...]]] = [
+        (f, f, (".ccm", ".und")) for f in (Folder.SUBMIT, Folder.EXPORT, Folder.BAD)
+    ]
+    moves += [(Folder.IMPORT, Folder.SUBMIT, (".ccm",)), (Folder.IMPORT, Folder.BAD, (".und",))]
+    for source_folder, target, kinds in moves:
+        source = old / str(source_folder)
         if not source.is_dir():
             continue
         for item in listdir_sorted(source):
-            if item.is_file() and item.name.casefold().endswith((".ccm", ".und")):
-                item.replace(store.path(folder, item.name))
+            if item.is_file() and item.name.casefold().endswith(kinds):
+                item.replace(_free_target(store, target, item.name))
+
+
+def _free_target(store: Store, folder: Folder, name: str) -> Path:
+    """``name`` in ``folder``, or the next free ``msgXXXX`` name there (same suffix)."""
+    in_use = store.names(folder)
+    if name.casefold() not in {n.casefold() for n in in_use}:
+        return store.path(folder, name)
+    stem = store.next_name(in_use)[: -len(".ccm")]
+    return store.path(folder, stem + name[name.rfind(".") :])
 
 
 @fix(

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from harness.registry import FAULTS, FIXES
+from sim.connector.store import Folder
 from tests.harness.test_world_machine import WorldMachine
 
 
@@ -77,6 +78,23 @@ def test_index_damage_delete_corrupt_message_then_repair_loses_nothing(
     _check(machine)
     _fix(machine, "delete-corrupt-message")
     _fix(machine, "repair-postoffice")
+    machine.time_passes(3600)
+    _check(machine)
+
+
+def test_rebuild_ccmcdata_keeps_the_mail_waiting_in_import(machine: WorldMachine) -> None:
+    """The 10,000-sequence soak's find: mail converted for cc:Mail waits in ``Import``
+    while IMPORT fails (a wrong password); the Q202178 rebuild parked the old store and
+    brought back only Submit, Export and Bad, so those messages stayed parked."""
+    _fault(machine, "wrong-po-password")
+    machine.restart()
+    machine.send("to-ccmail", 5)
+    machine.time_passes(120)
+    _check(machine)
+    assert machine.s.service.store.names(Folder.IMPORT), "IMPORT should fail and leave mail"
+    _fix(machine, "rebuild-ccmcdata")
+    _fix(machine, "rebuild-ccmcdata")
+    _fix(machine, "correct-po-settings")
     machine.time_passes(3600)
     _check(machine)
 
