@@ -436,16 +436,10 @@ def add_section_name(po: Postoffice, entry: DirectoryEntry, number: int) -> None
 )
 def illegal_section_name(site: Site, params: CorruptParams | None) -> None:
     """EXPORT writes it like any other message; the CCMC 5.0 conversion throws (Q176375)."""
-    po = Postoffice(site.po_path)
-    entries = po.entries()
-    queue = next((e for e in entries if e.name.casefold() == site.site.casefold()), None)
-    if queue is None or not queue.mailbox:
-        raise ValueError(f"no P entry {site.site} to queue mail in: run dirsync first")
-    sender = next(e.name for e in entries if e.location is Location.LOCAL)
+    po, queue, sender, to = _site_queue(site)
     subject = (params or CorruptParams()).subject
     body = "The figures for the quarter are below."
-    to = (f"Administrator at {site.site}",)
-    message = Message(f"{sender} at {site.po_name}", site.world.clock.datetime, to, subject, body)
+    message = Message(sender, site.world.clock.datetime, (to,), subject, body)
     (number,) = po.deliver(queue, [message])
     add_section_name(po, queue, number)
 

@@ -62,3 +62,14 @@ def move_store(old: Path, new: Path) -> None:
             target = new / item.relative_to(old)
             target.parent.mkdir(parents=True, exist_ok=True)
             item.replace(target)
+
+
+def restarted_25_times_then_85(site: Site) -> None:
+    """Event 86 for dwCCExport up to 25, then one 85 and the service stopped (Q176375, Q294947)."""
+    log = site.world.eventlog
+    restarts = log.events(86)
+    assert len(restarts) == 25
+    assert "The thread function is dwCCExport" in restarts[0].description
+    assert "started so far is 25" in restarts[-1].description
+    assert len(log.events(85)) == 1
+    assert not site.service.running

@@ -20,7 +20,7 @@ from sim.exchange import Mailbox
 from sim.message import Message
 from sim.postoffice.layout import Location
 from sim.world import World
-from tests.kb.hand import ids_since, mail_flows
+from tests.kb.hand import ids_since, mail_flows, restarted_25_times_then_85
 
 #: the subject of the damaged message (it carries no tracking identity)
 SUBJECT = "Quarterly figures"
@@ -61,12 +61,8 @@ def test_82_and_83_repeat_25_times_then_85_and_the_service_stops(real_world: Wor
     assert "Exception code c0000005" in log.events(82)[0].description
     caught = log.events(83)
     assert caught[0].description == "The exception UNKNOWN was caught in function dwCCExport."
-    restarts = log.events(86)
-    assert len(restarts) == 25
-    assert "started so far is 25" in restarts[-1].description
-    assert len(log.events(85)) == 1
+    restarted_25_times_then_85(site)
     assert len(caught) == 26  # the first, then one after each of the 25 restarts
-    assert not site.service.running
     assert len(_stuck(site)) == 1
 
 

@@ -21,7 +21,7 @@ from sim.connector.setup import (
 )
 from sim.postoffice.layout import IE_RI
 from sim.world import World
-from tests.kb.hand import copy, ids_since, mail_flows
+from tests.kb.hand import copy, ids_since, mail_flows, restarted_25_times_then_85
 
 #: the cc:Mail Administrator folder, not on the system PATH
 ADMIN_DIR = "C:\\CCMAIL\\ADMIN"
@@ -44,12 +44,7 @@ def test_43_then_86_up_to_25_then_85_and_the_service_stops(real_world: World) ->
     real_world.clock.advance(300)
     log = real_world.eventlog
     assert "The system error code is 2" in log.events(43)[0].description
-    restarts = log.events(86)
-    assert len(restarts) == 25
-    assert "dwCCExport" in restarts[0].description
-    assert "started so far is 25" in restarts[-1].description
-    assert len(log.events(85)) == 1
-    assert not site.service.running
+    restarted_25_times_then_85(site)
 
 
 def test_ccmc_output_txt_shows_the_debug_lines_and_the_texts(real_world: World) -> None:
