@@ -209,6 +209,8 @@ def test_an_interrupted_run_reports_what_finished(tmp_path: Path) -> None:
     """Ctrl-C after the first scenario: exit 130, one line, reports for what finished."""
     for n in range(6):
         text = HEALTHY.read_text(encoding="utf-8").replace("id: healthy", f"id: healthy-{n}")
+        if n:  # three virtual days, seconds of work: the interrupt comes during the second
+            text = text.replace("  - advance: 30m\n", "  - advance: 3d\n")
         (tmp_path / f"h{n}.scenario.yaml").write_text(text, encoding="utf-8")
     report = tmp_path / "out" / "r.json"
     report.parent.mkdir()
