@@ -32,6 +32,7 @@ of other causes (``AMBIGUOUS``), so that the log alone cannot tell which.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 import shutil
@@ -99,11 +100,13 @@ class LabCase:
     lookalikes: tuple[str, ...] = ()
 
 
-def _scenarios() -> list[tuple[Path, Scenario]]:
+@functools.cache
+def _scenarios() -> tuple[tuple[Path, Scenario], ...]:
+    """The built-in catalogue, read once per process (the files ship with the package)."""
     from harness.loader import load_scenario
     from harness.selection import builtin_dir
 
-    return [(p, load_scenario(p)) for p in sorted(builtin_dir().glob("*.scenario.yaml"))]
+    return tuple((p, load_scenario(p)) for p in sorted(builtin_dir().glob("*.scenario.yaml")))
 
 
 def _named_fix(scenario: Scenario) -> bool:
@@ -309,7 +312,8 @@ def _fixed(site: Site, checks: list[tuple[str, bool]]) -> None:
     world.clock.advance(VERIFY_FOR)
     new = world.eventlog.since(mark)
     checks.append(("no new Event 70 for a virtual hour", not [r for r in new if r.event_id == 70]))
-    others = sorted({r.event_id for r in new if r.event_id in set(error_events()) - {70}})
+    errors = set(error_events()) - {70}
+    others = sorted({r.event_id for r in new if r.event_id in errors})
     shown = ", ".join(str(i) for i in others)
     checks.append(
         (f"no new error events of the catalogue{f' (got {shown})' if others else ''}", not others)
