@@ -27,6 +27,7 @@ before dirsync too); without the address space the MTA returns an NDR.
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,11 +43,11 @@ from sim.connector.settings import (
     PostOfficeSettings,
     Settings,
 )
-from sim.errors import SimError
+from sim.errors import PostofficeError, SimError
 from sim.eventlog import EventLog
 from sim.exchange import AddressSpace, ExchangeServer
 from sim.message import Message
-from sim.postoffice.layout import IE_RI, Location
+from sim.postoffice.layout import IE_RI, DirectoryEntry, Location
 from sim.postoffice.populate import populate
 from sim.postoffice.postoffice import Postoffice
 from sim.programs.runner import install_program
@@ -232,6 +233,21 @@ def _postoffice(
     return Postoffice(host), world.exchange, world.connector.settings.post_office.name
 
 
+def _directory(po: Postoffice) -> list[DirectoryEntry]:
+    """The directory users address mail from; empty when CLANDATA cannot be read.
+
+    Modelled, not documented: with the directory damaged, no cc:Mail user can address
+    mail and none reaches a cc:Mail mailbox, so nothing is sent; the connector's own
+    runs then show the damage (ANALYZE, EXPORT's "Post office damaged", event 70).
+    """
+    try:
+        return po.entries()
+    except PostofficeError:
+        raise  # no post office there at all: the caller's business, as before
+    except (ValueError, struct.error):  # a record that does not decode
+        return []
+
+
 def send_to_exchange(
     world: World, n: int = 1, *, postoffice: Postoffice | None = None
 ) -> list[str]:
@@ -242,7 +258,7 @@ def send_to_exchange(
     which a wrong Post Office page can make the wrong place).
     """
     po, exchange, po_name = _postoffice(world, postoffice)
-    entries = po.entries()
+    entries = _directory(po)
     site = exchange.site_address.casefold()
     queue = next((e for e in entries if e.name.casefold() == site and e.mailbox), None)
     people = [e.name for e in entries if e.location is Location.LOCAL]
@@ -268,7 +284,7 @@ def send_to_exchange(
 def send_to_ccmail(world: World, n: int = 1, *, postoffice: Postoffice | None = None) -> list[str]:
     """``n`` messages from Exchange users to cc:Mail users; returns their identities."""
     po, exchange, po_name = _postoffice(world, postoffice)
-    people = [e.name for e in po.entries() if e.location is Location.LOCAL]
+    people = [e.name for e in _directory(po) if e.location is Location.LOCAL]
     senders = sorted(b.alias for b in exchange.mailboxes.values())
     if not people:
         return []
