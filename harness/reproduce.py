@@ -97,14 +97,36 @@ def _from_catalogue(cause: str, where: str, wanted: str | None) -> Reproducer | 
     if wanted is not None:
         picked = [p for p in paths if p.name == f"{wanted}.scenario.yaml"]
         paths = picked or paths
+    found: list[tuple[Path, dict[str, Any]]] = []
     for path in paths:
         try:
             raw = yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
         except (OSError, yaml.YAMLError):
             continue  # a broken file is `ccsim validate`'s to report
         if isinstance(raw, dict) and raw.get("cause") == cause:
-            return _template(path, raw, cause, where)
-    return None
+            found.append((path, raw))
+    if not found:
+        return None
+    # the scenario that cites the cause's main article first, so that a variant
+    # scenario added later (Q176375 beside Q212759) does not change the template
+    main = _main_article(cause)
+    path, raw = next((f for f in found if _first_article(f[1]) == main), found[0])
+    return _template(path, raw, cause, where)
+
+
+def _main_article(cause: str) -> str | None:
+    from harness.causes import SCENARIO_CAUSES
+
+    known = SCENARIO_CAUSES.get(cause)
+    if known is None:
+        return None
+    articles = known.articles
+    return articles[0] if articles else None
+
+
+def _first_article(raw: dict[str, Any]) -> object:
+    articles = raw.get("articles")
+    return articles[0] if isinstance(articles, list) and articles else None
 
 
 def _template(path: Path, raw: dict[str, Any], cause: str, where: str) -> Reproducer:

@@ -20,6 +20,7 @@ from harness.customer import CustomerFilesError
 from harness.pocopy import copy_folder
 from scenarios import __file__ as _scenarios_init
 from tests.support.cli import ccsim_exit
+from tests.support.signals import default_sigint
 
 HEALTHY = Path(_scenarios_init).parent / "healthy.scenario.yaml"
 
@@ -221,6 +222,7 @@ def test_an_interrupted_run_reports_what_finished(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=default_sigint,
     )
     assert proc.stderr is not None
     first = proc.stderr.readline()  # "passed healthy-0" once the first one finished

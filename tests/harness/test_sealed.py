@@ -21,6 +21,7 @@ from harness.errors import MAX_LINES, ScenarioError, ScenarioErrors
 from harness.loader import load_text
 from harness.selection import SelectionError, matches, parse_shard
 from tests.support.cli import ccsim_exit
+from tests.support.signals import default_sigint
 
 HEAD = "id: x\ntitle: t\ncause: healthy\n"
 
@@ -182,6 +183,7 @@ def test_an_interrupted_create_leaves_nothing(
         text=True,
         restore_signals=True,
         start_new_session=True,
+        preexec_fn=default_sigint,
     )
     deadline = time.monotonic() + 60
     # the build folder exists from the start of the build: the signal comes while the
