@@ -24,6 +24,7 @@ from sim.winpath import short_form
 
 if TYPE_CHECKING:
     from sim.connector.settings import Settings
+    from sim.eventlog import EventLog
     from sim.exchange import ExchangeServer
     from sim.world import World
 
@@ -41,14 +42,17 @@ class ProgramRuns:
     store: Store
     threads: Threads
     last_run: ProgramRun | None
+    eventlog: EventLog
 
     def reg_int(self, name: str) -> int:
-        """A whole-number registry value (the service's own)."""
-        raise NotImplementedError  # pragma: no cover - ConnectorService defines it
+        """A whole-number value of the connector's registry key (0 when absent)."""
+        value = self.exchange.registry.get(name, 0)
+        return value if isinstance(value, int) else int(str(value) or 0)
 
     def log(self, event_id: int, *strings: str) -> None:
-        """Log a connector event (the service's own)."""
-        raise NotImplementedError  # pragma: no cover - ConnectorService defines it
+        """Write a catalogue event if the active Diagnostics Logging levels let it through."""
+        levels = self.active.logging.levels
+        events.log(self.eventlog, event_id, *strings, computer=self.exchange.name, levels=levels)
 
     def po_switches(self, name: str | None = None) -> str:
         """``/N`` and ``/P``; the post office directory is in the parameter file."""

@@ -144,17 +144,6 @@ class ConnectorService(ProgramRuns):
     def running(self) -> bool:
         return self.state is ServiceState.RUNNING
 
-    def reg_int(self, name: str) -> int:
-        value = self.exchange.registry.get(name, 0)
-        return value if isinstance(value, int) else int(str(value) or 0)
-
-    # -- logging ------------------------------------------------------------------------
-
-    def log(self, event_id: int, *strings: str) -> None:
-        """Write a catalogue event if the active Diagnostics Logging levels let it through."""
-        levels = self.active.logging.levels
-        events.log(self.eventlog, event_id, *strings, computer=self.exchange.name, levels=levels)
-
     # -- start and stop -----------------------------------------------------------------
 
     def prepare(self) -> None:
