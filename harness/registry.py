@@ -184,11 +184,14 @@ def _check_name(kind: str, name: str) -> None:
         raise RegistryError(f"{kind} name {name!r} is not kebab-case (e.g. 'wrong-po-password')")
 
 
-def _check_cause(kind: str, cause: str) -> None:
-    """A name of a loaded cause; while the cause modules load, ``load`` checks afterwards."""
+def _check_cause(kind: str, cause: str, module: str) -> None:
+    """A name of a loaded cause. ``load`` checks afterwards while the cause modules load,
+    and for a built-in cause module's own registrations: one imported on its own (a module
+    of a cause's package, say) is then only part-way through its import, and the table
+    cannot be built from it yet."""
     from harness import causes
 
-    if causes.is_loading():
+    if causes.is_loading() or module.startswith(f"{causes.__name__}."):
         return
     if cause not in causes.CAUSES:
         hint = causes.cause_hint(cause, include_healthy=False)
@@ -240,11 +243,11 @@ def fix(
     cured = (cures,) if isinstance(cures, str) else tuple(cures)
     if not cured:
         raise RegistryError(f"fix {name!r} cures no cause")
-    for cause in cured:
-        _check_cause(f"fix {name!r}", cause)
     target = FIXES if registry is None else registry
 
     def decorate(function: FuncT) -> FuncT:
+        for cause in cured:
+            _check_cause(f"fix {name!r}", cause, function.__module__)
         target.add(name, FixSpec(name, function, cured, summary, article, params))
         return function
 
@@ -264,13 +267,13 @@ def rule(
 
     ``explains_event=70`` (the spelling of STYLE.md §9) is short for ``explains=(70,)``.
     """
-    _check_cause("rule", cause)
     events = (explains,) if isinstance(explains, int) else tuple(explains)
     if explains_event is not None and explains_event not in events:
         events = (explains_event, *events)
     target = RULES if registry is None else registry
 
     def decorate(function: FuncT) -> FuncT:
+        _check_cause("rule", cause, function.__module__)
         target.add(cause, RuleSpec(cause, function, article, events, summary))
         return function
 

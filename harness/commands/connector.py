@@ -30,7 +30,6 @@ Typer reads the command's annotations at run time, so this module does not use
 """
 
 import re
-import sys
 import tempfile
 from collections import Counter
 from collections.abc import Callable
@@ -278,83 +277,6 @@ def _write_log(records: "Sequence[EventRecord]", path: Path, fmt: str) -> None:
         raise UsageError(f"--eventlog: cannot write {path}: {exc.strerror}") from None
 
 
-def _summary_rows(result: ConnectorRun) -> "tuple[list[list[str]], list[list[str]]]":
-    """The messages and events tables, header rows first."""
-    from sim.connector.events import CATALOGUE
-
-    moved = [
-        ["direction", "messages"],
-        ["cc:Mail -> Exchange", str(result.to_exchange)],
-        ["Exchange -> cc:Mail", str(result.to_ccmail)],
-        ["NDRs returned", str(result.ndrs)],
-    ]
-    texts = dict(result.texts)
-    events = [["ID", "source", "count", "text"]]
-    for event_id, count in result.events:
-        spec = CATALOGUE.get(event_id)
-        text = " ".join(texts.get(event_id, spec.template if spec else "").split())
-        events.append([str(event_id), spec.source if spec else "", str(count), text])
-    return moved, events
-
-
-def _print_summary(result: ConnectorRun, options: RunOptions) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    from harness.model_types import format_duration
-    from harness.report import plain_table
-
-    console = Console()
-    head = (
-        f"MSExchangeCCMC ran {format_duration(result.seconds)} (virtual) on {options.server} "
-        f"against {options.po_name} (a copy of {options.postoffice}): "
-        f"service {result.service_state} at the end."
-    )
-    done = "completed" if result.dirsync_completed else "did not complete"
-    tail = f"Directory synchronization {done}."
-    tail += "".join(f"\nNot copied: {why}" for why in result.skipped)
-    moved, events = _summary_rows(result)
-    if not console.is_terminal:  # piped: plain text, every text whole on its line
-        sys.stdout.write(f"{head}\n\nMessages\n{plain_table(moved)}\nEvents\n")
-        listed = plain_table(events) if len(events) > 1 else "(none)\n"
-        sys.stdout.write(f"{listed}\n{tail}\n")
-        return
-    console.print(head)
-    for title, rows, right in (("Messages", moved, {1}), ("Events", events, {0, 2})):
-        table = Table(title=title)
-        for i, column in enumerate(rows[0]):
-            # wrapped at words; a word longer than the column folds, it is never cut off
-            table.add_column(column, justify="right" if i in right else "left", overflow="fold")
-        for row in rows[1:]:
-            table.add_row(*row)
-        console.print(table)
-    console.print(tail)
-
-
-class _Meter:
-    """The progress line on stderr: virtual time reached of the whole, events so far."""
-
-    def __init__(self, seconds: int) -> None:
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress, TextColumn
-
-        self.seconds = seconds
-        self.progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.fields[status]}"),
-            console=Console(stderr=True),
-            transient=True,
-        )
-        self.task = self.progress.add_task("virtual time", total=seconds, status="")
-
-    def __call__(self, reached: int, events: int) -> None:
-        from harness.model_types import format_duration
-
-        status = f"{format_duration(reached)} of {format_duration(self.seconds)}, {events} events"
-        self.progress.update(self.task, completed=reached, status=status)
-
-
 def register(app: "typer.Typer") -> None:
     import typer
 
@@ -449,11 +371,13 @@ def register(app: "typer.Typer") -> None:
         )  # fmt: skip
         from rich.console import Console
 
+        from harness.commands.connector_summary import Meter, print_summary
+
         wanted = Console(stderr=True).is_terminal if show_progress is None else show_progress
         try:
             if wanted:
                 seconds, _, _ = _check(options)
-                meter = _Meter(seconds)
+                meter = Meter(seconds)
                 with meter.progress:
                     result = run_connector(options, meter)
             else:
@@ -461,4 +385,4 @@ def register(app: "typer.Typer") -> None:
         except UsageError as exc:
             typer.echo(f"ccsim: {exc}", err=True)
             raise typer.Exit(2) from None
-        _print_summary(result, options)
+        print_summary(result, options)

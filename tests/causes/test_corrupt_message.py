@@ -183,7 +183,7 @@ def test_an_export_file_without_contents_that_stays_confirms_q234745(tmp_path: P
 
 
 def _pcx_site(world: World, db: int) -> tuple[Site, int]:
-    from harness.causes.corrupt_message import pcx_message
+    from harness.causes.corrupt_message.pcx import pcx_message
 
     site = standard_world(world, db=db, dirsync_done=True, start=False)
     po = site.postoffice

@@ -14,13 +14,16 @@ from __future__ import annotations
 import os
 import pickle
 from collections import Counter
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, TypeVar
 
 import pytest
 
 from harness.runner import RunResult, run
 from harness.selection import display_name, load_selection
+
+if TYPE_CHECKING:
+    from tests.harness.test_world_machine import WorldMachine
 
 try:
     import fcntl
@@ -90,3 +93,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     )
     for key in sorted(k for k in c if " " in k):
         terminalreporter.write_line(f"  {c[key]:>7}  {key}")
+
+
+@pytest.fixture
+def machine() -> Iterator[WorldMachine]:
+    """The soak's world machine, built (NT host, first dirsync done), for one sequence run
+    by hand step by step; torn down after the test."""
+    from tests.harness.test_world_machine import WorldMachine
+
+    m = WorldMachine()
+    m.build(host="nt", dirsync="done")
+    yield m
+    m.teardown()

@@ -96,13 +96,17 @@ def test_names_must_be_kebab_case(faults, name: str) -> None:
         fault(name, summary="s", article="Q1", registry=faults)
 
 
+def _noop(*args: object) -> None:
+    """A function to register (the cause is checked as it is registered)."""
+
+
 def test_fix_and_rule_must_name_section_8_causes(fixes, rules) -> None:
     with pytest.raises(
         RegistryError, match=r"unknown cause 'po-damged' \(did you mean 'po-damaged'\?\)"
     ):
-        fix("x", cures=["po-damged"], summary="s", article="Q1", registry=fixes)
+        fix("x", cures=["po-damged"], summary="s", article="Q1", registry=fixes)(_noop)
     with pytest.raises(RegistryError, match="unknown cause 'healthy'"):
-        rule("healthy", article="Q1", registry=rules)
+        rule("healthy", article="Q1", registry=rules)(_noop)
     with pytest.raises(RegistryError, match="cures no cause"):
         fix("x", cures=[], summary="s", article="Q1", registry=fixes)
 

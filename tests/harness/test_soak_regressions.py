@@ -8,7 +8,6 @@ clock order.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,14 +15,6 @@ import pytest
 from harness.registry import FAULTS, FIXES
 from sim.connector.store import Folder
 from tests.harness.test_world_machine import WorldMachine
-
-
-@pytest.fixture
-def machine() -> Iterator[WorldMachine]:
-    m = WorldMachine()
-    m.build(host="nt", dirsync="done")
-    yield m
-    m.teardown()
 
 
 def _fault(m: WorldMachine, name: str, params: Any = None) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from harness.causes.corrupt_message import add_section_name
+from harness.causes.corrupt_message.section import add_section_name
 from sim.connector.setup import Site, send_to_ccmail, send_to_exchange, standard_world
 from sim.connector.store import Folder
 from sim.exchange import Mailbox

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from harness.causes.corrupt_message import PCX_NAME, pcx_message
+from harness.causes.corrupt_message.pcx import PCX_NAME, pcx_message
 from sim.connector.setup import Site, send_to_ccmail, send_to_exchange, standard_world
 from sim.connector.store import Folder
 from sim.postoffice.layout import Location

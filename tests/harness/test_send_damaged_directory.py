@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from harness.damage import _patch_record
 from sim.postoffice.layout import CLANDATA, T_ENTRY
 from tests.harness.test_world_machine import WorldMachine
-
-
-@pytest.fixture
-def machine() -> Iterator[WorldMachine]:
-    m = WorldMachine()
-    m.build(host="nt", dirsync="done")
-    yield m
-    m.teardown()
 
 
 def _damage_every_entry(m: WorldMachine) -> None:
