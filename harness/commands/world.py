@@ -196,10 +196,14 @@ def _register_tools(world: "typer.Typer") -> None:
         export: Annotated[Path | None, typer.Option("--export")] = None,
     ) -> None:
         """The Application log (oldest first), or exported to .csv/.txt/.evt."""
+        from harness.outputs import output_problem
         from sim.evtformat import write_evt, write_nt_text
 
         def work() -> None:
             start = _duration(since, "--since") if since else 0
+            problem = output_problem(export, [directory]) if export else None
+            if problem:
+                raise WorldError(f"--export: {problem}")
             with open_world(directory, write=False) as h:
                 epoch = h.site.world.clock.epoch
                 records = [
@@ -208,12 +212,15 @@ def _register_tools(world: "typer.Typer") -> None:
                 ]  # fmt: skip
             if export is None:
                 print("\n".join(r.line() for r in records))
-            elif export.suffix.casefold() == ".evt":
-                write_evt(records, export)
-            elif export.suffix.casefold() in (".csv", ".txt"):
-                write_nt_text(records, export)
-            else:
+                return
+            writers = {".evt": write_evt, ".csv": write_nt_text, ".txt": write_nt_text}
+            writer = writers.get(export.suffix.casefold())
+            if writer is None:
                 raise WorldError(f"--export: {export} must end in .csv, .txt or .evt")
+            try:
+                writer(records, export)
+            except OSError as exc:
+                raise WorldError(f"--export: {export}: cannot write: {exc.strerror}") from None
 
         guarded_world(work)
 
@@ -236,10 +243,14 @@ def _register_files(world: "typer.Typer") -> None:
     @world.command("save")
     def save_command(directory: Dir, target: Path) -> None:
         """Write the world to one FILE.ccworld."""
+        from harness.outputs import output_problem
         from harness.worldstore import archive
-        from harness.worldstore.store import open_world
+        from harness.worldstore.store import WorldError, open_world
 
         def work() -> None:
+            problem = output_problem(target, [])
+            if problem:
+                raise WorldError(problem)
             with open_world(directory, write=False):  # locked: no command half-way through
                 count = archive.save(directory, target)
             print(f"saved {count} files to {target}")

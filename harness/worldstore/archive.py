@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import stat
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -69,14 +70,21 @@ def save(directory: Path, target: Path) -> int:
         "folders": folders,
     }
     tmp = target.with_name(target.name + ".tmp")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
-        text = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
-        for rel, data in [(MANIFEST, text.encode()), *blobs]:
-            info = zipfile.ZipInfo(rel, _STAMP)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, data)
-    tmp.replace(target)
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+            text = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
+            for rel, data in [(MANIFEST, text.encode()), *blobs]:
+                info = zipfile.ZipInfo(rel, _STAMP)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                zf.writestr(info, data)
+        tmp.replace(target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise WorldError(f"{target}: cannot write: {exc.strerror or exc}") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return len(blobs)
 
 
@@ -166,8 +174,14 @@ def load(file: Path, directory: Path) -> int:
     """Unpack ``file`` into ``directory`` (new or empty); returns the number of files."""
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise WorldError(f"{directory}: exists and is not an empty folder")
+    for parent in Path(os.path.realpath(directory)).parents:
+        if (parent / WORLD_FILE).is_file():
+            raise WorldError(f"{directory}: is inside the world folder {parent}")
     members, folders = _read_all(file)
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WorldError(f"{directory}: cannot create the folder: {exc.strerror or exc}") from None
     root = directory.resolve()
     for name in folders:
         target = (directory / name).resolve()

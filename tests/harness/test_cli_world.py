@@ -213,6 +213,31 @@ def test_bad_input_to_each_subcommand_exits_2(
     assert "bad state" in refused(capsys, "world", "run", w, "1m")
 
 
+def test_an_output_that_cannot_be_written_is_refused_with_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Export, save and load name the path they cannot write, exit 2, and leave no temp file."""
+    w, saved = tmp_path / "w", tmp_path / "w.ccworld"
+    ok(capsys, "world", "new", w)
+    ok(capsys, "world", "save", w, saved)
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    # /proc refuses new files even to root; a file is not a folder; a folder that is not there
+    for where in (Path("/proc/ccsim-x"), a_file / "x", tmp_path / "none" / "x"):
+        for suffix in (".evt", ".csv", ".txt"):
+            line = refused(capsys, "world", "events", w, "--export", f"{where}{suffix}")
+            assert f" {where}{suffix}: cannot write: " in line
+        line = refused(capsys, "world", "save", w, f"{where}.ccworld")
+        assert line.startswith(f"ccsim: {where}.ccworld: cannot write: ")
+        if where.parent.exists():  # load makes a missing parent, as mkdir -p
+            assert str(where) in refused(capsys, "world", "load", saved, where)
+    assert "inside the input" in refused(capsys, "world", "events", w, "--export", w / "x.evt")
+    assert "inside the world folder" in refused(capsys, "world", "load", saved, w / "x")
+    assert not (w / "x").exists()
+    assert "loaded" in ok(capsys, "world", "load", saved, tmp_path / "none" / "x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "none", "w", "w.ccworld"]
+
+
 def test_a_second_command_on_a_locked_world_stops_at_once(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
