@@ -18,10 +18,13 @@ from harness.commands.guard import guarded
 if TYPE_CHECKING:
     import typer
 
-__all__ = ["guarded_world", "register"]
+__all__ = ["SEND_MAX", "guarded_world", "register"]
 
 T = TypeVar("T")
 Dir = Annotated[Path, "world folder"]
+#: the most messages one ``world send`` writes each way: a scenario's message budget
+#: (``harness.model_checks.MAX_TOTAL_MESSAGES``), so one command is bounded in time
+SEND_MAX = 10_000
 
 
 def guarded_world(work: Callable[[], T]) -> T:
@@ -114,10 +117,10 @@ def _register_basic(world: "typer.Typer") -> None:
     @world.command("send")
     def send_command(
         directory: Dir,
-        to_exchange: Annotated[int, typer.Option("--to-exchange", min=0)] = 0,
-        to_ccmail: Annotated[int, typer.Option("--to-ccmail", min=0)] = 0,
+        to_exchange: Annotated[int, typer.Option("--to-exchange", min=0, max=SEND_MAX)] = 0,
+        to_ccmail: Annotated[int, typer.Option("--to-ccmail", min=0, max=SEND_MAX)] = 0,
     ) -> None:
-        """Users write mail: N messages from cc:Mail to Exchange and/or back."""
+        """Users write mail: N (at most 10000) from cc:Mail to Exchange and/or back."""
         from harness.worldstore.store import WorldError
 
         def work() -> None:

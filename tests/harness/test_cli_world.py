@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from harness.cli import main
+from harness.commands.world import SEND_MAX
+from harness.model_checks import MAX_TOTAL_MESSAGES
 
 WRONG_PASSWORD = "q166045-wrong-password"
 EXPORT_AS_PAGE = "/NPO1 /POLDPASS /D\\\\POSRV\\CCDATA /BATCH"
@@ -198,6 +200,9 @@ def test_bad_input_to_each_subcommand_exits_2(
     assert "DURATION" in refused(capsys, "world", "run", w, "soon")
     assert "restart" in refused(capsys, "world", "service", w, "pause")
     assert "--to-exchange" in refused(capsys, "world", "send", w)
+    assert SEND_MAX == MAX_TOTAL_MESSAGES
+    for option in ("--to-exchange", "--to-ccmail"):  # one command is bounded in time
+        assert "10000" in refused(capsys, "world", "send", w, option, "99999999")
     assert "unknown program" in refused(capsys, "world", "exec", w, "--", "FORMAT", "C:")
     line = refused(capsys, "world", "set", w, "dirsync.schedul=Never")
     assert "did you mean dirsync.schedule?" in line
