@@ -159,6 +159,7 @@ def build_site(scenario: Scenario, *, seed: int, root: Path) -> Site:
         start=False,
     )
     world.access.nt_service_pack = ex.nt_service_pack
+    site.exchange.disk_free = ex.disk_free
     site.exchange.date_style = _LOCALES[ex.locale]
     _programs(site, ex, po.db)
     _registry(site, conn)

@@ -91,7 +91,8 @@ def _scenario_refs(files: Sequence[Path], base: Path) -> dict[str, list[Scenario
 
 
 def build_rows(files: Sequence[Path], base: Path) -> list[CatalogueRow]:
-    """The 20 rows of §8 with their rule, fixes and scenarios (``base``: paths shown)."""
+    """The causes (§8's 20 rows, then any cause past them) with their rule, fixes and
+    scenarios (``base``: paths shown)."""
     from harness.registry import FIXES, RULES
 
     scenarios = _scenario_refs(files, base)

@@ -32,6 +32,7 @@ from harness.evidence import (
     with_pcx_item,
     without_contents,
 )
+from sim.connector import diskspace
 from sim.connector.store import Folder
 from sim.errors import PathError, PostofficeError
 from sim.fsutil import listdir_sorted
@@ -91,6 +92,7 @@ def _exchange(site: Site) -> ExchangeView:
         lsa2_hotfix=site.world.access.lsa2_hotfix,
         service_running=site.service.running,
         existing_containers=tuple(sorted(ex.containers)),
+        disk_free=diskspace.free_bytes(site.service),
     )
 
 

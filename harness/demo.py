@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from harness.causes import SCENARIO_CAUSES, Cause
+from harness.causes import SCENARIO_CAUSES, SECTION_8_ROWS, Cause
 from harness.demo_view import Snapshot, Style, WorldView, explain_findings, take_snapshot
 from harness.errors import NotRegisteredError
 
@@ -174,7 +174,7 @@ class Narrator:
 
     def _on_world(self, point: Checkpoint) -> None:
         s, c = self.lesson.scenario, self.lesson.cause
-        row = f"reference §8 row {c.number}" if c.number else "the baseline, not a §8 row"
+        row = f"reference {c.row}" if 0 < c.number <= SECTION_8_ROWS else c.row
         self.view.panel(
             "Lesson",
             [

@@ -92,6 +92,9 @@ class ExchangeView:
     lsa2_hotfix: bool
     service_running: bool
     existing_containers: tuple[str, ...] = ()
+    #: free bytes of the drive holding Exchsrvr, as ``dir`` shows them (KB Q178758);
+    #: None where nobody looked
+    disk_free: int | None = None
 
     def registry_value(self, name: str) -> str | None:
         for key, value in self.registry:

@@ -119,6 +119,17 @@ _ARTICLES = {
             "82/83 are logged 26 times: once, then after each of the 25 restarts before 85.",
         ),
     ),
+    "Q178758": Article(
+        "Event 98 Insufficient Disk Space with more than 4 GB free (Exchange 5.0)",
+        "Install the latest Exchange 5.0 service pack; deleting the contents of "
+        "Ccmcdata\\Export sometimes lets the service restart.",
+        (
+            "The 32-bit count of free bytes behind the false alarm, and the 10 MB the "
+            "connector wants.",
+            "When it checks: at start and before it converts each file EXPORT wrote.",
+            "That deleting Export's contents deletes the messages those files held.",
+        ),
+    ),
     "Q179072": Article(
         "NFT error on CLANDATA",
         "Stop the connector; repair the post office (CHKSTAT, RECLAIM) or restore it from "

@@ -138,6 +138,12 @@ class ExchangeSpec(ScenarioModel):
     locale: Literal["US", "EU", "JP"] = field("NT locale date order: M/D/YY, D/M/YY, YY/M/D.", "US")
     programs: ProgramsSpec = field("The Import/Export programs.", ProgramsSpec())
     mailboxes: Count = field("Exchange mailboxes created.", 10)
+    disk_free: int = field(
+        "Free bytes on the drive holding Exchsrvr (Exchange 5.0's free-space bug: Q178758).",
+        2 * 1024**3,
+        ge=0,
+        le=2**44,
+    )
 
 
 class LoggingSpec(ScenarioModel):

@@ -125,7 +125,7 @@ def _articles() -> Iterator[str]:
     cited: dict[str, set[str]] = defaultdict(set)
     for cause in CAUSES.values():
         for article in cause.articles:
-            cited[article].add(f"§8 row {cause.number}" if cause.number else "baseline")
+            cited[article].add(cause.row if cause.number else "baseline")
     for event_id, spec in CATALOGUE.items():
         for article in re.findall(r"Q\d{6}", spec.article):
             cited[article].add(f"Event {event_id}")

@@ -67,7 +67,7 @@ def reproducer_for(finding: Finding, evidence: Evidence) -> Reproducer:
     checked against the registries there.
     """
     row = CAUSES.get(finding.cause)
-    where = f" (§8 row {row.number})" if row is not None else ""
+    where = f" ({row.row})" if row is not None else ""
     choose = reproduce_with(finding.cause) if row is not None else None
     wanted = choose(evidence) if choose is not None else None
     chosen = _from_catalogue(finding.cause, where, wanted)

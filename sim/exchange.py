@@ -42,7 +42,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CONNECTOR_SENDER",
+    "DEFAULT_DISK_FREE",
     "DEFAULT_PATH",
+    "LATEST_50_SERVICE_PACK",
     "MTA_SOURCE",
     "AddressSpace",
     "CustomRecipient",
@@ -52,6 +54,12 @@ __all__ = [
     "default_registry",
     "proxy_name",
 ]
+
+#: the last service pack of Exchange 5.0: the "latest U.S. Service Pack" that KB Q176375
+#: and Q178758 name as the fix (modelled: the articles give no number; SP2 was the last)
+LATEST_50_SERVICE_PACK = 2
+#: the free bytes of the drive holding Exchsrvr on a new server (modelled: 2 GB)
+DEFAULT_DISK_FREE = 2 * 1024**3
 
 #: The NDR sender for messages cc:Mail refused (§4.5, KB Q223772).
 CONNECTOR_SENDER = "cc:Mail Connector Interchange"
@@ -160,6 +168,7 @@ class ExchangeServer:
         service_account: Account | None = None,
         date_style: DateStyle = DateStyle.US,
         system_path: Sequence[str] = DEFAULT_PATH,
+        disk_free: int = DEFAULT_DISK_FREE,
     ) -> None:
         """Exchange Setup on this machine: a fresh server with these names, an empty store
         and directory but the Administrator's mailbox, the registry at its defaults."""
@@ -176,6 +185,9 @@ class ExchangeServer:
         #: NT Regional Settings short-date order (§4.2, KB Q180641)
         self.date_style = date_style
         self.system_path: list[str] = list(system_path)
+        #: free bytes of the drive holding Exchsrvr, before the store and Ccmcdata
+        #: (``sim.connector.diskspace``, KB Q178758)
+        self.disk_free = disk_free
         self.registry = default_registry(install_path)
         self.administrator = "Administrator"
         self.containers: set[str] = {"Recipients"}

@@ -44,6 +44,7 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "HEALTHY",
     "SCENARIO_CAUSES",
+    "SECTION_8_ROWS",
     "Cause",
     "cause_hint",
     "cause_module",
@@ -53,6 +54,10 @@ __all__ = [
     "reproduce_with",
 ]
 
+#: how many rows the reference's §8 catalogue has; a cause numbered past them is the
+#: catalogue's own (``disk-space-miscalculated``) or a package's
+SECTION_8_ROWS = 20
+
 #: the entry-point group through which an installed package adds causes
 ENTRY_POINT_GROUP = "ccsim.causes"
 
@@ -61,7 +66,8 @@ ENTRY_POINT_GROUP = "ccsim.causes"
 class Cause:
     """One row of reference §8, quoted."""
 
-    #: the row number in §8 (0 for ``healthy``; a cause from a package numbers its own)
+    #: the row number in §8 (0 for ``healthy``; past :data:`SECTION_8_ROWS` a cause the
+    #: reference's §8 has no row for, numbered by the catalogue or by its package)
     number: int
     #: stable kebab-case id used in scenario files
     id: str
@@ -77,6 +83,15 @@ class Cause:
     fix: str
     #: "How to verify the fix"
     verify: str
+
+    @property
+    def row(self) -> str:
+        """Where the reference has it: ``§8 row N``, or why it has no §8 row."""
+        if self.number == 0:
+            return "the baseline, not a §8 row"
+        if self.number <= SECTION_8_ROWS:
+            return f"§8 row {self.number}"
+        return f"catalogue cause {self.number}, not a §8 row"
 
 
 #: the baseline: nothing is wrong (not a §8 row)

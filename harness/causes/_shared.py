@@ -18,6 +18,7 @@ from harness.diagnosis import Finding
 from harness.evidence import Evidence, ExchangeView, ProgramView
 from sim.connector.store import Store
 from sim.eventlog import EventRecord
+from sim.exchange import LATEST_50_SERVICE_PACK
 from sim.postoffice.layout import CCADMIN, IE_RI
 from sim.programs.runner import find_program, program_version
 
@@ -28,6 +29,7 @@ __all__ = [
     "QUIET",
     "REPAIR_SEQUENCE",
     "STORE",
+    "apply_exchange_50_sp",
     "batch_of",
     "cleared_by_first_dirsync",
     "collected_at",
@@ -223,3 +225,14 @@ def ie_ri_bytes(site: Site) -> bytes:
     """``Ccdata\\Ccadmin\\Ie.ri`` of the post office (EX55-DOC xog08007), or the shipped file."""
     source = site.po_path / CCADMIN / IE_RI
     return source.read_bytes() if source.is_file() else IE_RI_TEXT
+
+
+def apply_exchange_50_sp(site: Site) -> None:
+    """Stop the service, install the last Exchange 5.0 service pack, start it again.
+
+    The fix of KB Q176375 and Q178758 ("corrected in the latest U.S. Service Pack for
+    Microsoft Exchange Server version 5.0"), run as ``SETUP EX50SP2`` would.
+    """
+    site.service.stop()
+    site.exchange.service_pack = max(site.exchange.service_pack, LATEST_50_SERVICE_PACK)
+    site.service.start()

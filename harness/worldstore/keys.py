@@ -20,6 +20,7 @@ from typing import Any
 
 from harness.build import Site, parse_address_space
 from sim.access import Rights, SharePermission
+from sim.connector import diskspace
 from sim.connector.events import Category, LoggingLevel
 from sim.connector.settings import DirsyncMode, DirsyncSchedule, IEVersion, Settings
 
@@ -127,6 +128,14 @@ _FIXED: dict[str, tuple[_Getter, _Setter]] = {
         lambda s: s.exchange.install_path,
         lambda s, v: setattr(s.exchange, "install_path", v),
     ),
+    "exchange.servicepack": (
+        lambda s: f"Microsoft Exchange Server {s.exchange.version} SP{s.exchange.service_pack}",
+        lambda s, v: _installed_only("exchange.servicepack", "EX50SP2"),
+    ),
+    "exchange.disk_free": (
+        lambda s: f"{diskspace.free_bytes(s.service)} bytes free",
+        lambda s, v: _not_a_setting("exchange.disk_free"),
+    ),
     "system.servicepack": (
         lambda s: _service_pack(s),
         lambda s, v: _installed_only("system.servicepack", "SP4I386"),
@@ -149,6 +158,13 @@ def _installed_only(key: str, kit: str) -> None:
     """A service pack or GSNW is installed, not typed into a page (:mod:`sim.programs.setup`)."""
     raise WorldKeyError(
         f"{key} is installed, not set: ccsim world exec DIR --as admin -- SETUP {kit}"
+    )
+
+
+def _not_a_setting(key: str) -> None:
+    """The drive's free space changes as files come and go, not by a setting (KB Q178758)."""
+    raise WorldKeyError(
+        f"{key} is what the drive has free, not a setting: delete files to free space"
     )
 
 

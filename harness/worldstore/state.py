@@ -37,7 +37,7 @@ from sim.connector.settings import (
     Settings,
 )
 from sim.eventlog import EventLog, EventRecord, EventType
-from sim.exchange import AddressSpace
+from sim.exchange import DEFAULT_DISK_FREE, AddressSpace
 from sim.exchange_file import load_exchange, save_exchange
 from sim.postoffice.postoffice import Postoffice
 from sim.world import Origin, World
@@ -273,6 +273,7 @@ def dump(site: Site, directory: Path) -> dict[str, Any]:
             "install_path": ex.install_path,
             "version": ex.version,
             "service_pack": ex.service_pack,
+            "disk_free": ex.disk_free,
             "service_account": account.name if account is not None else None,
             "administrator": ex.administrator,
         },
@@ -310,6 +311,7 @@ def _restore(data: dict[str, Any], directory: Path, root: Path) -> Site:
         version=e["version"], service_pack=e["service_pack"], service_account=account,
     )  # fmt: skip
     ex.site_address = e["site_address"]
+    ex.disk_free = int(e.get("disk_free", DEFAULT_DISK_FREE))  # saved before it was kept
     ex.administrator = e["administrator"]
     load_exchange(ex, directory / EXCHANGE_FILE)
     s = data["service"]

@@ -15,11 +15,11 @@ import io
 import re
 from typing import TYPE_CHECKING
 
-from sim.connector import transfer
+from sim.connector import diskspace, transfer
 from sim.connector.constants import EXPORT_SWITCHES, EXPORT_THREAD, IMPORT_SWITCHES, IMPORT_THREAD
 from sim.connector.store import Folder
 from sim.connector.threads import WorkerError
-from sim.exchange import CONNECTOR_SENDER
+from sim.exchange import CONNECTOR_SENDER, LATEST_50_SERVICE_PACK
 from sim.message import (
     CODEPAGE,
     DateStyle,
@@ -39,7 +39,7 @@ __all__ = ["SECTION_EXCEPTION", "SECTION_FIX_SP", "Flow", "illegal_section"]
 SECTION_EXCEPTION = ("c0000005", "0", "2e3d3d3d", "2", "0 2e3d3d3d")
 #: the Exchange 5.0 service pack that handles it (KB Q176375: "the latest U.S. Service
 #: Pack for Microsoft Exchange Server version 5.0"; SP2 was the last; modelled)
-SECTION_FIX_SP = 2
+SECTION_FIX_SP = LATEST_50_SERVICE_PACK
 _SECTION = re.compile(r"^([A-Za-z]+) item:", re.MULTILINE)
 
 
@@ -119,6 +119,8 @@ class Flow:
             raw = path.read_bytes()
         except FileNotFoundError:
             return 0
+        if not diskspace.enough_space(svc):
+            return None  # KB Q178758: event 98 and the service stops; the file stays
         text = raw.decode(CODEPAGE, "replace")
         if not svc.exchange.at_least("5.0", SECTION_FIX_SP) and illegal_section(text):
             svc.log(82, *SECTION_EXCEPTION)  # KB Q176375

@@ -7,7 +7,7 @@ recreated at start), §4.5 (the 15 s / 16 / 5 transfer cycle and backlog drain,
 KB Q168211; thread restarts, event 86 and 85, are ``sim.connector.threads``),
 §4.8 (result code -> event), §5 (KB Q164695 space in the path, Q181186 long
 names, Q212788 leftover ``.und`` files, Q202178 damaged Import folder, Q234745
-missing ``Contents:``).
+missing ``Contents:``, Q178758 the free-space check: ``sim.connector.diskspace``).
 
 Modelled, not documented:
 
@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.access import AccessCheck
-from sim.connector import events
+from sim.connector import diskspace, events
 from sim.connector.constants import (
     DIRSYNC_THREAD,
     DISPLAY_NAME,
@@ -159,6 +159,8 @@ class ConnectorService(ProgramRuns):
         if self.running:
             return
         self.prepare()
+        if not diskspace.enough_space(self):
+            return  # KB Q178758: event 98 and no start
         self.state = ServiceState.RUNNING
         self.threads.reset()
         self._startup_reads()

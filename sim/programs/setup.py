@@ -12,14 +12,18 @@ The fixes of several failure causes are an installation on the Exchange server
   ``Cfw803.dll``, ``Ciw803.dll`` and ``Impexp.ri`` (KB Q248195, Q251360);
 * Windows NT 4.0 Service Pack 4, which fixes NetWare logons from a service
   after SP3 with the LSA2 hotfix (KB Q195649);
+* the last Exchange Server 5.0 service pack (SP2), which handles an illegal
+  section name in an Export file (KB Q176375) and counts free disk space right
+  (KB Q178758);
 * Gateway (and Client) Services for NetWare, without which the service reaches
   no NetWare volume (KB Q164707).
 
 Modelled, not documented: each is one kit, installed with ``SETUP <kit>
 [directory]`` at the Exchange server's console, as its administrator. In real
-life they are Lotus's distribution disks, ``SP4I386.EXE`` and Control Panel >
-Network > Services > Add. The kit names, the console texts and the result codes
-(0 installed, 1 a command line SETUP cannot read) are modelled. An installation
+life they are Lotus's distribution disks, ``SP4I386.EXE``, Control Panel >
+Network > Services > Add, and Exchange's ``UPDATE.EXE``. The kit names, the
+console texts and the result codes (0 installed, 1 a command line SETUP cannot
+read) are modelled. An installation
 changes only files and the server's set-up: the connector service sees the new
 programs at its next run and the new service pack or GSNW at its next logon;
 the article's restart is the administrator's to do. Nothing checks that a
@@ -33,6 +37,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from sim.errors import PathError
+from sim.exchange import LATEST_50_SERVICE_PACK
 from sim.programs.image import IE_RI
 from sim.programs.runner import ProgramContext, install_program, install_win32_companions
 
@@ -70,6 +75,18 @@ def _service_pack(ctx: ProgramContext) -> str:
     return "Windows NT 4.0 Service Pack 4 is installed. Restart the services it affects."
 
 
+def _exchange_50_sp(ctx: ProgramContext) -> str:
+    """The Exchange 5.0 service pack of KB Q176375 and Q178758 (``LATEST_50_SERVICE_PACK``)."""
+    exchange = ctx.world.exchange
+    if exchange.version != "5.0":
+        return f"This service pack is for Exchange Server 5.0, not {exchange.version}."
+    exchange.service_pack = max(exchange.service_pack, LATEST_50_SERVICE_PACK)
+    return (
+        f"Microsoft Exchange Server 5.0 Service Pack {exchange.service_pack} is installed. "
+        "Start the Exchange services again."
+    )
+
+
 def _gsnw(ctx: ProgramContext) -> str:
     ctx.world.access.gsnw_installed = True
     return "Gateway Service for NetWare is installed. Restart the services that use NetWare."
@@ -96,6 +113,7 @@ KITS: dict[str, Kit] = {
         win32=True,
     ),
     "SP4I386": Kit("Windows NT 4.0 Service Pack 4", change=_service_pack),
+    "EX50SP2": Kit("Microsoft Exchange Server 5.0 Service Pack 2", change=_exchange_50_sp),
     "GSNW": Kit("Gateway (and Client) Services for NetWare", change=_gsnw),
 }
 

@@ -33,6 +33,7 @@ ROW_IDS = {
     18: "po-name-extended-chars",
     19: "ccmail85-16bit-tools",
     20: "nt-service-pack-missing",
+    21: "disk-space-miscalculated",
 }
 
 
@@ -165,9 +166,13 @@ def test_fix_accepts_one_cause_or_several(fixes) -> None:
 # -- the cause table -------------------------------------------------------------------------------
 
 
-def test_cause_table_has_the_twenty_rows_in_order() -> None:
+def test_cause_table_has_the_twenty_rows_in_order_then_the_catalogue_s_own() -> None:
     assert {c.number: c.id for c in CAUSES.values()} == ROW_IDS
-    assert list(CAUSES) == [ROW_IDS[n] for n in range(1, 21)]
+    assert list(CAUSES) == [ROW_IDS[n] for n in range(1, 22)]
+    assert [c.row for c in CAUSES.values()][19:] == [
+        "§8 row 20",
+        "catalogue cause 21, not a §8 row",
+    ]
     assert list(SCENARIO_CAUSES) == ["healthy", *CAUSES]
     assert HEALTHY.number == 0
 

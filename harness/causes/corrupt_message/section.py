@@ -7,7 +7,7 @@ meets: its fault, the finding the cause's rule takes from it, and its fix.
 from __future__ import annotations
 
 from harness.build import Site
-from harness.causes._shared import STORE, finding, quotes
+from harness.causes._shared import STORE, apply_exchange_50_sp, finding, quotes
 from harness.causes.corrupt_message._shared import (
     CorruptParams,
     rewrite_payload,
@@ -90,6 +90,4 @@ def section_crash(ev: Evidence) -> Finding | None:
 )
 def install_exchange_50_sp(site: Site, params: None) -> None:
     """KB Q176375 STATUS: corrected in the latest U.S. service pack for Exchange 5.0."""
-    site.service.stop()
-    site.exchange.service_pack = max(site.exchange.service_pack, SECTION_FIX_SP)
-    site.service.start()
+    apply_exchange_50_sp(site)
