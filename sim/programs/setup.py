@@ -12,16 +12,19 @@ The fixes of several failure causes are an installation on the Exchange server
   ``Cfw803.dll``, ``Ciw803.dll`` and ``Impexp.ri`` (KB Q248195, Q251360);
 * Windows NT 4.0 Service Pack 4, which fixes NetWare logons from a service
   after SP3 with the LSA2 hotfix (KB Q195649);
+* Exchange Server 5.5 Service Pack 3, whose connector (Ccmc.exe, Ccmsg.dll
+  5.5.2571.0) removes the ``.ccm`` IMPORT kept after result code 1 (KB Q223772);
 * Gateway (and Client) Services for NetWare, without which the service reaches
   no NetWare volume (KB Q164707).
 
 Modelled, not documented: each is one kit, installed with ``SETUP <kit>
 [directory]`` at the Exchange server's console, as its administrator. In real
 life they are Lotus's distribution disks, ``SP4I386.EXE`` and Control Panel >
-Network > Services > Add. The kit names, the console texts and the result codes
-(0 installed, 1 a command line SETUP cannot read) are modelled. An installation
-changes only files and the server's set-up: the connector service sees the new
-programs at its next run and the new service pack or GSNW at its next logon;
+Network > Services > Add, and the Exchange service pack's own Setup. The kit
+names, the console texts and the result codes (0 installed, 1 a command line
+SETUP cannot read) are modelled. An installation changes only files and the
+server's set-up: the connector service sees the new programs and the Exchange
+service pack at its next run, the NT service pack or GSNW at its next logon;
 the article's restart is the administrator's to do. Nothing checks that a
 program file is not in use while it is replaced.
 """
@@ -70,6 +73,17 @@ def _service_pack(ctx: ProgramContext) -> str:
     return "Windows NT 4.0 Service Pack 4 is installed. Restart the services it affects."
 
 
+def _exchange_sp3(ctx: ProgramContext) -> str:
+    """KB Q223772: "obtain the latest service pack for Exchange Server version 5.5";
+    the fix is "first corrected in Exchange Server 5.5 Service Pack 3". Modelled:
+    the service pack level stands for the connector's build (``ExchangeServer``)."""
+    exchange = ctx.world.exchange
+    if exchange.version != "5.5":
+        return f"Exchange Server {exchange.version} found; this service pack is for 5.5."
+    exchange.service_pack = max(exchange.service_pack, 3)
+    return "Exchange Server 5.5 Service Pack 3 is installed. Restart the Exchange services."
+
+
 def _gsnw(ctx: ProgramContext) -> str:
     ctx.world.access.gsnw_installed = True
     return "Gateway Service for NetWare is installed. Restart the services that use NetWare."
@@ -96,6 +110,7 @@ KITS: dict[str, Kit] = {
         win32=True,
     ),
     "SP4I386": Kit("Windows NT 4.0 Service Pack 4", change=_service_pack),
+    "EX55SP3": Kit("Microsoft Exchange Server 5.5 Service Pack 3", change=_exchange_sp3),
     "GSNW": Kit("Gateway (and Client) Services for NetWare", change=_gsnw),
 }
 
