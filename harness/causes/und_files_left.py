@@ -133,8 +133,11 @@ def _kept_ccm(ev: Evidence) -> Finding | None:
 
 @rule("und-files-left", article="Q212788, Q223772", explains=59)
 def und_files(ev: Evidence) -> Finding | None:
-    """``.und`` files left in ``Import``/``Export`` stop delivery without an event (Q212788);
-    the same ``.ccm`` imported again and again, its ``.und`` growing (Q223772)."""
+    """A leftover ``.und`` stops delivery silently (Q212788); a kept ``.ccm`` loops (Q223772).
+
+    Q212788: ``.und`` files left in ``Import``/``Export`` stop delivery without an event.
+    Q223772: the same ``.ccm`` imported again and again, its ``.und`` growing, 59 repeated.
+    """
     kept = _kept_ccm(ev)
     if kept is not None:
         return kept
