@@ -148,3 +148,17 @@ def test_the_sp3_fix_refuses_exchange_50(tmp_path: Path) -> None:
     site = site_for(tmp_path, "world:\n  exchange: {version: '5.0', service_pack: 2}\n")
     with pytest.raises(ValueError, match=r"Exchange 5\.5 SP3"):
         FIXES.lookup("install-exchange-55-sp3").function(site, None)
+
+
+def test_und_reports_counts_each_reason_line_across_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Notepad view of Ccmcdata\\Import: one report per ``Reason:`` line (KB Q223772)."""
+    from harness import evidence
+
+    monkeypatch.setattr(evidence, "CHUNK", 7)
+    block = b"Reason: Name too long: X\r\nMessage:\r\n5\r\nabcde\r\n"
+    (tmp_path / "msg0001.und").write_bytes(block * 4)
+    (tmp_path / "msg0002.UND").write_bytes(b"")
+    (tmp_path / "msg0001.ccm").write_bytes(block)
+    assert evidence.und_reports(tmp_path) == (("msg0001.und", 4), ("msg0002.UND", 0))
