@@ -29,6 +29,7 @@ from harness.evidence import (
     ProgramOutput,
     ProgramView,
     SettingsView,
+    und_reports,
     with_pcx_item,
     without_contents,
 )
@@ -281,4 +282,5 @@ def collect(site: Site) -> Evidence:
         processes=tuple(site.service.processes()),
         export_no_contents=without_contents(site.service.store.path(Folder.EXPORT)),
         bad_pcx=with_pcx_item(site.service.store.path(Folder.BAD)),
+        import_und_reports=und_reports(site.service.store.path(Folder.IMPORT)),
     )

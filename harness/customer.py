@@ -29,13 +29,16 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 from harness.customer_case import CaseEntry, open_case
 from harness.customerlog import CustomerLog, EventLogError, LogKind, read_eventlog
-from harness.evidence import Evidence, with_pcx_item, without_contents
+from harness.evidence import Evidence, und_reports, with_pcx_item, without_contents
 from harness.inputs import InputSummary, summarise_log
 from harness.pocopy import ADMIN_ACCOUNT, CustomerFilesError, PoFacts, infer_site, read_copy
 from sim.fsutil import listdir_sorted
+
+T = TypeVar("T")
 
 __all__ = [
     "ANALYZE_ACCOUNT",
@@ -116,6 +119,9 @@ def _evidence(
         store_root=store_root,
         export_no_contents=None if ccmcdata is None else _export_no_contents(ccmcdata),
         bad_pcx=None if ccmcdata is None else _in_folder(ccmcdata, "bad", with_pcx_item),
+        import_und_reports=(
+            None if ccmcdata is None else _in_folder(ccmcdata, "import", und_reports)
+        ),
     )
     return evidence, (summary,)
 
@@ -125,10 +131,9 @@ def _export_no_contents(ccmcdata: Path) -> tuple[str, ...]:
     return _in_folder(ccmcdata, "export", without_contents)
 
 
-def _in_folder(
-    ccmcdata: Path, name: str, read: Callable[[Path], tuple[str, ...]]
-) -> tuple[str, ...]:
-    """``read`` applied to one Ccmcdata folder (``Bad`` for KB Q202240's PCX files)."""
+def _in_folder(ccmcdata: Path, name: str, read: Callable[[Path], tuple[T, ...]]) -> tuple[T, ...]:
+    """``read`` applied to one Ccmcdata folder (``Bad`` for KB Q202240's PCX files,
+    ``Import`` for KB Q223772's ``.und`` reports)."""
     folder = next((p for p in listdir_sorted(ccmcdata) if p.name.casefold() == name), None)
     return () if folder is None or folder.is_symlink() else read(folder)
 

@@ -169,6 +169,10 @@ class Evidence:
     #: the ``.ccm`` files in ``Ccmcdata\\Bad`` that carry a PC Paintbrush (``.PCX``) File
     #: item, read as a support engineer opens them in Notepad (KB Q202240 step 1)
     bad_pcx: tuple[str, ...] | None = None
+    #: the ``.und`` files in ``Ccmcdata\\Import`` with the non-delivery reports each holds,
+    #: read as a support engineer opens them in Notepad (KB Q223772: one more at each
+    #: attempt to import the same message): (name, reports)
+    import_und_reports: tuple[tuple[str, int], ...] | None = None
     #: filled on first use (never compared or shown): events by source and ID, the newest
     _index: dict[str, dict[int | None, tuple[array[int], list[EventRecord]]]] | None = field(
         default=None, init=False, repr=False, compare=False
@@ -305,3 +309,35 @@ def with_pcx_item(folder: Path) -> tuple[str, ...]:
     """Names of the ``.ccm`` files in ``folder`` with a ``.PCX`` File item (KB Q202240),
     each read in chunks."""
     return _ccm_files_where(folder, _has_pcx)
+
+
+_REASON = b"\nReason:"
+
+
+def _reports(path: Path) -> int:
+    """``Reason:`` lines of a ``.und`` (one per report IMPORT wrote), read in chunks."""
+    count, tail = 0, b"\n"  # a match never lies wholly in the carried tail
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            joined = tail + chunk
+            count += joined.count(_REASON)
+            tail = joined[-(len(_REASON) - 1) :]
+    return count
+
+
+def und_reports(folder: Path) -> tuple[tuple[str, int], ...]:
+    """(name, reports) of the ``.und`` files in ``folder`` (KB Q223772): at most
+    ``MAX_FILES`` regular files (no links); a file that cannot be read is left out."""
+    found: list[tuple[str, int]] = []
+    try:
+        paths = sorted(p for p in folder.iterdir() if p.name.casefold().endswith(".und"))
+    except OSError:
+        return ()
+    for path in paths[:MAX_FILES]:
+        try:
+            if path.is_symlink() or not path.is_file():
+                continue
+            found.append((path.name, _reports(path)))
+        except OSError:
+            continue
+    return tuple(found)

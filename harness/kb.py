@@ -224,7 +224,17 @@ _ARTICLES = {
     "Q223772": Article(
         "The same message imported again and again",
         "Apply 5.5 SP3 (ccmc 5.5.2571).",
-        ("That Import keeps the .ccm after result code 1 (reference §7 item 9).",),
+        (
+            "That Import keeps the .ccm after result code 1 (reference §7 item 9).",
+            'The message Import ends with code 1 on ("for whatever reason"): a recipient name '
+            "longer than 126 characters, its NDR written to the .und first.",
+            "That before SP3 only the .und beside the kept .ccm is left to grow (others still "
+            "become NDRs) and the next poll imports the file again, not stopping as for "
+            "Q212788's leftover .und.",
+            "That SP3 deletes the .ccm (not to Bad) and the sender gets one NDR for the message, "
+            "however many reports the .und holds; 5.0 behaves as 5.5 before SP3.",
+            "The service pack as SETUP EX55SP3; its level stands for the connector build.",
+        ),
     ),
     "Q233164": Article(
         "Events 14005 and 59 on a DB8 dirsync",

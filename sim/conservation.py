@@ -10,7 +10,9 @@ body line ``ccsim-id: <id>``, ``sim.message``) recorded in ``world.ledger``.
   queues), and live message records no mailbox references;
 * the connector store: ``.ccm`` and ``.und`` files in ``Export``, ``Import``,
   ``Submit`` and ``Bad`` (``.$$$`` partial files and the ``.bak`` copies,
-  kept by design when "Save a copy" is set, KB Q192516, do not count);
+  kept by design when "Save a copy" is set, KB Q192516, do not count; a
+  ``.und`` counts each message once and not beside the ``.ccm`` that still
+  holds it, KB Q223772: :func:`_und_copies`);
 * Exchange: MTS-IN, MTS-OUT and every mailbox (NDRs included, §4.5);
 * directories an administrator parked files in (``elsewhere``).
 
@@ -144,15 +146,53 @@ def _scan_postoffice(found: _Found, po: Path) -> None:
             found.add(ident, "po:MLANDATA", count, ndr)
 
 
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode(CODEPAGE, "replace")
+    except OSError:
+        return ""
+
+
 def _scan_store(found: _Found, store: Path) -> None:
+    """Each file of the store folders; a ``.und`` as :func:`_und_copies` counts it."""
     for folder in STORE_FOLDERS:
         try:
-            files = listdir_sorted(store / folder)
+            files = [p for p in listdir_sorted(store / folder) if p.is_file()]
         except OSError:
             continue
+        waiting: dict[str, set[str]] = {}
         for path in files:
-            if not path.name.casefold().endswith(_SKIP_SUFFIXES) and path.is_file():
-                _scan_file(found, path, f"store:{folder}\\{path.name}")
+            name = path.name.casefold()
+            if name.endswith(_SKIP_SUFFIXES) or name.endswith(".und"):
+                continue
+            scanned = scan_text(_read_text(path))
+            if name.endswith(".ccm"):
+                waiting[name[:-4]] = {ident for ident, _, _ in scanned}
+            for ident, count, ndr in scanned:
+                found.add(ident, f"store:{folder}\\{path.name}", count, ndr)
+        for path in files:
+            if path.name.casefold().endswith(".und"):
+                kept = waiting.get(path.name.casefold()[:-4], set())
+                for ident, count, ndr in _und_copies(_read_text(path), kept):
+                    found.add(ident, f"store:{folder}\\{path.name}", count, ndr)
+
+
+def _und_copies(text: str, kept: set[str]) -> list[tuple[str, int, bool]]:
+    """The messages of a ``.und`` that count as places: each once, however often IMPORT
+    wrote it, and none the ``.ccm`` of the same name still holds.
+
+    KB Q223772: before 5.5 SP3, IMPORT ends with code 1 on such a message, keeps the
+    ``.ccm`` and writes "a non-delivery report ... to the .und file for each attempt".
+    The message is one message still waiting in its ``.ccm``; the reports beside it
+    are IMPORT's record of the attempts, not deliveries, so they are neither a second
+    place nor a duplicate. Once the ``.ccm`` is gone the ``.und`` is one place for
+    the message (the connector returns one NDR for it, ``sim.connector.flow``).
+    """
+    seen: dict[str, tuple[str, int, bool]] = {}
+    for ident, count, ndr in scan_text(text):
+        if ident not in kept and ident not in seen:
+            seen[ident] = (ident, count, ndr)
+    return list(seen.values())
 
 
 def _add_messages(found: _Found, messages: Iterable[Message], place: str) -> None:
@@ -174,7 +214,12 @@ def _scan_exchange(found: _Found, world: World) -> None:
 def _scan_parked(found: _Found, folders: Sequence[Path]) -> None:
     for folder in folders:
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and not path.name.endswith(".$$$"):
+            if not path.is_file() or path.name.endswith(".$$$"):
+                continue
+            if path.name.casefold().endswith(".und"):  # each message once (KB Q223772)
+                for ident, count, ndr in _und_copies(_read_text(path), set()):
+                    found.add(ident, f"parked:{path}", count, ndr)
+            else:
                 _scan_file(found, path, f"parked:{path}")
 
 

@@ -2,7 +2,15 @@
 
 Source: ccmail-reference.md §8 row 10 and Q212788, Q223772. This module is the cause's
 one home: its §8 row (``CAUSE``), the faults that reproduce it, the rule that diagnoses
-it from evidence only, and its fix.
+it from evidence only, and its fixes.
+
+Two variants. KB Q212788: a ``.und`` left in ``Import`` or ``Export`` stops delivery
+without an event; moving it out (service stopped) cures it. KB Q223772: a message
+IMPORT ends with result code 1 on (event 59), after writing its non-delivery report to
+the ``.und``, keeps its ``.ccm``; before Exchange 5.5 SP3 the connector imports it
+again at every poll and the ``.und`` grows; SP3 (Ccmc.exe 5.5.2571) removes the
+``.ccm`` (``sim.connector.flow.Flow.after_import``). Moving the ``.und`` out does not
+help there: the next attempt writes it again.
 """
 
 from __future__ import annotations
@@ -19,9 +27,11 @@ from harness.diagnosis import Finding
 from harness.evidence import Evidence
 from harness.params import Params
 from harness.registry import fault, fix, rule
+from sim.connector.flow import KEPT_CCM_FIX, kept_with_und
 from sim.connector.store import Folder
 from sim.fsutil import atomic_write_text
 from sim.message import CODEPAGE, Message, render_message
+from sim.programs.routing import NAME_LIMIT
 
 __all__ = ["CAUSE"]
 
@@ -65,12 +75,72 @@ def leave_und_file(site: Site, params: UndParams | None) -> None:
     atomic_write_text(store.path(folder, "msg0A11.und"), text, encoding=CODEPAGE)
 
 
+class OverlongParams(Params):
+    subject: str = Field("Order confirmation", description="The message's subject.")
+
+
+@fault(
+    "overlong-recipient-name",
+    summary="an Exchange user sends to a one-off cc:Mail address whose name is longer than "
+    "IMPORT takes: IMPORT writes the NDR to the .und, ends with code 1, keeps the .ccm",
+    article="Q223772",
+    params=OverlongParams,
+)
+def overlong_recipient_name(site: Site, params: OverlongParams | None) -> None:
+    """The message IMPORT returns code 1 for (KB Q223772 "for whatever reason"; the name
+    past ``sim.programs.routing.NAME_LIMIT`` is the modelled reason). It is tracked like any
+    other mail: before 5.5 SP3 it waits in ``Ccmcdata\\Import``, from SP3 its sender
+    gets it back as an NDR."""
+    exchange = site.exchange
+    sender = sorted(b.alias for b in exchange.mailboxes.values())[-1]
+    subject = (params or OverlongParams()).subject
+    words = "Purchasing Department Order Desk Northern Region Regional Office"
+    name = (f"{words} " * (NAME_LIMIT // len(words) + 1)).strip()
+    world = site.world
+    ident = world.new_ident("exchange", f"EX:{sender}", subject)
+    to = (f"CCMAIL:{name} at {site.po_name}",)
+    body = "Please confirm the order below."
+    exchange.submit(Message(f"EX:{sender}", world.clock.datetime, to, subject, body, ident=ident))
+
+
 # -- diagnosis: from evidence only -----------------------------------------------------------------
+
+
+def _kept_ccm(ev: Evidence) -> Finding | None:
+    """KB Q223772: repeated 59, a ``.ccm`` still in ``Import`` beside its ``.und``, the
+    ``.und`` holding a report per attempt; confirmed on a build before 5.5 SP3."""
+    names = list(ev.folder("Import") or ())
+    kept = kept_with_und(names)
+    failing = batch_of(ev.ccmc(59))
+    if not kept or len(failing) < 2:
+        return None
+    said = quotes(failing)
+    reports = dict(ev.import_und_reports or ())
+    for ccm in kept:
+        und = next(n for n in names if n.casefold() == ccm.casefold()[:-4] + ".und")
+        said.append(f"{STORE}\\Import\\{ccm} is still there beside {und}")
+        if und in reports:
+            said.append(f"{und} holds {reports[und]} non-delivery report(s), one per attempt")
+    fix = "install-exchange-55-sp3"
+    ex = ev.exchange
+    if ex is None:
+        return finding("und-files-left", 0.6, said, confirmed=False, fix=fix)
+    if (ex.version, ex.service_pack) >= ("5.5", KEPT_CCM_FIX):
+        return None
+    said.append(f"Exchange {ex.version} SP{ex.service_pack}: before the fix of Q223772 (5.5 SP3)")
+    return finding("und-files-left", 0.93, said, confirmed=True, fix=fix)
 
 
 @rule("und-files-left", article="Q212788, Q223772", explains=59)
 def und_files(ev: Evidence) -> Finding | None:
-    """``.und`` files left in ``Import``/``Export`` stop delivery without an event (Q212788)."""
+    """A leftover ``.und`` stops delivery silently (Q212788); a kept ``.ccm`` loops (Q223772).
+
+    Q212788: ``.und`` files left in ``Import``/``Export`` stop delivery without an event.
+    Q223772: the same ``.ccm`` imported again and again, its ``.und`` growing, 59 repeated.
+    """
+    kept = _kept_ccm(ev)
+    if kept is not None:
+        return kept
     fix = "move-und-files"
     if ev.ccmcdata is not None:
         left = [
@@ -115,3 +185,21 @@ def move_und_files(site: Site, params: None) -> None:
             if name.casefold().endswith(".und"):
                 store.path(folder, name).replace(parked / f"{folder}-{name}")
     service.start()
+
+
+@fix(
+    "install-exchange-55-sp3",
+    cures="und-files-left",
+    summary="install Exchange Server 5.5 Service Pack 3 (Ccmc.exe 5.5.2571), then start the "
+    "service; the .ccm IMPORT keeps is removed and its sender gets the NDR",
+    article="Q223772",
+)
+def install_exchange_55_sp3(site: Site, params: None) -> None:
+    """KB Q223772 RESOLUTION: "obtain the latest service pack for Exchange Server version
+    5.5" (first corrected in SP3). Exchange 5.0 has no such service pack."""
+    exchange = site.exchange
+    if exchange.version != "5.5":
+        raise ValueError(f"Q223772's fix is Exchange 5.5 SP3; this is Exchange {exchange.version}")
+    site.service.stop()
+    exchange.service_pack = max(exchange.service_pack, KEPT_CCM_FIX)
+    site.service.start()

@@ -6,7 +6,9 @@ delivers; a failed conversion moves the file to ``Bad`` (event 54). Outbound:
 MTS-OUT -> ``.ccm`` in ``Submit`` (event 11001 each) -> ``Import`` -> IMPORT
 ``*.ccm`` (up to 5 files); ``.und`` files become NDRs. A run that handled
 exactly the maximum starts the next one at once (backlog drain, KB Q168211).
-The modelled choices are listed in ``service.py`` and ``transfer.py``.
+IMPORT code 1 with a ``.und`` beside a ``.ccm`` it kept (KB Q223772) depends on
+the build: :meth:`Flow.after_import`. The modelled choices are listed in
+``service.py`` and ``transfer.py``.
 """
 
 from __future__ import annotations
@@ -33,7 +35,14 @@ from sim.message import (
 if TYPE_CHECKING:
     from sim.connector.service import ConnectorService
 
-__all__ = ["SECTION_EXCEPTION", "SECTION_FIX_SP", "Flow", "illegal_section"]
+__all__ = [
+    "KEPT_CCM_FIX",
+    "SECTION_EXCEPTION",
+    "SECTION_FIX_SP",
+    "Flow",
+    "illegal_section",
+    "kept_with_und",
+]
 
 #: event 82's insertion strings for the illegal section name (KB Q176375, as quoted)
 SECTION_EXCEPTION = ("c0000005", "0", "2e3d3d3d", "2", "0 2e3d3d3d")
@@ -41,6 +50,9 @@ SECTION_EXCEPTION = ("c0000005", "0", "2e3d3d3d", "2", "0 2e3d3d3d")
 #: Pack for Microsoft Exchange Server version 5.0"; SP2 was the last; modelled)
 SECTION_FIX_SP = LATEST_50_SERVICE_PACK
 _SECTION = re.compile(r"^([A-Za-z]+) item:", re.MULTILINE)
+#: the Exchange 5.5 service pack whose connector removes the .ccm after code 1 (KB Q223772:
+#: "first corrected in Exchange Server 5.5 Service Pack 3", Ccmc.exe 5.5.2571.0)
+KEPT_CCM_FIX = 3
 
 
 def illegal_section(text: str) -> bool:
@@ -62,6 +74,22 @@ def illegal_section(text: str) -> bool:
 
 def _ends(name: str, suffix: str) -> bool:
     return name.casefold().endswith(suffix)
+
+
+def kept_with_und(names: list[str]) -> list[str]:
+    """The ``.ccm`` files that have a ``.und`` of the same name beside them (KB Q223772).
+
+    IMPORT writes one ``.und`` per input file (``UndFile=*.und``); a ``.ccm`` still
+    there beside its ``.und`` is a file IMPORT reported undeliverable and then kept.
+    """
+    stems = {n.casefold()[:-4] for n in names if _ends(n, ".und")}
+    return [n for n in names if _ends(n, ".ccm") and n.casefold()[:-4] in stems]
+
+
+def _leftover_und(names: list[str]) -> bool:
+    """A ``.und`` no ``.ccm`` of the same name belongs to (KB Q212788: delivery stops)."""
+    ccms = {n.casefold()[:-4] for n in names if _ends(n, ".ccm")}
+    return any(_ends(n, ".und") and n.casefold()[:-4] not in ccms for n in names)
 
 
 class Flow:
@@ -162,7 +190,7 @@ class Flow:
 
         svc = self.service
         names = svc.store.names(Folder.IMPORT)
-        if any(_ends(n, ".und") for n in names):
+        if _leftover_und(names):
             return self._interval_import  # KB Q212788: stops, no events
         pending = [n for n in names if _ends(n, ".ccm")]
         submit = [n for n in svc.store.names(Folder.SUBMIT) if _ends(n, ".ccm")]
@@ -178,7 +206,7 @@ class Flow:
         code = svc.run("IMPORT", "*.ccm", line, IMPORT_THREAD)
         if code is None:
             return svc.threads.after_failure(IMPORT_THREAD, self._interval_import)
-        self._process_und()
+        self.after_import(code)
         if code not in (0, 5):
             return self._interval_import
         svc.counters.files_imported += len(pending)
@@ -236,10 +264,40 @@ class Flow:
             moved.append(name)
         return moved
 
-    def _process_und(self) -> None:
+    def after_import(self, code: int) -> None:
+        """After an IMPORT run: the ``.und`` files become NDRs, by build (KB Q223772).
+
+        KB Q223772: when IMPORT returns code 1 for a message "it is likely that the
+        cc:Mail IMPORT program will not delete the original .ccm file ... the
+        connector continually tries to import the same message. A non-delivery
+        report is written to the .und file for each attempt ...; consequently, the
+        .und file gets larger and larger"; from Exchange 5.5 SP3 (Ccmc.exe 5.5.2571)
+        the connector works "around this class of error ... and remove[s] the .ccm
+        file from the import directory". So before SP3 (and on 5.0) a ``.und``
+        beside the ``.ccm`` IMPORT kept stays there to grow, and the next poll
+        imports the file again; from SP3, after code 1, each such ``.ccm`` is
+        deleted and its ``.und`` returned as NDRs like any other. Modelled, not
+        documented: that the older connector leaves only that ``.und`` (others
+        become NDRs after every run, §4.5, as today); that the SP3 connector
+        deletes the file (its message goes back to the sender as the NDR IMPORT
+        wrote, so nothing is lost) rather than moving it to ``Bad``; that a ``.ccm``
+        kept after code 1 with no ``.und`` (no write rights, KB Q168670; a damaged
+        file) is kept by every build; and that a ``.und`` holding one message
+        several times (written at each retry) gives its sender one NDR.
+        """
+        svc = self.service
+        names = svc.store.names(Folder.IMPORT)
+        if code == 1 and svc.exchange.at_least("5.5", KEPT_CCM_FIX):
+            for name in kept_with_und(names):
+                svc.store.path(Folder.IMPORT, name).unlink()
+            names = svc.store.names(Folder.IMPORT)
+        kept = {n.casefold()[:-4] for n in kept_with_und(names)}
+        self._process_und([n for n in names if n.casefold()[:-4] not in kept])
+
+    def _process_und(self, names: list[str]) -> None:
         """Each ``.und`` IMPORT wrote becomes NDRs to the Exchange senders, then goes (§4.5)."""
         svc = self.service
-        for name in svc.store.names(Folder.IMPORT):
+        for name in names:
             if not _ends(name, ".und"):
                 continue
             path = svc.store.path(Folder.IMPORT, name)
@@ -247,7 +305,7 @@ class Flow:
             if found is None:
                 path.replace(svc.store.path(Folder.BAD, name))
                 continue
-            for item in found:
+            for item in dict.fromkeys(found):
                 original = transfer.as_exchange_original(svc.exchange, item.message)
                 svc.exchange.return_ndr(original, original.to, item.reason, sender=CONNECTOR_SENDER)
                 svc.counters.ndrs += 1

@@ -33,7 +33,9 @@ Modelled, not documented:
   (:meth:`ConnectorService.processes`); later builds move it to ``Bad`` with
   event 54;
 * a ``.und`` file already in ``Export`` (``Import``) when a run begins stops
-  inbound (outbound) delivery without an event (KB Q212788);
+  inbound (outbound) delivery without an event (KB Q212788); in ``Import`` not the
+  ``.und`` of a ``.ccm`` IMPORT kept after code 1, which before 5.5 SP3 is imported
+  again and again, the ``.und`` growing (KB Q223772, ``Flow.after_import``);
 * outbound conversion keeps at most the IMPORT maximum waiting in ``Submit``
   and moves files to ``Import`` only when it holds no ``.ccm`` (so a failing
   IMPORT leaves files in Submit and MTS-OUT grows, KB Q168670);

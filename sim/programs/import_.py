@@ -21,6 +21,13 @@ when the connector asks: :func:`und_path`; appended: KB Q223772 describes it
 growing), and the run ends with code 5. The input file is deleted after code
 0 or 5 and kept after code 1 (§7 item 9).
 
+KB Q223772: "for whatever reason" IMPORT may end a message's import with code 1
+after writing its non-delivery report to the ``.und``, and not delete the ``.ccm``:
+each retry appends the report again. Modelled, not documented: the reason is a
+recipient name longer than a cc:Mail name may be (``sim.programs.routing.too_long``, any address
+of the message); the validation pass meets it, so nothing of any input file is
+delivered, the report goes to that file's ``.und`` and every input file stays.
+
 Modelled, not documented: the console texts, the ``.und`` layout and reason
 texts (except "*** Unknown Date Format ***", KB Q180641, "Header Buffer Full",
 KB Q166499, and "address(es) were unknown", KB Q249133); that Import below 5.12
@@ -54,7 +61,7 @@ from sim.programs.ccmfile import MessageItem, file_kind, iter_items, open_text
 from sim.programs.common import ProgramSpec, Refusal, Refused, Session
 from sim.programs.dirfile import DirBlock, DirFileError, apply_blocks, iter_blocks, render_block
 from sim.programs.results import ImportResult
-from sim.programs.routing import HEADER_LIMIT, ImportRules, Router, targets
+from sim.programs.routing import HEADER_LIMIT, ImportRules, Router, targets, too_long
 from sim.programs.runner import ProgramContext
 from sim.programs.session import close_postoffice, open_postoffice, postoffice_date_style
 
@@ -151,6 +158,8 @@ class _Checked:
     #: the parsed messages, while they fit the memory budget (None: read the file again)
     items: list[MessageItem] | None
     blocks: list[DirBlock]
+    #: the first message IMPORT cannot finish (KB Q223772) and the name that stops it
+    fatal: tuple[MessageItem, str] | None = None
 
 
 @dataclass(slots=True)
@@ -175,9 +184,13 @@ def _validate(path: Path, rules: ImportRules, budget: _Budget) -> _Checked | str
             if kind == "directory":
                 return _Checked(path, kind, None, list(iter_blocks(fh)))
             kept: list[MessageItem] | None = []
+            fatal: tuple[MessageItem, str] | None = None
             for item in iter_items(fh, itemsize=rules.itemsize, date_style=rules.date_style):
                 kept = budget.keep(kept, item)
-            return _Checked(path, kind, kept, [])
+                name = too_long(item.message) if item.message is not None else None
+                if fatal is None and name is not None:
+                    fatal = (item, name)
+            return _Checked(path, kind, kept, [], fatal)
     except (MessageFormatError, DirFileError) as exc:
         return f"{path.name}, {exc}"
     except OSError as exc:
@@ -288,6 +301,9 @@ def _import_files(
             ctx.stdout.write(f"Invalid import file: {result}.\n")
             return ImportResult.FAILED
         checked.append(result)
+    for one in checked:
+        if one.fatal is not None:
+            return _not_completed(one, one.fatal, ctx)
     refused = 0
     for one in checked:
         if one.kind == "directory":
@@ -301,6 +317,20 @@ def _import_files(
         ctx.stdout.write("Undeliverable message or updates.\n")
         return ImportResult.UNDELIVERABLE
     return ImportResult.OK
+
+
+def _not_completed(
+    checked: _Checked, fatal: tuple[MessageItem, str], ctx: ProgramContext
+) -> ImportResult:
+    """KB Q223772: the report is written to the ``.und``, the run ends with code 1 and no
+    input file is deleted (so each retry writes it again)."""
+    item, name = fatal
+    text = f"Reason: Name too long: {name}\r\n{item.text}"
+    with und_path(checked.path, ctx.options.get("UndFile")).open("ab") as fh:
+        fh.write(text.encode(CODEPAGE, "replace"))
+    ctx.stdout.write(f"{checked.path.name}: name too long: {name}.\n")
+    ctx.stdout.write("Program did not complete successfully.\n")
+    return ImportResult.FAILED
 
 
 def _run(session: Session, ctx: ProgramContext) -> ImportResult:

@@ -4,7 +4,9 @@ Source: ccmail-reference.md §1.4 (addresses, ANR, ``P``/``p``/``r`` entries, ``
 bulletin boards), §2.3 (header limit KB Q166499, Q266711; brackets KB Q232687,
 Q234350). Modelled, not documented: that the address block counted against the
 header limit is the From/To/Cc lines, and that without /PARTIAL one unknown
-recipient makes the whole message undeliverable (:mod:`sim.programs.import_`).
+recipient makes the whole message undeliverable (:mod:`sim.programs.import_`);
+that a recipient name past 126 characters is the message IMPORT reports to the
+``.und`` and then ends with code 1 on (KB Q223772, :func:`too_long`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,16 @@ from dataclasses import dataclass
 from sim.message import DateStyle, Message
 from sim.postoffice.layout import DirectoryEntry, Location
 
-__all__ = ["HEADER_FULL", "HEADER_LIMIT", "ImportRules", "Router", "header_full", "targets"]
+__all__ = [
+    "HEADER_FULL",
+    "HEADER_LIMIT",
+    "NAME_LIMIT",
+    "ImportRules",
+    "Router",
+    "header_full",
+    "targets",
+    "too_long",
+]
 
 #: the 4 KB address block of Import/Export up to 8.2x (KB Q166499)
 HEADER_LIMIT = 4096
@@ -129,3 +140,22 @@ def targets(
     if unknown and not rules.partial:
         return [], reason
     return list(boxes.values()), reason
+
+
+#: the longest recipient name IMPORT finishes a message for (modelled, KB Q223772)
+NAME_LIMIT = 126
+
+
+def too_long(message: Message) -> str | None:
+    """The first recipient whose name is past :data:`NAME_LIMIT`, or None.
+
+    KB Q223772 gives no reason for IMPORT's code 1 ("If, for whatever reason, the
+    connector receives a message that the cc:Mail IMPORT program returns result
+    code 1"). Modelled, not documented: a name (the address without ``at <PO>``)
+    longer than 126 characters, as an Exchange user may type a one-off address.
+    """
+    for address in message.recipients:
+        name, sep, _ = address.strip().rpartition(" at ")
+        if len((name if sep else address).strip()) > NAME_LIMIT:
+            return address
+    return None

@@ -12,20 +12,22 @@ The fixes of several failure causes are an installation on the Exchange server
   ``Cfw803.dll``, ``Ciw803.dll`` and ``Impexp.ri`` (KB Q248195, Q251360);
 * Windows NT 4.0 Service Pack 4, which fixes NetWare logons from a service
   after SP3 with the LSA2 hotfix (KB Q195649);
-* the last Exchange Server 5.0 service pack (SP2), which handles an illegal
+* Exchange Server 5.0 Service Pack 2, the last, which handles an illegal
   section name in an Export file (KB Q176375) and counts free disk space right
   (KB Q178758);
+* Exchange Server 5.5 Service Pack 3, whose connector (Ccmc.exe, Ccmsg.dll
+  5.5.2571.0) removes the ``.ccm`` IMPORT kept after result code 1 (KB Q223772);
 * Gateway (and Client) Services for NetWare, without which the service reaches
   no NetWare volume (KB Q164707).
 
 Modelled, not documented: each is one kit, installed with ``SETUP <kit>
 [directory]`` at the Exchange server's console, as its administrator. In real
 life they are Lotus's distribution disks, ``SP4I386.EXE``, Control Panel >
-Network > Services > Add, and Exchange's ``UPDATE.EXE``. The kit names, the
-console texts and the result codes (0 installed, 1 a command line SETUP cannot
-read) are modelled. An installation
-changes only files and the server's set-up: the connector service sees the new
-programs at its next run and the new service pack or GSNW at its next logon;
+Network > Services > Add, and the Exchange service pack's own Setup. The kit
+names, the console texts and the result codes (0 installed, 1 a command line
+SETUP cannot read) are modelled. An installation changes only files and the
+server's set-up: the connector service sees the new programs and the Exchange
+service pack at its next run, the NT service pack or GSNW at its next logon;
 the article's restart is the administrator's to do. Nothing checks that a
 program file is not in use while it is replaced.
 """
@@ -75,16 +77,26 @@ def _service_pack(ctx: ProgramContext) -> str:
     return "Windows NT 4.0 Service Pack 4 is installed. Restart the services it affects."
 
 
-def _exchange_50_sp(ctx: ProgramContext) -> str:
-    """The Exchange 5.0 service pack of KB Q176375 and Q178758 (``LATEST_50_SERVICE_PACK``)."""
-    exchange = ctx.world.exchange
-    if exchange.version != "5.0":
-        return f"This service pack is for Exchange Server 5.0, not {exchange.version}."
-    exchange.service_pack = max(exchange.service_pack, LATEST_50_SERVICE_PACK)
-    return (
-        f"Microsoft Exchange Server 5.0 Service Pack {exchange.service_pack} is installed. "
-        "Start the Exchange services again."
-    )
+def _exchange_sp(version: str, pack: int) -> Callable[[ProgramContext], str]:
+    """An Exchange service pack: the server's level raised to ``pack`` if it runs ``version``.
+
+    KB Q176375 and Q178758 name "the latest U.S. Service Pack" for 5.0
+    (``LATEST_50_SERVICE_PACK``); KB Q223772's fix is "first corrected in Exchange
+    Server 5.5 Service Pack 3". Modelled: the service pack level stands for the
+    connector's build (``ExchangeServer``); a kit for another version changes nothing.
+    """
+
+    def change(ctx: ProgramContext) -> str:
+        exchange = ctx.world.exchange
+        if exchange.version != version:
+            return f"Exchange Server {exchange.version} found; this service pack is for {version}."
+        exchange.service_pack = max(exchange.service_pack, pack)
+        return (
+            f"Exchange Server {version} Service Pack {pack} is installed. "
+            "Restart the Exchange services."
+        )
+
+    return change
 
 
 def _gsnw(ctx: ProgramContext) -> str:
@@ -113,7 +125,11 @@ KITS: dict[str, Kit] = {
         win32=True,
     ),
     "SP4I386": Kit("Windows NT 4.0 Service Pack 4", change=_service_pack),
-    "EX50SP2": Kit("Microsoft Exchange Server 5.0 Service Pack 2", change=_exchange_50_sp),
+    "EX50SP2": Kit(
+        "Microsoft Exchange Server 5.0 Service Pack 2",
+        change=_exchange_sp("5.0", LATEST_50_SERVICE_PACK),
+    ),
+    "EX55SP3": Kit("Microsoft Exchange Server 5.5 Service Pack 3", change=_exchange_sp("5.5", 3)),
     "GSNW": Kit("Gateway (and Client) Services for NetWare", change=_gsnw),
 }
 

@@ -288,6 +288,17 @@ def test_ccmcdata_listing(tmp_path: Path) -> None:
     assert ev.folder("import") == ("msg0001.ccm", "msg0002.ccm")
 
 
+def test_ccmcdata_und_reports(tmp_path: Path) -> None:
+    """KB Q223772: the reports each ``.und`` of the copied Import folder holds."""
+    store = tmp_path / "Ccmcdata"
+    (store / "import").mkdir(parents=True)
+    (store / "import" / "msg0001.ccm").write_text("x")
+    (store / "import" / "msg0001.und").write_bytes(b"Reason: a\r\nx\r\nReason: a\r\nx\r\n")
+    ev = evidence_from_files(DATA / "event70-only.txt", ccmcdata=store)
+    assert ev.import_und_reports == (("msg0001.und", 2),)
+    assert evidence_from_files(DATA / "event70-only.txt").import_und_reports is None
+
+
 @pytest.mark.parametrize("option", ["postoffice", "ccmcdata"])
 def test_directory_options_want_a_directory(tmp_path: Path, option: str) -> None:
     missing = tmp_path / "nowhere"

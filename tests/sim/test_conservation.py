@@ -108,3 +108,26 @@ def test_a_wrong_post_office_path_does_not_hide_the_mail(real_world: World) -> N
     report = check(real_world)
     assert report.ok, report.summary()
     assert all(report.places[i] == ("po:EX1",) for i in idents)
+
+
+def test_a_und_beside_the_ccm_it_reports_and_its_repeats_are_no_second_place(
+    real_world: World,
+) -> None:
+    """KB Q223772: IMPORT keeps the .ccm and writes its report to the .und at each attempt."""
+    site = standard_world(real_world, dirsync_done=True, start=False)
+    store = site.service.store
+    site.service.prepare()
+    real_world.ledger["C1-000042"] = real_world.ledger[next(iter(real_world.ledger))]
+    reports = ("Reason: Name too long\r\n" + CCM) * 3
+    store.path(Folder.IMPORT, "msg0001.ccm").write_text(CCM)
+    store.path(Folder.IMPORT, "msg0001.und").write_text(reports)
+    report = check(real_world)
+    assert report.ok
+    assert report.places["C1-000042"] == ("store:Import\\msg0001.ccm",)
+    store.path(Folder.IMPORT, "msg0001.ccm").unlink()  # the .und alone: one place
+    assert check(real_world).places["C1-000042"] == ("store:Import\\msg0001.und",)
+    store.path(Folder.IMPORT, "msg0002.ccm").write_text(CCM)  # another file's: a place
+    assert check(real_world).places["C1-000042"] == (
+        "store:Import\\msg0001.und",
+        "store:Import\\msg0002.ccm",
+    )

@@ -14,6 +14,7 @@ from sim.message import DateStyle, Message, render_message
 from sim.postoffice import Location, Postoffice
 from sim.programs import import_
 from sim.programs.results import ImportResult
+from sim.programs.routing import NAME_LIMIT
 from sim.world import World
 from tests.sim.programs.helpers import ACCOUNT, files, make_po, message, queue, run
 
@@ -119,6 +120,25 @@ def test_und_grows_on_every_run(world: World, po: Postoffice) -> None:
         write(world, [message(1, to="Nobody at PO1")])
         assert run(world, "IMPORT", ARGS).code == 5
     assert und(world).count("Reason: ") == 2
+
+
+def test_a_name_too_long_ends_with_code_1_after_its_report_and_keeps_every_file(
+    world: World, po: Postoffice
+) -> None:
+    """KB Q223772 (reason modelled): the report goes to the .und at each run, code 1, the
+    input files stay and nothing is delivered; a name of exactly the limit is only unknown."""
+    long = "N" * (NAME_LIMIT + 1) + " at PO1"
+    write(world, [message(1, to="Jones, Al")], "msg0001.ccm")
+    write(world, [message(2, to=long)], "msg0002.ccm")
+    for attempt in (1, 2):
+        result = run(world, "IMPORT", ARGS.replace("msg0001.ccm", "*.ccm"), options=PER_FILE)
+        assert result.code == ImportResult.FAILED
+        assert "Program did not complete successfully." in result.output
+        assert und(world, "msg0002.und").count(f"Reason: Name too long: {long}") == attempt
+    assert files(folder(world)) == ["msg0001.ccm", "msg0002.ccm", "msg0002.und"]
+    assert inbox(po, "Jones, Al") == []
+    write(world, [message(3, to="N" * NAME_LIMIT + " at PO1")], "msg0003.ccm")
+    assert run(world, "IMPORT", ARGS.replace("msg0001", "msg0003"), options=PER_FILE).code == 5
 
 
 def test_wildcard_imports_every_matching_file(world: World, po: Postoffice) -> None:

@@ -78,3 +78,20 @@ def test_a_command_line_setup_cannot_read_installs_nothing(
     assert said in text
     assert text.endswith("SETUP ended with error: 1.\n")
     assert world.access.gsnw_installed is gsnw
+
+
+def test_the_exchange_55_service_pack_3_raises_the_level_and_leaves_50_alone(world: World) -> None:
+    """KB Q223772: first corrected in Exchange 5.5 SP3 (Ccmc.exe 5.5.2571.0)."""
+    exchange = world.exchange
+    exchange.service_pack = 2
+    code, text = _run(world, "EX55SP3")
+    assert code == 0
+    assert "Service Pack 3 is installed" in text
+    assert exchange.service_pack == 3
+    exchange.service_pack = 4
+    assert _run(world, "EX55SP3")[0] == 0
+    assert exchange.service_pack == 4  # never lowered
+    exchange.version, exchange.service_pack = "5.0", 2
+    code, text = _run(world, "EX55SP3")
+    assert "this service pack is for 5.5" in text
+    assert (exchange.version, exchange.service_pack) == ("5.0", 2)
