@@ -121,17 +121,22 @@ def _start_and_watch(site: Site) -> bool:
 
 
 def _trial(site: Site, temp: str, group: list[str]) -> list[str]:
-    """Steps 3-4: copy ``group`` back to ``Export``, start the service; after a Dr. Watson
+    """Steps 3-4: move ``group`` back to ``Export``, start the service; after a Dr. Watson
     move back to the temporary directory what of the group is still in ``Export``, with
     any file that start wrote there, and return them (the files to suspect); after a
-    clean start leave them and return nothing. Files a clean start left are not touched."""
+    clean start leave them and return nothing. Files a clean start left are not touched.
+    The article says "copy back" in step 3 and "move" in steps 4 and 5: moved here, so
+    no message is in two places."""
     store = store_of(site)
     parked = site.world.path(temp)
     cleared = {n.casefold() for n in store.names(Folder.EXPORT)}
     for name in group:
         names = store.names(Folder.EXPORT)
-        taken = {n.casefold() for n in names}
-        target = name if name.casefold() not in taken else store.next_name(names)
+        target = name
+        if name.casefold() in {n.casefold() for n in names}:
+            if not name.casefold().endswith(".ccm"):
+                continue  # a newer dirsync file of that name is there: the old one stays out
+            target = store.next_name(names)  # a message file never replaces another
         (parked / name).replace(store.path(Folder.EXPORT, target))
     if not _start_and_watch(site):
         return []
@@ -166,7 +171,8 @@ def _free_name(name: str, taken: set[str]) -> str:
 def isolate_export_file(site: Site, params: None) -> None:
     """KB Q168556 RESOLUTION steps 1-5, halving the files each time. The file found
     stays in ``C:\\CCMCOLD\\EXPORTn`` (the article says isolate it, not delete it);
-    every other file goes back to ``Export``, so nothing else waits outside Exchsrvr.
+    every other message file goes back to ``Export``, so no other mail waits outside
+    Exchsrvr (a dirsync file a start wrote anew keeps the new one; the old stays out).
     Modelled, not documented: halving (the article says "some of the files") and that a
     file EXPORT writes during a start that ends in a Dr. Watson is suspected too."""
     service = site.service
