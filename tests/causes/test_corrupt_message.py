@@ -402,3 +402,36 @@ def test_isolate_export_file_leaves_out_only_the_file_causing_the_dr_watson(
     assert Postoffice(site.po_path).refs(queue) == []
     assert check(site.world, postoffice=site.po_path).ok
     assert RULES.lookup("corrupt-message").function(collect(site)) is None
+
+
+def _short_by_hand(site: Site) -> None:
+    """By hand: the size under ``Message:`` of a queued message zeroed (Q168556)."""
+    po = Postoffice(site.po_path)
+    queue = po.find(site.site)
+    assert queue is not None
+    when = site.world.clock.datetime
+    (number,) = po.deliver(queue, [Message("Doe, J at PO1", when, ("X at HQ",), "s", "bb")])
+    ref = next(r for r in po.refs(queue) if r.number == number)
+    data = bytearray((po.path / MLANDATA).read_bytes())
+    size = rf.RECORD.unpack_from(data, ref.offset)[0]
+    start = ref.offset + rf.RECORD_SIZE
+    head, _, rest = bytes(data[start + 4 : start + size]).partition(b"\r\n")
+    digits, _, tail = rest.partition(b"\r\n")
+    payload = bytes(data[start : start + 4]) + head + b"\r\n" + b"0" * len(digits) + b"\r\n" + tail
+    data[ref.offset : start + size] = (
+        rf.RECORD.pack(size, rf.LIVE, T_MESSAGE, zlib.crc32(payload)) + payload
+    )
+    (po.path / MLANDATA).write_bytes(bytes(data))
+
+
+DRWATSON_CASE = CauseCase(
+    cause="corrupt-message",
+    fault="short-message-size",
+    by_hand=_short_by_hand,
+    events_alone=_crash_log(),
+    symptoms=(82, 87, 4097),
+)
+
+
+class TestTheQ168556VariantPassesTheChecks(CauseChecks):
+    case = DRWATSON_CASE

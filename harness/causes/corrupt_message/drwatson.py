@@ -35,7 +35,7 @@ def short_size(payload: bytes) -> bytes:
     """The message size (the number under ``Message:``) turned to zeros, its width kept:
     smaller than the message it heads. Modelled, not documented: KB Q168556 does not
     say what is bad in the file (``sim.connector.flow.conversion_crash``)."""
-    start = payload.index(b"\r\n") + 2
+    start = payload.index(b"Message:\r\n") + len(b"Message:\r\n")
     end = payload.index(b"\r\n", start)
     return payload[:start] + b"0" * (end - start) + payload[end:]
 
