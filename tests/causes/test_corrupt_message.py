@@ -67,6 +67,7 @@ class TestTheChecksEveryCausePasses(CauseChecks):
 class TestTheFaultRefuses(FaultRefusals):
     refusals = (
         ("corrupt-queued-message", "world: {connector: {first_dirsync: pending}}\n", {}, "dirsync"),
+        ("short-message-size", "world: {connector: {first_dirsync: pending}}\n", {}, "dirsync"),
     )
 
 

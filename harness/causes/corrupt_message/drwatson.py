@@ -43,7 +43,9 @@ def short_size(payload: bytes) -> bytes:
 def shorten_size(po: Postoffice, entry: DirectoryEntry, number: int) -> None:
     """Damage one stored message's size (KB Q168556). EXPORT still reads it item by
     item, writes it alone and takes it out of the queue; the file it writes is the only
-    copy."""
+    copy. (Where EXPORT writes the messages anew rather than as stored, in a date order
+    other than the US one or without /ITEMSIZE, ``sim.programs.exportfile``, the size it
+    writes is right and the message converts.)"""
     rewrite_payload(po, entry, number, short_size)
 
 
