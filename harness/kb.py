@@ -83,8 +83,18 @@ _ARTICLES = {
     ),
     "Q168556": Article(
         "Dr. Watson at start (events 4097, 82, 87)",
-        "Move the files out of Ccmcdata\\Export, then move them back half at a time until "
-        "the bad one is found; remove it.",
+        "Move all the files out of Ccmcdata\\Export to a directory outside Exchsrvr and start "
+        "the service; stop it, move some files back and start it, moving them out again after "
+        "a Dr. Watson, until the file causing it is isolated.",
+        (
+            "Moving back half of the files each time (the article says some).",
+            "What is bad in the file: a message size (the number under Message:) smaller than "
+            "the message, which EXPORT copies as stored, writes alone and takes out of the queue.",
+            "That the process ends after 82 and 87 (no 86/85) and the service stays stopped "
+            "until started again; every start reads the same leftover file first.",
+            "DrWatson 4097's type (Information) and insertion strings; its date and time layout.",
+            "That no build of 5.0 or 5.5 handles the file (the article names no fix).",
+        ),
     ),
     "Q168670": Article(
         "Event 59 (no write rights on a NetWare post office)",

@@ -4,7 +4,7 @@ Source: ccmail-reference.md §4.8 (IDs and texts), §4.3 (Diagnostics Logging
 categories and levels), §2.5 and §0.1 fact 4 (result code -> event), §4.5, §4.6.
 Where the reference paraphrases with "…", the wording of the KB article it cites
 is used (Q181186 for 14001/14031, Q294947 and Q176375 for 85/86, Q168556 for 82/87,
-Q186235 for MTA 142, Q170535 for MTA 290, Q175480 for SA 2034).
+Q186235 for MTA 142, Q170535 for MTA 290, Q175480 for SA 2034, Q168556 for DrWatson 4097).
 
 Templates use ``%1``, ``%2``… insertion strings as the message DLL does. An entry
 whose ``modelled`` note is not empty holds a choice the reference marks [U]
@@ -29,6 +29,7 @@ __all__ = [
     "CATALOGUE",
     "CATEGORY_NUMBERS",
     "CCMC",
+    "DRWATSON",
     "EXPORT_EVENTS",
     "EXPORT_FAILED_TO_RUN",
     "IMPORT_EVENTS",
@@ -54,6 +55,8 @@ CCMC = "MSExchangeCCMC"
 MTA = "MSExchangeMTA"
 #: the Exchange system attendant (§4.8 "Related events", KB Q175480)
 SA = "MSExchangeSA"
+#: the Windows NT debugger that logs an application's crash (§4.8 "Related events", KB Q168556)
+DRWATSON = "DrWatson"
 
 
 class LoggingLevel(IntEnum):
@@ -72,8 +75,12 @@ class Category(StrEnum):
     General, Inbound, Outbound and Dir-Synch are the connector's confirmed
     categories (§4.3); its full list is unknown (§7 item 7). "X.400 Service" is the
     MTA category of event 290 (KB Q170535). "Routing" for MTA event 142 is
-    modelled, not documented (KB Q186235 names no category).
+    modelled, not documented (KB Q186235 names no category). "None" is what Event
+    Viewer shows for a record without a category (DrWatson 4097, KB Q168556); its
+    number is 0 (:func:`category_number`).
     """
+
+    NONE = "None"
 
     GENERAL = "General"
     INBOUND = "Inbound"
@@ -238,6 +245,10 @@ _SPECS = (
               article="Q170535", modelled="type"),
     EventSpec(2034, _E, _GEN, "Unable to generate an e-mail address. The '%1' Address type was "
               "returned by address generation DLL '%2'.", _NONE, SA, article="Q175480"),
+    EventSpec(4097, _I, Category.NONE, "The application, %1, generated an application error "
+              "The error occurred on %2 @ %3 The exception generated was %4 at address %5 (%6)",
+              _NONE, DRWATSON, article="Q168556",
+              modelled="type not stated: Information; level None; the insertion strings"),
 )
 # fmt: on
 
@@ -248,7 +259,7 @@ _CATEGORY_SOURCES = {
 for _entry in _SPECS:
     _CATEGORY_SOURCES[_entry.category].add(_entry.source.casefold())
 
-#: event ID -> entry (the IDs of the three sources do not collide)
+#: event ID -> entry (the IDs of the sources do not collide)
 CATALOGUE: Mapping[int, EventSpec] = {s.event_id: s for s in _SPECS}
 
 #: EXPORT result code -> event ID (§2.5; §0.1 fact 4)
@@ -360,7 +371,7 @@ def category_number(name: str) -> int:
         return CATEGORY_NUMBERS[Category(name)]
     except ValueError:
         known = ", ".join(c.value for c in Category)
-        raise ValueError(f"unknown event category {name!r} (known: None, {known})") from None
+        raise ValueError(f"unknown event category {name!r} (known: {known})") from None
 
 
 def category_name(source: str, number: int) -> str:

@@ -30,16 +30,19 @@ from sim.message import (
     format_date,
     iter_messages,
     render_message,
+    short_message,
 )
 
 if TYPE_CHECKING:
     from sim.connector.service import ConnectorService
 
 __all__ = [
+    "CONVERSION_EXCEPTION",
     "KEPT_CCM_FIX",
     "SECTION_EXCEPTION",
     "SECTION_FIX_SP",
     "Flow",
+    "conversion_crash",
     "illegal_section",
     "kept_with_und",
 ]
@@ -53,6 +56,8 @@ _SECTION = re.compile(r"^([A-Za-z]+) item:", re.MULTILINE)
 #: the Exchange 5.5 service pack whose connector removes the .ccm after code 1 (KB Q223772:
 #: "first corrected in Exchange Server 5.5 Service Pack 3", Ccmc.exe 5.5.2571.0)
 KEPT_CCM_FIX = 3
+#: event 82's insertion strings for the exception of KB Q168556 (as quoted)
+CONVERSION_EXCEPTION = ("c0000005", "0", "779f42aa", "2", "0 c150003")
 
 
 def illegal_section(text: str) -> bool:
@@ -70,6 +75,30 @@ def illegal_section(text: str) -> bool:
     (``sim.message``), so the message is delivered.
     """
     return any(m.group(1) not in ("Text", "File") for m in _SECTION.finditer(text))
+
+
+def conversion_crash(text: str) -> bool:
+    """A message whose size (the number under ``Message:``) is smaller than the message.
+
+    KB Q168556: starting the service "may cause Dr. Watson with exception access
+    violation (0xC0000005)", with DrWatson 4097 for ccmc, 82 (c0000005, address
+    779f42aa) and 87 "Conversion from Lotus cc:Mail message format to Microsoft
+    Exchange format failed due to an exception. Message file name is
+    EXPORT\\msgXX.ccm"; with the files moved out of ``Ccmcdata\\Export`` "the service
+    will start without the Dr. Watson error", and moving them back part at a time
+    finds "the file that is causing the Dr. Watson". Every build of 5.0 and 5.5 (the
+    article names no fix).
+
+    Modelled, not documented: what is bad in the file (the article does not say).
+    Here the conversion reads a message a size at a time, so one whose size is
+    smaller than what it heads (``sim.message.short_message``) overruns what it
+    was given. The connector logs 82 and 87, the process then ends (Dr. Watson
+    logs 4097; no 86 restart, no 85) and the service stays stopped: Windows NT
+    starts it again only when someone does. The file stays in ``Export``, nothing
+    of it converted, and is the first leftover the next start reads, so every start
+    ends the same way until it is moved out (:meth:`Flow.convert_inbound`).
+    """
+    return short_message(text) is not None
 
 
 def _ends(name: str, suffix: str) -> bool:
@@ -140,7 +169,8 @@ class Flow:
         return 0.0 if count >= svc.max_export else self._interval_export
 
     def convert_inbound(self, name: str) -> int | None:
-        """Convert ``Export\\<name>`` into MTS-IN and deliver; None if the thread hangs."""
+        """Convert ``Export\\<name>`` into MTS-IN and deliver; None if the thread hangs or
+        the service process ends (KB Q168556)."""
         svc = self.service
         path = svc.store.path(Folder.EXPORT, name)
         try:
@@ -150,6 +180,11 @@ class Flow:
         if not diskspace.enough_space(svc):
             return None  # KB Q178758: event 98 and the service stops; the file stays
         text = raw.decode(CODEPAGE, "replace")
+        if conversion_crash(text):  # KB Q168556: Dr. Watson, the service process ends
+            svc.log(82, *CONVERSION_EXCEPTION)
+            svc.log(87, f"EXPORT\\{name}")
+            svc.crash()
+            return None
         if not svc.exchange.at_least("5.0", SECTION_FIX_SP) and illegal_section(text):
             svc.log(82, *SECTION_EXCEPTION)  # KB Q176375
             svc.log(83, "UNKNOWN", EXPORT_THREAD)

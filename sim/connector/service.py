@@ -7,7 +7,8 @@ recreated at start), §4.5 (the 15 s / 16 / 5 transfer cycle and backlog drain,
 KB Q168211; thread restarts, event 86 and 85, are ``sim.connector.threads``),
 §4.8 (result code -> event), §5 (KB Q164695 space in the path, Q181186 long
 names, Q212788 leftover ``.und`` files, Q202178 damaged Import folder, Q234745
-missing ``Contents:``, Q178758 the free-space check: ``sim.connector.diskspace``).
+missing ``Contents:``, Q178758 the free-space check: ``sim.connector.diskspace``),
+KB Q168556 (Dr. Watson: the process ends, :meth:`crash`).
 
 Modelled, not documented:
 
@@ -79,6 +80,8 @@ if TYPE_CHECKING:
     from sim.world import World
 
 __all__ = [
+    "CRASH_EXCEPTION",
+    "CRASH_IMAGE",
     "DISPLAY_NAME",
     "MAX_RESTARTS",
     "SERVICE_NAME",
@@ -86,6 +89,12 @@ __all__ = [
     "Counters",
     "ServiceState",
 ]
+
+
+#: what Dr. Watson names in event 4097 (KB Q168556, as quoted): the image, the exception
+#: and its address
+CRASH_IMAGE = "ccmc.dbg"
+CRASH_EXCEPTION = ("c0000005", "0041930a")
 
 
 class ServiceState(StrEnum):
@@ -193,6 +202,29 @@ class ConnectorService(ProgramRuns):
     def restart(self) -> None:
         self.stop()
         self.start()
+
+    def crash(self) -> None:
+        """The process ends on an exception it does not survive: Dr. Watson logs 4097 for
+        ccmc (KB Q168556) and the service is stopped.
+
+        Modelled, not documented: the insertion strings (the image ``ccmc.dbg``, the
+        exception and address as the article quotes them, its date and time layout);
+        that the post office is let go as at a stop (the process's handles close) but
+        ``CCPOMS`` is not touched (no orderly stop); and that the service stays
+        stopped until it is started again (Windows NT 4.0 does not restart it).
+        """
+        if not self.running:
+            return
+        now = self.world.clock.datetime
+        date = f"{now.month}/{now.day}/{now.year}"
+        time = f"{now.hour}:{now.minute:02d}:{now.second:2d}.{now.microsecond // 1000:03d}"
+        strings = (CRASH_IMAGE, date, time, *CRASH_EXCEPTION, "<nosymbols>")
+        events.log(self.eventlog, 4097, *strings, computer=self.exchange.name, levels={})
+        self.state = ServiceState.STOPPED
+        self.threads.cancel()
+        po = self.po_host()
+        if po is not None:
+            self.world.locks.release(po, SERVICE_NAME)
 
     def dirsync_now(self, eventlog: EventLog | None = None) -> bool:
         """Run one dirsync cycle at once (as ``ccmc ccdir`` would); True if it completed."""

@@ -49,7 +49,7 @@ from sim.message.model import (
     format_date,
     parse_date,
 )
-from sim.message.parse import iter_messages, parse_sized_message
+from sim.message.parse import iter_messages, parse_sized_message, short_message
 from sim.message.render import render_message
 
 __all__ = [
@@ -66,4 +66,5 @@ __all__ = [
     "parse_date",
     "parse_sized_message",
     "render_message",
+    "short_message",
 ]

@@ -15,7 +15,7 @@ from typing import IO
 
 from sim.message.model import TRACE, DateStyle, Message, MessageFormatError, parse_date
 
-__all__ = ["iter_messages", "parse_sized_message"]
+__all__ = ["iter_messages", "parse_sized_message", "short_message"]
 
 
 @dataclass(slots=True)
@@ -274,3 +274,45 @@ def parse_sized_message(text: str, date_style: DateStyle = DateStyle.US) -> Mess
         return _finish(draft, date_style)
     except ValueError:
         return None
+
+
+def short_message(text: str) -> int | None:
+    """The line of the first ``/ITEMSIZE`` message whose size (the number under
+    ``Message:``) is smaller than the bytes it heads; None when every size covers its
+    message, or at the first thing that is not such a message (the readers above
+    report what is wrong with it).
+
+    The bytes a message heads are its header lines, ``Contents:``, the contents size
+    line and as many bytes as the contents size says: what the file promises to whoever
+    reads it a size at a time. :func:`iter_messages` does not use the two outer sizes,
+    so such a file reads whole. Modelled, not documented: the damage of KB Q168556
+    (``sim.connector.flow``).
+    """
+    lines = text.split("\r\n")
+    n = len(lines)
+    i = 0
+    while i < n:
+        if not lines[i].strip():
+            i += 1
+            continue
+        if lines[i] != "Message:" or i + 1 >= n or not lines[i + 1].isdigit():
+            return None
+        first, declared = i + 1, int(lines[i + 1])
+        i += 2
+        used = 0
+        while i < n and lines[i] != "Contents:":
+            used += len(lines[i]) + 2
+            i += 1
+        if i + 1 >= n or not lines[i + 1].isdigit():
+            return None
+        remaining = int(lines[i + 1])
+        used += len("Contents:") + len(lines[i + 1]) + 4 + remaining
+        if used > declared:
+            return first
+        i += 2
+        while remaining > 0 and i < n:
+            remaining -= len(lines[i]) + 2
+            i += 1
+        if remaining:
+            return None
+    return None

@@ -28,7 +28,8 @@ that an unknown /DELETE number is code 3; that Export 5.15, 6.0 and 8.0 stop
 short inside a PCX File item and leave the message queued (``_pcx_stall``, KB
 Q202240); which damage keeps a queued message in the queue (``_up_to_unreadable``:
 one whose sizes do not add up, KB Q212759; one that only lacks its ``Contents:``
-line leaves it, written alone, KB Q234745); and that the mailing lists and
+line, KB Q234745, or whose message size is short, KB Q168556, leaves it, written
+alone); and that the mailing lists and
 bulletin boards of a /DIRECTORY export go to ``CCMLIST.EXP`` and ``CCMBB.EXP``
 beside the /@ file (§2.4 and §4.6 name the files, not how they are produced).
 The option ``MaxMessages`` (``ctx.options``) caps a message export.
@@ -42,7 +43,14 @@ from collections.abc import Iterator, Sequence
 
 from sim.errors import PostofficeError
 from sim.fsutil import atomic_write_bytes
-from sim.message import CODEPAGE, DateStyle, MessageFormatError, format_date, iter_messages
+from sim.message import (
+    CODEPAGE,
+    DateStyle,
+    MessageFormatError,
+    format_date,
+    iter_messages,
+    short_message,
+)
 from sim.postoffice import records as rf
 from sim.postoffice.check import check_message_index
 from sim.postoffice.layout import MLANDATA, DirectoryEntry, Location, Ref
@@ -202,23 +210,29 @@ def _date_style(session: Session) -> DateStyle:
 #: what EXPORT finds wrong with a stored message (:func:`damage`)
 NO_CONTENTS = "no Contents: line"
 UNREADABLE = "cannot be read"
+SHORT_SIZE = "message size shorter than the message"
 
 
 def damage(text: bytes) -> str | None:
-    """What is wrong with a stored message's text: None, ``NO_CONTENTS`` or ``UNREADABLE``.
+    """What is wrong with a stored message's text: None, ``NO_CONTENTS``, ``UNREADABLE``
+    or ``SHORT_SIZE``.
 
     Modelled, not documented: a body that merely lost its ``Contents:`` line (KB
     Q234745) EXPORT can still copy; one whose item sizes do not cover its text (a
-    damaged body record, KB Q212759) it cannot read back.
+    damaged body record, KB Q212759) it cannot read back; one whose message size is
+    smaller than the message (``sim.message.short_message``) reads whole, item by
+    item, and EXPORT copies it as stored: the file that makes the connector's
+    conversion take an exception (KB Q168556, ``sim.connector.flow``).
     """
+    decoded = text.decode(CODEPAGE, "replace")
     try:
-        for _ in iter_messages(io.StringIO(text.decode(CODEPAGE, "replace"), newline="")):
+        for _ in iter_messages(io.StringIO(decoded, newline="")):
             pass
     except MessageFormatError as exc:
         return NO_CONTENTS if "Contents:" in exc.reason else UNREADABLE
     except ValueError:
         return None  # a date in another order: the text itself is whole
-    return None
+    return SHORT_SIZE if short_message(decoded) is not None else None
 
 
 def _up_to_unreadable(
@@ -238,8 +252,9 @@ def _up_to_unreadable(
 
     So a damaged message ends a run: EXPORT takes the messages before it; when it
     is the first, EXPORT writes it alone, as stored. One it cannot read back stays
-    queued and every run exports it again; one without ``Contents:`` leaves the
-    queue and the file in ``Export`` is its only copy. Modelled, not documented:
+    queued and every run exports it again; one without ``Contents:``, or with a message
+    size shorter than the message (KB Q168556), leaves the queue and the file in
+    ``Export`` is its only copy. Modelled, not documented:
     which damage is which (the articles name the symptoms, not the bytes), and that
     a damaged message is written alone. A PCX message ends a run the same way (KB
     Q202240: the messages behind it "remain queued"), and stays queued.

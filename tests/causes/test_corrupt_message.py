@@ -8,6 +8,8 @@ from datetime import datetime
 from pathlib import Path
 
 from harness.build import Site
+from harness.collect import collect
+from harness.evidence import Evidence, ProgramOutput
 from harness.registry import RULES
 from sim.connector.setup import send_to_exchange, standard_world
 from sim.connector.store import Folder
@@ -65,6 +67,7 @@ class TestTheChecksEveryCausePasses(CauseChecks):
 class TestTheFaultRefuses(FaultRefusals):
     refusals = (
         ("corrupt-queued-message", "world: {connector: {first_dirsync: pending}}\n", {}, "dirsync"),
+        ("short-message-size", "world: {connector: {first_dirsync: pending}}\n", {}, "dirsync"),
     )
 
 
@@ -255,3 +258,181 @@ def test_forward_pcx_message_keeps_the_picture_in_a_cc_mail_mailbox(tmp_path: Pa
     held = [s for e in po.entries() if e.mailbox and e is not queue for s in po.mailbox(e)]
     assert [s.message.items[0][1] for s in held if s.message.items] == ["CHART.PCX"]
     assert check(site.world, postoffice=site.po_path).ok
+
+
+# -- KB Q168556: a bad file in Ccmcdata\Export, Dr. Watson at every start --------------------------
+
+#: the texts of KB Q168556's 82 and 87 (the file name as the sim writes it)
+_EXCEPTION = (
+    "An exception has occurred. The information is as follows: Exception code c0000005. "
+    "Exception flags: 0. Exception address 779f42aa. Number of parameters: 2. Exception "
+    "information 0 c150003."
+)
+_CONVERSION = (
+    "Conversion from Lotus cc:Mail message format to Microsoft Exchange format failed due "
+    "to an exception. Message file name is EXPORT\\msg0BAD.ccm. If the problem persists, "
+    "please move the file from EXPORT directory and contact Microsoft Product Support "
+    "Services."
+)
+_WATSON = (
+    "The application, ccmc.dbg, generated an application error The error occurred on "
+    "6/2/1998 @ 8:00:45.000 The exception generated was c0000005 at address 0041930a "
+    "(<nosymbols>)"
+)
+
+
+def _crash_log() -> Evidence:
+    """82 and 87 from the connector, 4097 from Dr. Watson, in that order."""
+    ccmc = log((82, _EXCEPTION), (87, _CONVERSION))
+    watson = log((4097, _WATSON), every=45, source="DrWatson")
+    return Evidence(events=ccmc.events + watson.events)
+
+
+#: ``EXPORT /MSG#`` that reads every queued message
+_LISTING = ProgramOutput(command="EXPORT /NHQ /MSG#", account="EXSVC", code=0, output="")
+
+
+def _named_in_87(site: Site) -> list[str]:
+    """The files events 87 name (``Message file name is EXPORT\\<name>.``)."""
+    texts = [r.description for r in site.world.eventlog.events(87)]
+    return [t.split("EXPORT\\", 1)[1].split(". ", 1)[0] for t in texts]
+
+
+def test_export_writes_a_message_with_a_short_size_alone_and_takes_it_out(world: World) -> None:
+    """KB Q168556 (modelled): EXPORT reads it item by item and copies it as stored."""
+    from harness.causes.corrupt_message.drwatson import shorten_size
+
+    site = standard_world(world, dirsync_done=True, start=False)
+    po = site.postoffice
+    queue = po.find("EX1")
+    assert queue is not None
+    message = Message("Doe, J at PO1", datetime(1998, 6, 1, 9, 0), ("X at EX1",), "s", "b")
+    (number,) = po.deliver(queue, [message])
+    shorten_size(po, queue, number)
+    send_to_exchange(world, 2)
+    switches = "/NEX1 /PSECRET /D\\\\POSRV\\CCDATA"
+    code, listing = export(world, f"{switches} /MSG#")
+    assert code == 0
+    assert "cannot be read" not in listing  # /MSG# reads it: the sizes of its items add up
+    world.path("C:\\TEMP").mkdir(parents=True, exist_ok=True)
+    assert export(world, f"{switches} /@C:\\TEMP\\ONE.CCM /ITEMSIZE")[0] == 0
+    written = world.path("C:\\TEMP\\ONE.CCM").read_bytes()
+    assert written.startswith(b"Message:\r\n00\r\nFrom: Doe, J at PO1\r\n")
+    assert written.count(b"Message:") == 1
+    remaining = {r.number for r in po.refs(queue)}
+    assert number not in remaining
+    assert len(remaining) == 2  # the mail behind it waits for the next run
+
+
+def test_the_fault_ends_the_service_with_a_dr_watson_and_the_rule_confirms(
+    tmp_path: Path,
+) -> None:
+    site = broken(tmp_path, "short-message-size")
+    log_ = site.world.eventlog
+    assert [r.event_id for r in log_.records[-3:]] == [82, 87, 4097]
+    (watson,) = [r for r in log_.records if r.source == "DrWatson"]
+    assert watson.event_id == 4097
+    assert watson.category == "None"
+    assert "The application, ccmc.dbg, generated an application error" in watson.description
+    assert not log_.events(85)
+    assert not log_.events(86)
+    assert not site.service.running
+    (name,) = _named_in_87(site)
+    assert name in site.service.store.names(Folder.EXPORT)
+    found = RULES.lookup("corrupt-message").function(collect(site))
+    assert found is not None
+    assert found.score >= 0.9
+    assert not found.confirm
+    assert found.fix_name == "isolate-export-file"
+    assert any(name in line and "event 87 names" in line for line in found.evidence)
+
+
+def test_every_start_reads_the_same_file_first_and_ends_the_same_way(tmp_path: Path) -> None:
+    site = broken(tmp_path, "short-message-size")
+    queue = Postoffice(site.po_path).find(site.site)
+    assert queue is not None
+    waiting = len(Postoffice(site.po_path).refs(queue))
+    for _ in range(2):
+        mark = len(site.world.eventlog)
+        site.service.start()
+        site.world.clock.advance(300)
+        assert [r.event_id for r in site.world.eventlog.since(mark)] == [82, 87, 4097]
+        assert not site.service.running
+    assert len(set(_named_in_87(site))) == 1  # always the same file
+    assert len(Postoffice(site.po_path).refs(queue)) == waiting  # the mail behind it waits
+
+
+def test_events_alone_point_at_it_unconfirmed() -> None:
+    rule = RULES.lookup("corrupt-message").function
+    found = rule(_crash_log())
+    assert found is not None
+    assert found.confirm
+    assert found.fix_name == "isolate-export-file"
+    assert any("DrWatson" in line for line in found.evidence)
+    alone = rule(log((82, _EXCEPTION), (87, _CONVERSION)))
+    assert alone is not None
+    assert alone.score < found.score  # without the Dr. Watson, less sure
+
+
+def test_the_file_87_names_in_export_confirms_it_and_once_gone_it_is_history() -> None:
+    rule = RULES.lookup("corrupt-message").function
+    there = replace(_crash_log(), ccmcdata=(("Export", ("Ccmdir.exp", "msg0BAD.ccm")),))
+    found = rule(there)
+    assert found is not None
+    assert not found.confirm
+    assert "Ccmcdata\\Export holds msg0BAD.ccm, the file event 87 names" in found.evidence
+    gone = replace(there, ccmcdata=(("Export", ("Ccmdir.exp",)),))
+    assert rule(replace(gone, msg_list=_LISTING)) is None
+
+
+def test_isolate_export_file_leaves_out_only_the_file_causing_the_dr_watson(
+    tmp_path: Path,
+) -> None:
+    site = broken(tmp_path, "short-message-size")
+    store = site.service.store
+    (bad,) = [n for n in store.names(Folder.EXPORT) if n.casefold().endswith(".ccm")]
+    others = [n for n in store.names(Folder.EXPORT) if n != bad]
+    assert others  # the dirsync files: something to halve
+    after = fix_and_watch(site, "isolate-export-file")
+    assert not after & {82, 87, 4097}
+    assert site.service.running
+    assert [p.name for p in site.world.path("C:\\CCMCOLD\\EXPORT1").iterdir()] == [bad]
+    assert set(others) <= set(store.names(Folder.EXPORT))
+    queue = Postoffice(site.po_path).find(site.site)
+    assert queue is not None
+    assert Postoffice(site.po_path).refs(queue) == []
+    assert check(site.world, postoffice=site.po_path).ok
+    assert RULES.lookup("corrupt-message").function(collect(site)) is None
+
+
+def _short_by_hand(site: Site) -> None:
+    """By hand: the size under ``Message:`` of a queued message zeroed (Q168556)."""
+    po = Postoffice(site.po_path)
+    queue = po.find(site.site)
+    assert queue is not None
+    when = site.world.clock.datetime
+    (number,) = po.deliver(queue, [Message("Doe, J at PO1", when, ("X at HQ",), "s", "bb")])
+    ref = next(r for r in po.refs(queue) if r.number == number)
+    data = bytearray((po.path / MLANDATA).read_bytes())
+    size = rf.RECORD.unpack_from(data, ref.offset)[0]
+    start = ref.offset + rf.RECORD_SIZE
+    head, _, rest = bytes(data[start + 4 : start + size]).partition(b"\r\n")
+    digits, _, tail = rest.partition(b"\r\n")
+    payload = bytes(data[start : start + 4]) + head + b"\r\n" + b"0" * len(digits) + b"\r\n" + tail
+    data[ref.offset : start + size] = (
+        rf.RECORD.pack(size, rf.LIVE, T_MESSAGE, zlib.crc32(payload)) + payload
+    )
+    (po.path / MLANDATA).write_bytes(bytes(data))
+
+
+DRWATSON_CASE = CauseCase(
+    cause="corrupt-message",
+    fault="short-message-size",
+    by_hand=_short_by_hand,
+    events_alone=_crash_log(),
+    symptoms=(82, 87, 4097),
+)
+
+
+class TestTheQ168556VariantPassesTheChecks(CauseChecks):
+    case = DRWATSON_CASE

@@ -123,6 +123,7 @@ def test_result_codes_map_to_documented_events() -> None:
         (142, EventType.ERROR, Category.ROUTING, "MSExchangeMTA"),  # Q186235
         (290, EventType.ERROR, Category.X400_SERVICE, "MSExchangeMTA"),  # Q170535
         (2034, EventType.ERROR, Category.GENERAL, "MSExchangeSA"),  # Q175480
+        (4097, EventType.INFORMATION, Category.NONE, "DrWatson"),  # Q168556
     ],
 )
 def test_types_categories_and_sources(

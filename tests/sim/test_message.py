@@ -16,6 +16,7 @@ from sim.message import (
     iter_messages,
     parse_sized_message,
     render_message,
+    short_message,
 )
 
 TEXT = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=30).map(
@@ -54,6 +55,29 @@ def test_fast_parse_equals_streaming_parse(message: Message, style: DateStyle) -
     slow = list(iter_messages(io.StringIO(text, newline=""), itemsize=True, date_style=style))
     assert slow == [message]
     assert parse_sized_message(text, style) == message
+
+
+@settings(max_examples=200, deadline=None)
+@given(first=messages(), second=messages(), style=st.sampled_from(list(DateStyle)))
+def test_every_size_written_covers_its_message(
+    first: Message, second: Message, style: DateStyle
+) -> None:
+    """What the sim writes never reads as the damage of KB Q168556, whatever the body holds."""
+    text = render_message(first, date_style=style) + render_message(second, date_style=style)
+    assert short_message(text) is None
+
+
+def test_a_message_size_smaller_than_the_message_is_found() -> None:
+    """KB Q168556 (modelled): the line of the message whose size is short."""
+    message = Message("A at PO1", datetime(1998, 6, 2, 8, 39), ("B at EX1",), "s", "body")
+    good = render_message(message)
+    lines = good.split("\r\n")
+    short = "\r\n".join([lines[0], "0" * len(lines[1]), *lines[2:]])
+    assert short_message(short) == 1
+    assert short_message(good + short) == len(lines)  # the second message's first line
+    assert list(iter_messages(io.StringIO(short, newline=""))) == [message]  # reads whole
+    assert short_message(render_message(message, itemsize=False)) is None  # no sizes
+    assert short_message(good[: len(good) // 2]) is None  # cut short: not this damage
 
 
 def test_out_of_the_ordinary_text_falls_back() -> None:

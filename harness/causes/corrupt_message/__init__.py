@@ -4,7 +4,8 @@ Source: ccmail-reference.md §8 row 12 and Q212759, Q202240, Q234745, Q176375, Q
 This package is the cause's one home. Here: its §8 row (``CAUSE``), the faults of a
 damaged message (Q212759, Q234745), the rule that diagnoses every variant from evidence
 only, and the fix of Q212759/Q234745. A variant with its own mechanism and fix has its
-own module: ``pcx`` (Q202240) and ``section`` (Q176375); ``_shared`` holds what they use.
+own module: ``pcx`` (Q202240), ``section`` (Q176375) and ``drwatson`` (Q168556);
+``_shared`` holds what they use.
 
 Row 12 is confirmed by ``EXPORT /MSG#`` listing a message it cannot read, or by
 files in ``Bad`` while Event 54 is still being logged; 54s that stopped more than
@@ -14,6 +15,9 @@ Task Manager's ccmc.exe at ~90 % CPU with the file waiting in ``Export`` confirm
 KB Q202240: a sound message with a PCX attachment that Export 5.15/6.0/8.0 does not
 finish exporting; 54 every poll, the ``Bad`` files carry the PCX item and ``/MSG#`` reads
 every message; forwarded to a cc:Mail mailbox and deleted from the queue (``forward-pcx-message``).
+KB Q168556: 87 names a file in ``Export`` that is still there, Dr. Watson's 4097 for
+ccmc beside it; the files are moved out and back half at a time until it is isolated
+(``isolate-export-file``).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from harness.causes.corrupt_message._shared import (
     recent,
     rewrite_payload,
 )
+from harness.causes.corrupt_message.drwatson import drwatson_finding
 from harness.causes.corrupt_message.pcx import pcx_finding
 from harness.causes.corrupt_message.section import section_crash
 from harness.diagnosis import Finding
@@ -184,7 +189,7 @@ def _looping(ev: Evidence) -> list[str] | None:
 @rule(
     "corrupt-message",
     article="Q212759, Q202240, Q234745, Q176375, Q168556",
-    explains=(54, 82, 83, 87, 86, 85),
+    explains=(54, 82, 83, 87, 86, 85, 4097),
 )
 def corrupt_message(ev: Evidence) -> Finding | None:
     """54 every 15 s and a growing ``Bad``; ``EXPORT /MSG#`` shows the unreadable message."""
@@ -198,6 +203,9 @@ def corrupt_message(ev: Evidence) -> Finding | None:
     restarting = section_crash(ev)  # KB Q176375
     if restarting is not None:
         return restarting
+    crashed = drwatson_finding(ev)  # KB Q168556
+    if crashed is not None:
+        return crashed
     if ev.msg_list is None or ev.ccmcdata is None:
         return _events_only(ev)
     failed = ev.ccmc(54, 87, 82, 83)
