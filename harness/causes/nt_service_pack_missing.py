@@ -168,8 +168,12 @@ def nt_service_pack(ev: Evidence) -> Finding | None:
     "install-nt-sp4",
     cures="nt-service-pack-missing",
     summary="install Windows NT 4.0 Service Pack 4; restart the connector",
-    article="Q195649, Q165404, Q187769",
+    article="Q195649",
 )
 def install_nt_sp4(site: Site, params: None) -> None:
+    """SP4 cures both variants (KB Q195649; Q165404 and Q187769: "first corrected in
+    Windows NT 4.0 Service Pack 4"). Its ``article`` stays Q195649: the fix's article is
+    part of every report that applies it, and the Q195649 scenario's report is kept as
+    it was; the rule and the cause name all three articles."""
     site.world.access.nt_service_pack = 4
     site.service.restart()
