@@ -155,8 +155,10 @@ def _ntvdm(ev: Evidence) -> Finding | None:
 
 @rule("nt-service-pack-missing", article="Q165404, Q187769, Q195649", explains=(70, 61, 65, 64))
 def nt_service_pack(ev: Evidence) -> Finding | None:
-    """NT4 before SP4: the LSA2 NetWare logon (Q195649) or the NTVDM DPMI access
-    violation (Q165404, Q187769), whichever the evidence shows more surely."""
+    """NT4 before SP4: the LSA2 NetWare logon (Q195649) or NTVDM's DPMI access violation (Q165404).
+
+    Whichever of the two the evidence shows more surely; the access violation's DPMI
+    handles run out on scheduled directory synchronization (Q187769)."""
     found = [f for f in (_lsa2(ev), _ntvdm(ev)) if f is not None]
     return max(found, key=lambda f: f.score, default=None)
 
