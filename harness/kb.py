@@ -53,7 +53,7 @@ _ARTICLES = {
             "The NT service-pack level as a number on the Exchange server; the NT code "
             "the connector's NTVDM runs is the one installed when the service started.",
             "That the invalid handle comes from DPMI extended-memory handles the "
-            "connector's NTVDM runs out of (Q187769), 32 of them for the service's "
+            "connector's NTVDM runs out of (Q187769), 12 of them for the service's "
             "lifetime, one lost per directory run before SP4.",
             "That the access violation comes at a program's start-up, before it opens "
             "the post office, and every later 16-bit run of the service ends the same way "
@@ -175,8 +175,8 @@ _ARTICLES = {
         "Install the latest NT 4.0 service pack (first corrected in SP4); restart the service.",
         (
             "Which resource runs out (DPMI extended-memory handles), how many there are "
-            "(32) and how fast they go (one per directory EXPORT or IMPORT, three per "
-            "dirsync cycle: about two and a half hours of the 'Always' schedule).",
+            "(12) and how fast they go (one per directory EXPORT or IMPORT, three per "
+            "dirsync cycle: 46 minutes of the 'Always' schedule after a service start).",
             "That only the directory runs leak; the mail runs every 15 seconds do not.",
             "That a service restart gives the connector a fresh NTVDM, so on SP3 it helps "
             "only until the handles run out again.",

@@ -29,15 +29,16 @@ or what the resource is tied to):
 * before SP4 each program run of a directory synchronization (the directory EXPORT and
   the two directory IMPORTs, KB Q187769's "scheduled to synchronize users") leaves
   :data:`LEAK_PER_RUN` handle behind that is never freed; the mail runs leak nothing.
-  With the default "Always" schedule (a cycle every 15 minutes, three runs) the pool is
-  gone after about two and a half hours;
+  With the default "Always" schedule (a cycle every 15 minutes from the first minute,
+  three runs each) the pool is gone after the fourth cycle, 46 minutes after the start,
+  so a restart alone does not hold for an hour;
 * with the pool gone, the next 16-bit program the service starts (mail or directory)
   gets an invalid handle at start-up, before it opens the post office, and
   ``DpmiFreeXmem`` takes the access violation (KB Q165404): Dr. Watson writes event 4097
   and its ``Drwtsn32.log`` entry (``sim.drwatson``), the program ends without a result
   code and nothing it would have read or written is touched. Every later 16-bit run of
   that service ends the same way until the service is restarted; a restart helps for
-  another two and a half hours on SP3;
+  another 46 minutes on SP3;
 * the connector logs such a run as one that failed to run (65 for EXPORT, 64 for IMPORT;
   a directory run's cycle then ends with 14005 as for any failed run), with
   :data:`CRASH_DETAIL` as the detail, and tries again at its next poll: the messages
@@ -72,7 +73,7 @@ __all__ = [
 ]
 
 #: DPMI extended-memory handles of the connector's NTVDM (modelled)
-POOL = 32
+POOL = 12
 #: handles one directory run leaves behind before SP4 (modelled)
 LEAK_PER_RUN = 1
 #: the NT 4.0 service pack that checks the handles (KB Q165404, Q187769)

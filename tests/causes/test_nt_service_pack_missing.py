@@ -29,7 +29,7 @@ from tests.causes.kit import (
 )
 
 #: long enough for the 'Always' dirsync to run the connector's NTVDM out of handles
-HOURS_TO_AV = 3
+HOURS_TO_AV = 1
 
 
 def _lsa2(site: Site) -> None:
@@ -117,8 +117,8 @@ def test_the_ntvdm_finding_quotes_dr_watson_its_log_and_the_sp_level(tmp_path: P
 
 
 def test_before_the_handles_run_out_nothing_shows(tmp_path: Path) -> None:
-    """Two hours of 'Always' dirsync on SP3: the pool is not yet gone, nothing to diagnose."""
-    site = broken(tmp_path, "ntvdm-dpmi-leak", minutes=120)
+    """40 minutes of 'Always' dirsync on SP3: the pool is not yet gone, nothing to diagnose."""
+    site = broken(tmp_path, "ntvdm-dpmi-leak", minutes=40)
     assert not [r for r in site.world.eventlog.records if r.source == "DrWatson"]
     assert site.service.ntvdm.leaked > 0
     assert _rule(collect(site)) is None
@@ -126,9 +126,9 @@ def test_before_the_handles_run_out_nothing_shows(tmp_path: Path) -> None:
 
 def test_a_restart_on_sp3_helps_only_for_a_while(tmp_path: Path) -> None:
     site = broken(tmp_path, "ntvdm-dpmi-leak", minutes=HOURS_TO_AV * 60)
-    after = fix_and_watch_restart(site, minutes=60)
+    after = fix_and_watch_restart(site, minutes=40)
     assert not after & {4097, 65}
-    site.world.clock.advance(2 * 3600)
+    site.world.clock.advance(20 * 60)
     assert site.service.ntvdm.exhausted
 
 

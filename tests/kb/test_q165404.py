@@ -28,7 +28,7 @@ def test_service_pack_4_ends_the_ntvdm_access_violation(real_world: World) -> No
     site = standard_world(real_world, dirsync_done=True, start=False)
     real_world.access.nt_service_pack = 3  # the server was never brought to SP4
     site.service.start()
-    real_world.clock.advance(3 * 3600)  # dirsync "Always": a cycle every 15 minutes
+    real_world.clock.advance(2 * 3600)  # dirsync "Always": a cycle every 15 minutes
     watson = [r for r in real_world.eventlog.records if r.source == "DrWatson"]
     assert watson
     assert {r.event_id for r in watson} == {4097}
@@ -55,7 +55,7 @@ def test_service_pack_4_ends_the_ntvdm_access_violation(real_world: World) -> No
     site.service.stop()
     site.service.start()
     mark = len(real_world.eventlog.records)
-    real_world.clock.advance(6 * 3600)  # well past the hours the handles lasted on SP3
+    real_world.clock.advance(6 * 3600)  # well past the 46 minutes the handles last on SP3
     assert not ids_since(real_world, mark) & {4097, 65, 64, 14005}
     assert 14031 in ids_since(real_world, mark)
     assert site.service.ccdir().code == 0  # "manual Export works"

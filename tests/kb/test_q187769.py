@@ -14,7 +14,8 @@ from sim.world import World
 from tests.kb.hand import ids_since, mail_flows
 from tests.kb.pages import change, setup_kit
 
-HOUR = 3600
+MINUTE = 60
+HOUR = 60 * MINUTE
 
 
 def _watson(world: World, mark: int = 0) -> int:
@@ -31,16 +32,16 @@ def test_the_schedule_runs_ntvdm_out_and_service_pack_4_stops_it(real_world: Wor
     # the administrator schedules dirsync; the NTVDM begins running out
     change(site.service, dirsync=DirsyncSchedule(DirsyncMode.ALWAYS))
     site.service.restart()
-    real_world.clock.advance(2 * HOUR)
+    real_world.clock.advance(40 * MINUTE)
     assert _watson(real_world) == 0
-    real_world.clock.advance(HOUR)
+    real_world.clock.advance(20 * MINUTE)
     assert _watson(real_world) > 0
     # a restart gives the service a new NTVDM: it helps, for a while
     site.service.restart()
     mark = len(real_world.eventlog.records)
-    real_world.clock.advance(2 * HOUR)
+    real_world.clock.advance(40 * MINUTE)
     assert _watson(real_world, mark) == 0
-    real_world.clock.advance(HOUR)
+    real_world.clock.advance(20 * MINUTE)
     assert _watson(real_world, mark) > 0
     queued = send_to_exchange(real_world, 2)
     stuck = send_to_ccmail(real_world, 2)
