@@ -9,7 +9,8 @@ access check of the service account (§6); cc:Mail ADMIN's list of post office
 entries; the Exchange server's install path, registry and system PATH; who has the
 post office's files open and its release (``CCVER.TB``, KB Q248195); the Exchange
 queues and the NDRs users received (§4.5); ``dir`` of ``Ccmcdata`` itself (KB
-Q202178); and ``EXPORT /MSG#`` of the queue for Exchange (KB Q212759).
+Q202178); ``EXPORT /MSG#`` of the queue for Exchange (KB Q212759); and the end of
+Dr. Watson's ``Drwtsn32.log`` in the system root (KB Q165404).
 
 The programs run here write only into a scratch folder on the Exchange server's
 C: drive, removed afterwards: collecting evidence changes no mail.
@@ -29,10 +30,12 @@ from harness.evidence import (
     ProgramOutput,
     ProgramView,
     SettingsView,
+    drwatson_tail,
     und_reports,
     with_pcx_item,
     without_contents,
 )
+from sim import drwatson
 from sim.connector import diskspace
 from sim.connector.store import Folder
 from sim.errors import PathError, PostofficeError
@@ -283,4 +286,5 @@ def collect(site: Site) -> Evidence:
         export_no_contents=without_contents(site.service.store.path(Folder.EXPORT)),
         bad_pcx=with_pcx_item(site.service.store.path(Folder.BAD)),
         import_und_reports=und_reports(site.service.store.path(Folder.IMPORT)),
+        drwatson_log=drwatson_tail(site.world.path(drwatson.LOG_FILE)),
     )

@@ -5,7 +5,8 @@ directory listings of the post office and ``Ccmcdata``, the output and result co
 of ANALYZE and of a manual EXPORT run as the service account (KB Q282172,
 Q233164 ``ccmc ccdir``), an access check of the service account on the post
 office path (§6 verification procedure), what cc:Mail ADMIN shows of the
-directory, and the Exchange server's facts (install path, registry, system PATH).
+directory, the Exchange server's facts (install path, registry, system PATH), and the
+end of Dr. Watson's log on it (KB Q165404).
 It never sees which fault was injected.
 
 Every part but the events may be missing: a customer who sent only
@@ -25,12 +26,14 @@ from pathlib import Path
 from sim.eventlog import EventRecord
 
 __all__ = [
+    "DRWATSON_TAIL",
     "AccessView",
     "Evidence",
     "ExchangeView",
     "ProgramOutput",
     "ProgramView",
     "SettingsView",
+    "drwatson_tail",
 ]
 
 
@@ -173,6 +176,9 @@ class Evidence:
     #: read as a support engineer opens them in Notepad (KB Q223772: one more at each
     #: attempt to import the same message): (name, reports)
     import_und_reports: tuple[tuple[str, int], ...] | None = None
+    #: ``%SystemRoot%\\Drwtsn32.log`` on the Exchange server as Notepad shows it, its last
+    #: ``DRWATSON_TAIL`` characters (KB Q165404); "" when there is none, None when not read
+    drwatson_log: str | None = None
     #: filled on first use (never compared or shown): events by source and ID, the newest
     _index: dict[str, dict[int | None, tuple[array[int], list[EventRecord]]]] | None = field(
         default=None, init=False, repr=False, compare=False
@@ -249,6 +255,22 @@ class Evidence:
         if self.queues is None:
             return None
         return next((n for q, n in self.queues if q.casefold() == name.casefold()), 0)
+
+
+#: how much of the end of ``Drwtsn32.log`` is kept: the last entries, a few dozen of them
+DRWATSON_TAIL = 1 << 16
+
+
+def drwatson_tail(path: Path) -> str:
+    """The end of a Dr. Watson log (ANSI text, KB Q165404); "" when it cannot be read."""
+    try:
+        with path.open("rb") as fh:
+            size = fh.seek(0, 2)
+            fh.seek(max(0, size - DRWATSON_TAIL))
+            raw = fh.read(DRWATSON_TAIL)
+    except OSError:
+        return ""
+    return raw.decode("cp1252", "replace").replace("\r\n", "\n")
 
 
 #: what ``without_contents`` reads: this many files, each in chunks of this size

@@ -47,9 +47,24 @@ _ARTICLES = {
         ("The NetWare rights model: one trustee assignment per user, volume and directory.",),
     ),
     "Q165404": Article(
-        "NTVDM access violation (NT 4.0 DPMI)",
-        "Install NT 4.0 Service Pack 4.",
-        ("The NT service-pack level as a number on the Exchange server.",),
+        "NTVDM AV on servers with the cc:Mail connector (DpmiFreeXmem)",
+        "Install the latest NT 4.0 service pack (first corrected in SP4); restart the service.",
+        (
+            "The NT service-pack level as a number on the Exchange server; the NT code "
+            "the connector's NTVDM runs is the one installed when the service started.",
+            "That the invalid handle comes from DPMI extended-memory handles the "
+            "connector's NTVDM runs out of (Q187769), 12 of them for the service's "
+            "lifetime, one lost per directory run before SP4.",
+            "That the access violation comes at a program's start-up, before it opens "
+            "the post office, and every later 16-bit run of the service ends the same way "
+            "until a restart.",
+            "What the connector logs for such a run: 65 (EXPORT) or 64 (IMPORT) with "
+            "'The program ended with exception c0000005 (access violation) in NTVDM.', "
+            "then 14005 for a directory run; it tries again at its next poll.",
+            "Dr. Watson's event 4097 (source DrWatson, Information, its NT 4.0 text) and "
+            "a shortened Drwtsn32.log entry in C:\\WINNT (App, Exception number, Task List, "
+            "function, Stack Back Trace).",
+        ),
     ),
     "Q166045": Article(
         "Event 70: Export returned result code 3",
@@ -177,8 +192,18 @@ _ARTICLES = {
         ),
     ),
     "Q187769": Article(
-        "NTVDM access violation in DpmiFreeXmem",
-        "Install NT 4.0 Service Pack 4.",
+        "Application error in NTVDM running cc:Mail utilities (dirsync)",
+        "Install the latest NT 4.0 service pack (first corrected in SP4); restart the service.",
+        (
+            "Which resource runs out (DPMI extended-memory handles), how many there are "
+            "(12) and how fast they go (one per directory EXPORT or IMPORT, three per "
+            "dirsync cycle: 46 minutes of the 'Always' schedule after a service start).",
+            "That only the directory runs leak; the mail runs every 15 seconds do not.",
+            "That a service restart gives the connector a fresh NTVDM, so on SP3 it helps "
+            "only until the handles run out again.",
+            "That a program run by hand (ccmc ccdir, EXPORT at a prompt) has an NTVDM of "
+            "its own and works throughout.",
+        ),
     ),
     "Q190275": Article(
         "Event 65: R0002 Resource file not found IE.RI",

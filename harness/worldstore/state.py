@@ -206,6 +206,7 @@ def _service(service: ConnectorService) -> dict[str, Any]:
         "startup_reads": [list(r) for r in service.startup_reads],
         "blocked": sorted(service.threads.blocked),
         "waiting": dict(sorted(service.threads.waiting.items())),
+        "ntvdm": {"service_pack": service.ntvdm.service_pack, "leaked": service.ntvdm.leaked},
         "timers": _timers(service),
     }
 
@@ -224,6 +225,9 @@ def _service_from(service: ConnectorService, d: dict[str, Any]) -> None:
     service.startup_reads = [(str(n), bool(ok)) for n, ok in d["startup_reads"]]
     service.threads.blocked = set(d["blocked"])
     service.threads.waiting = {str(k): str(v) for k, v in d.get("waiting", {}).items()}
+    ntvdm = d.get("ntvdm", {})
+    service.ntvdm.service_pack = int(ntvdm.get("service_pack", service.ntvdm.service_pack))
+    service.ntvdm.leaked = int(ntvdm.get("leaked", 0))
     actions: dict[str, Callable[[], float | None]] = {
         EXPORT_THREAD: service.flow.export_once,
         IMPORT_THREAD: service.flow.import_once,

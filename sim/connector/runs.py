@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from sim.connector import events
 from sim.connector.constants import EXPORT_SWITCHES, IMPORT_SWITCHES
+from sim.connector.ntvdm import CRASH_DETAIL, CRASHED, Ntvdm
 from sim.connector.store import EXPORT_INI, IMPORT_INI, Store
 from sim.connector.threads import Threads, WorkerError
 from sim.programs.runner import WAITING, ProgramRun, run_program
@@ -43,6 +44,7 @@ class ProgramRuns:
     threads: Threads
     last_run: ProgramRun | None
     eventlog: EventLog
+    ntvdm: Ntvdm
 
     def reg_int(self, name: str) -> int:
         """A whole-number value of the connector's registry key (0 when absent)."""
@@ -120,18 +122,29 @@ class ProgramRuns:
         ``PROGRAM_TIMEOUT`` and reports error 3 (event 70, KB Q164695, Q166045;
         :meth:`timed_out`). Modelled, not documented: that the build decides which.
         Raises WorkerError when the program is not on the PATH (event 43).
+
+        A 16-bit program runs in the service's NTVDM, which on NT 4.0 before SP4 may
+        end it with an access violation (``sim.connector.ntvdm``, KB Q165404, Q187769).
         """
         program = str(self.exchange.registry.get(kind.title(), f"{kind}.EXE"))
         account = self.exchange.service_account
-        result = run_program(
-            self.world,
+        line = self.command_line(kind, command_line)
+        search_path = self.search_path()
+        result = self.ntvdm.run(
             program,
-            self.command_line(kind, command_line),
-            account=account.name if account is not None else None,
-            search_path=self.search_path(),
-            date_style=self.exchange.date_style,
-            cwd=self.store.windows_path,
-            console=False,
+            line,
+            thread,
+            search_path,
+            lambda: run_program(
+                self.world,
+                program,
+                line,
+                account=account.name if account is not None else None,
+                search_path=search_path,
+                date_style=self.exchange.date_style,
+                cwd=self.store.windows_path,
+                console=False,
+            ),
         )
         if result.failure == WAITING:
             self.last_run = None  # nothing ended: no quiet stretch to skip (sim.connector.quiet)
@@ -149,7 +162,7 @@ class ProgramRuns:
         if result.failure == "not found":
             self.log(43, *_NOT_FOUND)  # after each restart too (KB Q294947)
             raise WorkerError(f"{result.program} could not be executed")
-        detail = _console_detail(result.output)
+        detail = CRASH_DETAIL if result.failure == CRASHED else _console_detail(result.output)
         if resource_code and result.failure == "failed to run" and result.code == 1:
             return 1
         if result.failure == "failed to run" or result.code is None:

@@ -43,7 +43,9 @@ Modelled, not documented:
 * the connector's Import/Export version choice reaches the programs as
   ``DBVersion`` in their parameter file, and ``UndFile=*.und`` asks IMPORT for
   one ``.und`` per input file, as KB Q212788 and Q223772 show them, not the
-  ``CCMAIL.UND`` of IMPORT run by hand (``sim.programs.import_.und_path``).
+  ``CCMAIL.UND`` of IMPORT run by hand (``sim.programs.import_.und_path``);
+* the 16-bit programs run in one NTVDM for the service's lifetime, whose DPMI handles
+  run out before NT 4.0 SP4 (KB Q165404, Q187769; the model is ``sim.connector.ntvdm``).
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ from sim.connector.constants import (
 )
 from sim.connector.dirsync import Dirsync
 from sim.connector.flow import Flow
+from sim.connector.ntvdm import Ntvdm
 from sim.connector.quiet import QuietPolls
 from sim.connector.runs import ProgramRuns
 from sim.connector.settings import Settings
@@ -140,6 +143,8 @@ class ConnectorService(ProgramRuns):
         self.flow = Flow(self)
         self.dirsync = Dirsync(self)
         self.quiet = QuietPolls(self)
+        #: the NTVDM its 16-bit programs run in (KB Q165404, Q187769)
+        self.ntvdm = Ntvdm(self)
         #: the last EXPORT or IMPORT run's outcome
         self.last_run: ProgramRun | None = None
         self.exchange.ccmail_routes = settings.address_spaces
@@ -174,6 +179,7 @@ class ConnectorService(ProgramRuns):
             return  # KB Q178758: event 98 and no start
         self.state = ServiceState.RUNNING
         self.threads.reset()
+        self.ntvdm.start()
         self._startup_reads()
         po = self.po_host()
         if po is not None:

@@ -134,7 +134,9 @@ class ProgramRun:
     #: "not found" (event 43) or "failed to run" (event 65): a missing resource
     #: file ends the program with code 1 (KB Q233164), a missing DLL stops it
     #: before it runs (code None); "waiting for input": it asked a question on a
-    #: console no one answers and has not ended (code None, KB Q164695)
+    #: console no one answers and has not ended (code None, KB Q164695); "application
+    #: error": the connector's NTVDM ended it with an access violation (code None, KB
+    #: Q165404, ``sim.connector.ntvdm``)
     failure: str = ""
 
 

@@ -332,7 +332,7 @@ SCENARIOS = sorted((Path(__file__).parents[2] / "scenarios").glob("*.scenario.ya
 NOT_IN_THE_FILES = {
     "install-path-space": "the install path is on the Exchange server",
     "po-access-denied": "share permissions, GSNW and NetWare accounts are on the servers",
-    "nt-service-pack-missing": "the NT service pack and LSA2 hotfix are on the Exchange server",
+    "nt-service-pack-missing": "NT service pack, LSA2 hotfix and Drwtsn32.log are on the server",
     "header-too-large": "the NDR text is in the users' mailboxes (§8 row 14)",
 }
 #: causes of a scenario the customer's files cannot show to the rules as they stand
