@@ -15,10 +15,12 @@ It is shared by every cause whose program dies this way.
 
 Modelled, not documented:
 
-* event 4097's source ``DrWatson``, type Information, category None and text: the
-  NT 4.0 Dr. Watson form "The application, exe\ntvdm.dbg, generated an application
-  error The error occurred on <date> @ <time> The exception generated was c0000005 at
-  address 0F0471BA (DpmiFreeXmem)"; the articles give no event text;
+* event 4097 is the catalogue's (``sim.connector.events``: source ``DrWatson``, type
+  Information, category None, KB Q168556's text "The application, ccmc.dbg, generated
+  an application error The error occurred on <date> @ <time> The exception generated
+  was c0000005 at address 0041930a (<nosymbols>)"); its application name is the
+  program's ``<name>.dbg``, the log's ``exe\<name>.dbg`` (KB Q165404), and date and
+  time are written as the log writes them;
 * the log entry keeps Q165404's layout and wording but only the lines named above (no
   register dump, no raw stack words); the Task List is the Exchange server's usual
   processes plus the ones the caller names; the process ids come from the number of
@@ -32,7 +34,8 @@ from collections.abc import Sequence
 from pathlib import PureWindowsPath
 from typing import TYPE_CHECKING
 
-from sim.eventlog import EventRecord, EventType
+from sim.connector import events
+from sim.eventlog import EventRecord
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -45,11 +48,11 @@ __all__ = [
     "SOURCE",
     "app_name",
     "application_error",
-    "describe",
+    "event_name",
 ]
 
 #: Dr. Watson's event source and the event ID of "generated an application error"
-SOURCE = "DrWatson"
+SOURCE = events.DRWATSON
 EVENT_ID = 4097
 #: ``%SystemRoot%\Drwtsn32.log`` on the Exchange server (KB Q165404)
 LOG_FILE = "C:\\WINNT\\Drwtsn32.log"
@@ -90,13 +93,9 @@ def app_name(image: str) -> str:
     return f"exe\\{stem}.dbg"
 
 
-def describe(app: str, date: str, time: str, exception: str, address: str, function: str) -> str:
-    """Event 4097's description (NT 4.0 form, modelled: module docstring)."""
-    return (
-        f"The application, {app}, generated an application error The error occurred on "
-        f"{date} @ {time} The exception generated was {exception} at address "
-        f"{address.upper()} ({function})"
-    )
+def event_name(image: str) -> str:
+    """The name event 4097 gives a program: ``ccmc.exe`` -> ``ccmc.dbg`` (KB Q168556)."""
+    return f"{PureWindowsPath(image).stem.lower()}.dbg"
 
 
 def application_error(
@@ -130,15 +129,11 @@ def application_error(
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("ab") as log:
         log.write(entry.replace("\n", "\r\n").encode("cp1252", "replace"))
-    return world.eventlog.write(
-        source=SOURCE,
-        event_id=EVENT_ID,
-        type=EventType.INFORMATION,
-        category="None",
-        description=describe(app, date, time, exception, address, function),
-        computer=world.exchange.name,
-        strings=(app, date, time, exception, address.upper(), function),
-    )
+    strings = (event_name(image), date, time, exception, address, function)
+    record = events.log(world.eventlog, EVENT_ID, *strings, computer=world.exchange.name, levels={})
+    if record is None:  # a level-None event passes every logging level
+        raise RuntimeError("event 4097 was filtered out")
+    return record
 
 
 def _log_entry(

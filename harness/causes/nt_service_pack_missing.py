@@ -110,9 +110,9 @@ def _lsa2(ev: Evidence) -> Finding | None:
 
 
 def _ntvdm_events(ev: Evidence) -> list[EventRecord]:
-    """Dr. Watson's 4097 for ``exe\\ntvdm.dbg`` (KB Q165404, Q187769)."""
+    """Dr. Watson's 4097 for ``ntvdm.dbg`` (KB Q165404, Q187769)."""
     found = ev.from_source(drwatson.SOURCE, drwatson.EVENT_ID)
-    return [e for e in found if drwatson.app_name("ntvdm.exe") in e.description.casefold()]
+    return [e for e in found if drwatson.event_name("ntvdm.exe") in e.description.casefold()]
 
 
 def _log_lines(text: str) -> list[str]:

@@ -56,6 +56,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sim import drwatson
 from sim.access import AccessCheck
 from sim.connector import diskspace, events
 from sim.connector.constants import (
@@ -96,7 +97,7 @@ __all__ = [
 
 #: what Dr. Watson names in event 4097 (KB Q168556, as quoted): the image, the exception
 #: and its address
-CRASH_IMAGE = "ccmc.dbg"
+CRASH_IMAGE = "ccmc.exe"
 CRASH_EXCEPTION = ("c0000005", "0041930a")
 
 
@@ -221,11 +222,16 @@ class ConnectorService(ProgramRuns):
         """
         if not self.running:
             return
-        now = self.world.clock.datetime
-        date = f"{now.month}/{now.day}/{now.year}"
-        time = f"{now.hour}:{now.minute:02d}:{now.second:2d}.{now.microsecond // 1000:03d}"
-        strings = (CRASH_IMAGE, date, time, *CRASH_EXCEPTION, "<nosymbols>")
-        events.log(self.eventlog, 4097, *strings, computer=self.exchange.name, levels={})
+        exception, address = CRASH_EXCEPTION
+        account = self.exchange.service_account
+        drwatson.application_error(
+            self.world,
+            CRASH_IMAGE,
+            exception,
+            "<nosymbols>",
+            address=address,
+            user=account.name if account is not None else "SYSTEM",
+        )
         self.state = ServiceState.STOPPED
         self.threads.cancel()
         po = self.po_host()

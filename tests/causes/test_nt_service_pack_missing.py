@@ -15,6 +15,7 @@ from harness.diagnosis import Finding, diagnose
 from harness.evidence import Evidence
 from harness.registry import RULES
 from sim import drwatson
+from sim.connector.events import spec
 from sim.connector.setup import send_to_ccmail, send_to_exchange
 from sim.conservation import check
 from sim.eventlog import EventRecord, EventType
@@ -50,8 +51,8 @@ CASE = CauseCase(
     symptoms=(70, 61),
 )
 
-_WATSON = drwatson.describe(
-    "exe\\ntvdm.dbg", "6/2/1998", "10:31:0.000", "c0000005", "0f0471ba", "DpmiFreeXmem"
+_WATSON = spec(drwatson.EVENT_ID).fill(
+    ("ntvdm.dbg", "6/2/1998", "10:31:0.000", "c0000005", "0f0471ba", "DpmiFreeXmem")
 )
 _CRASH = (
     "Lotus cc:Mail EXPORT to file msg0001.ccm failed to run. The program ended with "

@@ -32,7 +32,7 @@ def test_service_pack_4_ends_the_ntvdm_access_violation(real_world: World) -> No
     watson = [r for r in real_world.eventlog.records if r.source == "DrWatson"]
     assert watson
     assert {r.event_id for r in watson} == {4097}
-    assert "exe\\ntvdm.dbg" in watson[0].description
+    assert "The application, ntvdm.dbg," in watson[0].description
     assert "c0000005" in watson[0].description
     log = real_world.path(DRWTSN32).read_text(encoding="cp1252")
     for line in (

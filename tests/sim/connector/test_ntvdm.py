@@ -90,8 +90,8 @@ def test_dr_watson_writes_event_4097_and_appends_to_its_log(real_world: World) -
     )  # fmt: skip
     drwatson.application_error(real_world, "ntvdm.exe", "c0000005", "DpmiFreeXmem")
     assert (first.source, first.event_id) == ("DrWatson", 4097)
-    assert first.description.startswith("The application, exe\\ntvdm.dbg, generated an")
-    assert "c0000005 at address 0F0471BA (DpmiFreeXmem)" in first.description
+    assert first.description.startswith("The application, ntvdm.dbg, generated an")
+    assert "c0000005 at address 0f0471ba (DpmiFreeXmem)" in first.description
     raw = real_world.path(drwatson.LOG_FILE).read_bytes()
     text = raw.decode("cp1252")
     assert text.count("Application exception occurred:") == 2
