@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.causes import CAUSES
 from harness.cli import main
 from harness.scaffold import _CAUSE_MODULE, _names, _render
 
@@ -65,7 +66,8 @@ def test_the_scaffold_writes_the_three_files(scaffolded: Path) -> None:
     module = (scaffolded / WRITTEN[0]).read_text(encoding="utf-8")
     assert '"demo-cause"' in module
     assert 'articles=("Q999999",)' in module
-    assert "CAUSE = Cause(\n    21," in module
+    after = max(c.number for c in CAUSES.values()) + 1  # numbered after the catalogue's last
+    assert f"CAUSE = Cause(\n    {after}," in module
 
 
 def test_what_it_writes_passes_lint_and_the_type_checks(scaffolded: Path) -> None:
