@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from sim.connector.store import Folder
 from sim.conservation import check
 from sim.message import Message
 from sim.postoffice import records as rf
-from sim.postoffice.layout import MLANDATA, T_MESSAGE
+from sim.postoffice.layout import MLANDATA, T_MESSAGE, DirectoryEntry
 from sim.postoffice.postoffice import Postoffice
 from sim.world import World
 from tests.causes.kit import (
@@ -130,18 +131,27 @@ def test_54_every_poll_scores_above_a_single_54() -> None:
     assert repeated.score > once.score
 
 
-def test_a_message_without_contents_leaves_the_queue_alone(world: World) -> None:
-    """KB Q234745: EXPORT writes a body without ``Contents:`` alone and takes it out."""
-    from harness.causes.corrupt_message import strip_contents
-
+def _one_damaged_then_two(
+    world: World, damage: Callable[[Postoffice, DirectoryEntry, int], None]
+) -> tuple[Postoffice, DirectoryEntry, int]:
+    """A message queued for Exchange, damaged by ``damage``, then two good ones behind it:
+    the post office, the site's queue and the damaged message's number."""
     site = standard_world(world, dirsync_done=True, start=False)
     po = site.postoffice
     queue = po.find("EX1")
     assert queue is not None
     message = Message("Doe, J at PO1", datetime(1998, 6, 1, 9, 0), ("X at EX1",), "s", "b")
     (number,) = po.deliver(queue, [message])
-    strip_contents(po, queue, number)
+    damage(po, queue, number)
     send_to_exchange(world, 2)
+    return po, queue, number
+
+
+def test_a_message_without_contents_leaves_the_queue_alone(world: World) -> None:
+    """KB Q234745: EXPORT writes a body without ``Contents:`` alone and takes it out."""
+    from harness.causes.corrupt_message import strip_contents
+
+    po, queue, number = _one_damaged_then_two(world, strip_contents)
     switches = "/NEX1 /PSECRET /D\\\\POSRV\\CCDATA"
     world.path("C:\\TEMP").mkdir(parents=True, exist_ok=True)
     assert export(world, f"{switches} /@C:\\TEMP\\ONE.CCM /ITEMSIZE")[0] == 0
@@ -302,14 +312,7 @@ def test_export_writes_a_message_with_a_short_size_alone_and_takes_it_out(world:
     """KB Q168556 (modelled): EXPORT reads it item by item and copies it as stored."""
     from harness.causes.corrupt_message.drwatson import shorten_size
 
-    site = standard_world(world, dirsync_done=True, start=False)
-    po = site.postoffice
-    queue = po.find("EX1")
-    assert queue is not None
-    message = Message("Doe, J at PO1", datetime(1998, 6, 1, 9, 0), ("X at EX1",), "s", "b")
-    (number,) = po.deliver(queue, [message])
-    shorten_size(po, queue, number)
-    send_to_exchange(world, 2)
+    po, queue, number = _one_damaged_then_two(world, shorten_size)
     switches = "/NEX1 /PSECRET /D\\\\POSRV\\CCDATA"
     code, listing = export(world, f"{switches} /MSG#")
     assert code == 0
