@@ -106,15 +106,6 @@ def scan_text(text: str) -> list[tuple[str, int, bool]]:
     return found
 
 
-def _scan_file(found: _Found, path: Path, place: str) -> None:
-    try:
-        text = path.read_bytes().decode(CODEPAGE, "replace")
-    except OSError:
-        return
-    for ident, count, ndr in scan_text(text):
-        found.add(ident, place, count, ndr)
-
-
 def _scan_postoffice(found: _Found, po: Path) -> None:
     """Every mailbox's messages, and live message records nobody references."""
     try:
@@ -160,21 +151,28 @@ def _scan_store(found: _Found, store: Path) -> None:
             files = [p for p in listdir_sorted(store / folder) if p.is_file()]
         except OSError:
             continue
-        waiting: dict[str, set[str]] = {}
-        for path in files:
-            name = path.name.casefold()
-            if name.endswith(_SKIP_SUFFIXES) or name.endswith(".und"):
-                continue
-            scanned = scan_text(_read_text(path))
-            if name.endswith(".ccm"):
-                waiting[name[:-4]] = {ident for ident, _, _ in scanned}
-            for ident, count, ndr in scanned:
-                found.add(ident, f"store:{folder}\\{path.name}", count, ndr)
-        for path in files:
-            if path.name.casefold().endswith(".und"):
-                kept = waiting.get(path.name.casefold()[:-4], set())
-                for ident, count, ndr in _und_copies(_read_text(path), kept):
-                    found.add(ident, f"store:{folder}\\{path.name}", count, ndr)
+        kept = [p for p in files if not p.name.casefold().endswith(_SKIP_SUFFIXES)]
+        _scan_files(found, [(p, f"store:{folder}\\{p.name}") for p in kept])
+
+
+def _scan_files(found: _Found, files: Sequence[tuple[Path, str]]) -> None:
+    """The files of one folder, each with the place it names: a ``.und`` after the
+    ``.ccm`` files beside it, whose messages it does not count again (:func:`_und_copies`)."""
+    waiting: dict[str, set[str]] = {}
+    for path, place in files:
+        name = path.name.casefold()
+        if name.endswith(".und"):
+            continue
+        scanned = scan_text(_read_text(path))
+        if name.endswith(".ccm"):
+            waiting[name[:-4]] = {ident for ident, _, _ in scanned}
+        for ident, count, ndr in scanned:
+            found.add(ident, place, count, ndr)
+    for path, place in files:
+        if path.name.casefold().endswith(".und"):
+            held = waiting.get(path.name.casefold()[:-4], set())
+            for ident, count, ndr in _und_copies(_read_text(path), held):
+                found.add(ident, place, count, ndr)
 
 
 def _und_copies(text: str, kept: set[str]) -> list[tuple[str, int, bool]]:
@@ -213,14 +211,12 @@ def _scan_exchange(found: _Found, world: World) -> None:
 
 def _scan_parked(found: _Found, folders: Sequence[Path]) -> None:
     for folder in folders:
+        by_folder: dict[Path, list[Path]] = {}
         for path in sorted(folder.rglob("*")):
-            if not path.is_file() or path.name.endswith(".$$$"):
-                continue
-            if path.name.casefold().endswith(".und"):  # each message once (KB Q223772)
-                for ident, count, ndr in _und_copies(_read_text(path), set()):
-                    found.add(ident, f"parked:{path}", count, ndr)
-            else:
-                _scan_file(found, path, f"parked:{path}")
+            if path.is_file() and not path.name.endswith(".$$$"):
+                by_folder.setdefault(path.parent, []).append(path)
+        for files in by_folder.values():  # a .und beside its .ccm, per folder (KB Q223772)
+            _scan_files(found, [(p, f"parked:{p}") for p in files])
 
 
 def _is_postoffice(path: Path) -> bool:

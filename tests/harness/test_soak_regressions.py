@@ -113,3 +113,25 @@ def test_rebuilds_around_a_damaged_import_folder_lose_nothing(machine: WorldMach
     machine.time_passes(1)
     _check(machine)
     _fix(machine, "rebuild-ccmcdata")
+
+
+@pytest.mark.parametrize("host", ["nt", "netware"])
+def test_a_looping_import_file_left_in_the_old_store_counts_once(host: str) -> None:
+    """The soak's find after Q223772: IMPORT keeps a .ccm beside its growing .und (5.5
+    before SP3); a new Connector Store Path leaves both in the old Ccmcdata\\Import,
+    checked as a parked folder, where the .und's copy was counted a second place. A .und
+    beside its .ccm now counts there as in the store: not again."""
+    m = WorldMachine()
+    m.build(host=host, dirsync="done")
+    try:
+        _check(m)
+        _fault(m, "overlong-recipient-name")
+        _fault(m, "install-path-space")
+        m.time_passes(1)
+        _check(m)
+        m.restart()
+        _check(m)
+        m.time_passes(900)
+        _check(m)
+    finally:
+        m.teardown()
