@@ -135,3 +135,19 @@ def test_a_looping_import_file_left_in_the_old_store_counts_once(host: str) -> N
         _check(m)
     finally:
         m.teardown()
+
+
+def test_a_loop_that_never_lets_time_move_fails_the_step_instead_of_hanging(
+    machine: WorldMachine,
+) -> None:
+    """The soak once hung inside one step: a thread re-armed at the same instant, again
+    and again. The machine's clock watch now fails such a step, naming it, so the soak
+    prints the sequence that leads there."""
+    clock = machine.s.world.clock
+
+    def again() -> None:
+        clock.call_later(0, again)
+
+    clock.call_later(0, again)
+    with pytest.raises(AssertionError, match="a loop that never lets time move"):
+        machine.time_passes(60)

@@ -60,6 +60,7 @@ from harness.build import Site, build_site
 from harness.loader import import_registries, load_text
 from harness.registry import FAULTS, FIXES, FaultSpec
 from harness.selection import load_selection
+from sim.clock import Clock, Timer
 from sim.connector.store import Folder
 from sim.conservation import check
 from sim.postoffice.postoffice import Postoffice
@@ -120,6 +121,37 @@ HOSTS = {
     "netware": "{kind: netware, access: netware-account}",
 }
 
+#: the most actions the clock may run within one rule: far above what a step needs (a
+#: virtual hour of polls, dirsync and a drained backlog is a few thousand); past it the
+#: world is in a loop that never lets time move, and the step fails with its sequence
+#: instead of hanging the soak
+STEP_ACTIONS = 100_000
+
+
+def _watch(clock: Clock) -> Callable[[], None]:
+    """Fail an action run more than :data:`STEP_ACTIONS` after the current rule began;
+    returns what marks a rule's end (the next one's count starts there)."""
+    schedule = clock.call_at
+    start = [clock.steps]
+
+    def call_at(when: float, action: Callable[[], None]) -> Timer:
+        def watched() -> None:
+            if clock.steps - start[0] > STEP_ACTIONS:
+                raise AssertionError(
+                    f"the clock ran {clock.steps - start[0]:,} actions in one step without "
+                    f"reaching its end (now t={clock.now:g} s): a loop that never lets time move"
+                )
+            action()
+
+        return schedule(when, watched)
+
+    def begin() -> None:
+        start[0] = clock.steps
+
+    clock.call_at = call_at  # type: ignore[method-assign]
+    return begin
+
+
 #: what the machines covered in this process (printed after the run)
 COVERAGE: Counter[str] = Counter()
 
@@ -154,6 +186,8 @@ class WorldMachine(RuleBasedStateMachine):
         super().__init__()
         self._tmp = tempfile.TemporaryDirectory(prefix="ccsim-machine-")
         self.site: Site | None = None
+        #: marks the end of a rule for the clock's watch (:func:`_watch`)
+        self._stepped: Callable[[], None] = lambda: None
         #: causes of the faults applied and not yet cured
         self.broken: set[str] = set()
         #: every Ccmcdata the connector has used: a new "Connector Store Path" leaves the
@@ -166,6 +200,7 @@ class WorldMachine(RuleBasedStateMachine):
         text = WORLD.format(host=HOSTS[host], dirsync=dirsync)
         scenario = load_text(text, name="world-machine.scenario.yaml")
         self.site = build_site(scenario, seed=11, root=Path(self._tmp.name) / "world")
+        self._stepped = _watch(self.site.world.clock)
         self.site.service.start()
         COVERAGE[f"world {host}, first dirsync {dirsync}"] += 1
 
@@ -183,6 +218,7 @@ class WorldMachine(RuleBasedStateMachine):
     def _step(self, what: str) -> None:
         COVERAGE["steps"] += 1
         COVERAGE[what] += 1
+        self._stepped()
 
     # -- mail and time ---------------------------------------------------------------------
 
