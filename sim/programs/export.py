@@ -25,8 +25,8 @@ export takes the Inbox unless /MSGS/ALL; that /FOLDER, /FILES/MACBIN2 and
 /FILES/HEX change nothing (the format of §2.3 has no folder line and file items
 are text here); that an empty queue writes no file; the /MSG# listing layout;
 that an unknown /DELETE number is code 3; that Export 5.15, 6.0 and 8.0 stop
-short inside a PCX File item and leave the message queued (``_pcx_stall``, KB
-Q202240); which damage keeps a queued message in the queue (``_up_to_unreadable``:
+short inside a PCX File item and leave the message queued (``export_damage``, KB
+Q202240); which damage keeps a queued message in the queue (``sim.programs.export_damage``:
 one whose sizes do not add up, KB Q212759; one that only lacks its ``Contents:``
 line, KB Q234745, or whose message size is short, KB Q168556, leaves it, written
 alone); and that the mailing lists and
@@ -37,27 +37,21 @@ The option ``MaxMessages`` (``ctx.options``) caps a message export.
 
 from __future__ import annotations
 
-import io
-import re
 from collections.abc import Iterator, Sequence
 
 from sim.errors import PostofficeError
 from sim.fsutil import atomic_write_bytes
 from sim.message import (
-    CODEPAGE,
     DateStyle,
-    MessageFormatError,
     format_date,
-    iter_messages,
-    short_message,
 )
-from sim.postoffice import records as rf
 from sim.postoffice.check import check_message_index
-from sim.postoffice.layout import MLANDATA, DirectoryEntry, Location, Ref
+from sim.postoffice.layout import DirectoryEntry, Location, Ref
 from sim.postoffice.postoffice import Postoffice
 from sim.programs import common
 from sim.programs.common import ProgramSpec, Refusal, Refused, Session
 from sim.programs.dirfile import block_for_entry, block_for_list, render_blocks
+from sim.programs.export_damage import PCX_STALLS, up_to_unreadable
 from sim.programs.exportfile import encode_text, export_messages, temporary_name
 from sim.programs.results import ExportResult
 from sim.programs.runner import ProgramContext
@@ -207,103 +201,6 @@ def _date_style(session: Session) -> DateStyle:
     return postoffice_date_style(session.po, session.identity)
 
 
-#: what EXPORT finds wrong with a stored message (:func:`damage`)
-NO_CONTENTS = "no Contents: line"
-UNREADABLE = "cannot be read"
-SHORT_SIZE = "message size shorter than the message"
-
-
-def damage(text: bytes) -> str | None:
-    """What is wrong with a stored message's text: None, ``NO_CONTENTS``, ``UNREADABLE``
-    or ``SHORT_SIZE``.
-
-    Modelled, not documented: a body that merely lost its ``Contents:`` line (KB
-    Q234745) EXPORT can still copy; one whose item sizes do not cover its text (a
-    damaged body record, KB Q212759) it cannot read back; one whose message size is
-    smaller than the message (``sim.message.short_message``) reads whole, item by
-    item, and EXPORT copies it as stored: the file that makes the connector's
-    conversion take an exception (KB Q168556, ``sim.connector.flow``).
-    """
-    decoded = text.decode(CODEPAGE, "replace")
-    try:
-        for _ in iter_messages(io.StringIO(decoded, newline="")):
-            pass
-    except MessageFormatError as exc:
-        return NO_CONTENTS if "Contents:" in exc.reason else UNREADABLE
-    except ValueError:
-        return None  # a date in another order: the text itself is whole
-    return SHORT_SIZE if short_message(decoded) is not None else None
-
-
-def _up_to_unreadable(
-    po: Postoffice, refs: Sequence[Ref], pcx: bool = False
-) -> tuple[list[Ref], set[int], bytes | None]:
-    """The queued messages one run takes, those it must leave queued, and, when the
-    run stops short inside a PCX item (``pcx``: Export 5.15/6.0/8.0, :func:`_pcx_stall`),
-    the text it leaves in the file.
-
-    Decided from the two articles together. KB Q212759 (a corrupted message *in the
-    post office*): the same message goes to ``Bad`` at every poll under a new file
-    name and nothing is added to ``Export``, so EXPORT cannot take it out of the
-    queue. KB Q234745 (a ``.ccm`` missing ``Contents:`` "because of corruption in the
-    body"): stopping the service and deleting "the stuck message" in ``Export``
-    removes the corrupted message, so EXPORT took it out of the queue, and the file
-    held that message alone (deleting it loses no other mail).
-
-    So a damaged message ends a run: EXPORT takes the messages before it; when it
-    is the first, EXPORT writes it alone, as stored. One it cannot read back stays
-    queued and every run exports it again; one without ``Contents:``, or with a message
-    size shorter than the message (KB Q168556), leaves the queue and the file in
-    ``Export`` is its only copy. Modelled, not documented:
-    which damage is which (the articles name the symptoms, not the bytes), and that
-    a damaged message is written alone. A PCX message ends a run the same way (KB
-    Q202240: the messages behind it "remain queued"), and stays queued.
-    """
-    with (po.path / MLANDATA).open("rb") as fh:
-        for i, ref in enumerate(refs):
-            fh.seek(ref.offset)
-            head = fh.read(rf.RECORD_SIZE)
-            payload = fh.read(rf.RECORD.unpack(head)[0]) if len(head) == rf.RECORD_SIZE else b""
-            text = payload[4:]  # after the message number (u32)
-            found = damage(text)
-            cut = None if found is not None or not pcx else _pcx_stall(text)
-            if found is None and cut is None:
-                continue
-            if i:
-                return list(refs[:i]), set(), None
-            if cut is not None:
-                return [ref], {ref.number}, text[:cut]
-            return [ref], {ref.number} if found == UNREADABLE else set(), None
-    return list(refs), set(), None
-
-
-#: the Export versions KB Q202240 names: "cc:Mail DB6 - Export.exe version 5.15", "cc:Mail
-#: DB8 - Export.exe version 6.0 and version 8.0"
-PCX_STALLS = frozenset({"5.15", "6.0", "6.00", "8.0", "8.00"})
-_FILE_ITEM = re.compile(rb"\r\nFile item: ?([^\r\n]*)\r\n(\d+)\r\n")
-
-
-def _pcx_stall(payload: bytes) -> int | None:
-    """Where the copy of a stored message stops, when it holds a PCX File item (KB Q202240).
-
-    KB Q202240: "The cc:Mail Export.exe program is not finishing exporting a message
-    with a PC Paintbrush (PCX) attachment"; the message "may remain queued at the cc:Mail
-    post office" and the connector moves the file to ``Bad`` with event 54, again at
-    every poll. Modelled, not documented: that the file EXPORT leaves ends half-way
-    through the PCX item's text (at a line end), so its size line promises more than
-    the file holds; that the ending is the same at every run; that the item is known by
-    its name ending in ``.PCX``; and that EXPORT still ends with 0 (the article shows
-    event 54, not an EXPORT result code).
-    """
-    for match in _FILE_ITEM.finditer(payload):
-        if not match.group(1).strip().upper().endswith(b".PCX"):
-            continue
-        start, size = match.end(), int(match.group(2))
-        half = payload.rfind(b"\r\n", start, start + size // 2)
-        return half + 2 if half >= start else start
-    return None
-
-
 def _may_modify(session: Session, ctx: ProgramContext) -> bool:
     if session.access is None or session.access.can_export:
         return True
@@ -336,7 +233,7 @@ def _export_mail(session: Session, entry: DirectoryEntry, ctx: ProgramContext) -
     stalled = None
     if queue:
         chosen = refs[:limit] if limit is not None else refs
-        refs, keep, stalled = _up_to_unreadable(session.po, chosen, ctx.version in PCX_STALLS)
+        refs, keep, stalled = up_to_unreadable(session.po, chosen, ctx.version in PCX_STALLS)
     try:
         if target is None:
             raise OSError(0, "the path cannot be placed")
