@@ -138,14 +138,13 @@ class Ntvdm:
     def _crash(self, file_name: str, command_line: str, search_path: Sequence[str]) -> ProgramRun:
         """``DpmiFreeXmem`` frees an invalid handle: Dr. Watson's traces, no result code."""
         svc = self.service
-        account = svc.exchange.service_account
         drwatson.application_error(
             svc.world,
             "ntvdm.exe",
             EXCEPTION,
             FAULT_FUNCTION,
             address=FAULT_ADDRESS,
-            user=account.name if account is not None else "SYSTEM",
+            user=svc.account_name or "SYSTEM",
             tasks=("ccmc.exe",),
             stack=drwatson.NTVDM_STACK,
         )

@@ -46,6 +46,12 @@ class ProgramRuns:
     eventlog: EventLog
     ntvdm: Ntvdm
 
+    @property
+    def account_name(self) -> str | None:
+        """The service account the connector's programs run as (None: not set up)."""
+        account = self.exchange.service_account
+        return account.name if account is not None else None
+
     def reg_int(self, name: str) -> int:
         """A whole-number value of the connector's registry key (0 when absent)."""
         value = self.exchange.registry.get(name, 0)
@@ -127,7 +133,6 @@ class ProgramRuns:
         end it with an access violation (``sim.connector.ntvdm``, KB Q165404, Q187769).
         """
         program = str(self.exchange.registry.get(kind.title(), f"{kind}.EXE"))
-        account = self.exchange.service_account
         line = self.command_line(kind, command_line)
         search_path = self.search_path()
         result = self.ntvdm.run(
@@ -139,7 +144,7 @@ class ProgramRuns:
                 self.world,
                 program,
                 line,
-                account=account.name if account is not None else None,
+                account=self.account_name,
                 search_path=search_path,
                 date_style=self.exchange.date_style,
                 cwd=self.store.windows_path,

@@ -195,16 +195,22 @@ class ConnectorService(ProgramRuns):
         """Stop: touch ``CCPOMS`` (§1.3), release the PO, cancel the polls."""
         if not self.running:
             return
-        self.state = ServiceState.STOPPED
-        self.threads.cancel()
-        po = self.po_host()
+        po = self._end()
         if po is None:
             return
-        self.world.locks.release(po, SERVICE_NAME)
         check = self._access()
         if check is not None and check.can_export:
             with contextlib.suppress(OSError):
                 (po / "CCPOMS").touch()
+
+    def _end(self) -> Path | None:
+        """The process ends: the polls cancelled, the post office let go; returns its host."""
+        self.state = ServiceState.STOPPED
+        self.threads.cancel()
+        po = self.po_host()
+        if po is not None:
+            self.world.locks.release(po, SERVICE_NAME)
+        return po
 
     def restart(self) -> None:
         self.stop()
@@ -223,20 +229,15 @@ class ConnectorService(ProgramRuns):
         if not self.running:
             return
         exception, address = CRASH_EXCEPTION
-        account = self.exchange.service_account
         drwatson.application_error(
             self.world,
             CRASH_IMAGE,
             exception,
             "<nosymbols>",
             address=address,
-            user=account.name if account is not None else "SYSTEM",
+            user=self.account_name or "SYSTEM",
         )
-        self.state = ServiceState.STOPPED
-        self.threads.cancel()
-        po = self.po_host()
-        if po is not None:
-            self.world.locks.release(po, SERVICE_NAME)
+        self._end()
 
     def dirsync_now(self, eventlog: EventLog | None = None) -> bool:
         """Run one dirsync cycle at once (as ``ccmc ccdir`` would); True if it completed."""
@@ -259,12 +260,11 @@ class ConnectorService(ProgramRuns):
             self.prepare()
         target = self.store.win(Folder.EXPORT, "Ccmdir.exp")
         line = f"{self.po_switches()} /DIRECTORY /@{target} /FORMAT/FAN /BATCH"
-        account = self.exchange.service_account
         return run_program(
             self.world,
             str(self.exchange.registry.get("Export", "EXPORT.EXE")),
             self.command_line("EXPORT", line),
-            account=account.name if account is not None else None,
+            account=self.account_name,
             search_path=self.search_path(),
             date_style=self.exchange.date_style,
             cwd=self.store.windows_path,
