@@ -31,8 +31,9 @@ from tests.causes.kit import (
 )
 
 
-def _corrupt_queued(site: Site) -> None:
-    """By hand: the first text item of a queued message claims 999 bytes (Q212759)."""
+def _rewrite_queued(site: Site, change: Callable[[bytes], bytes]) -> None:
+    """By hand: a message queued for Exchange, its stored record rewritten with its
+    payload (message number and text) changed by ``change``, the checksum made right."""
     po = Postoffice(site.po_path)
     queue = po.find(site.site)
     assert queue is not None
@@ -42,13 +43,18 @@ def _corrupt_queued(site: Site) -> None:
     data = bytearray((po.path / MLANDATA).read_bytes())
     size = rf.RECORD.unpack_from(data, ref.offset)[0]
     start = ref.offset + rf.RECORD_SIZE
-    payload = bytes(data[start : start + size]).replace(
-        b"Text item:\r\n4\r\n", b"Text item:\r\n9\r\n"
-    )
+    payload = change(bytes(data[start : start + size]))
     data[ref.offset : start + size] = (
         rf.RECORD.pack(size, rf.LIVE, T_MESSAGE, zlib.crc32(payload)) + payload
     )
     (po.path / MLANDATA).write_bytes(bytes(data))
+
+
+def _corrupt_queued(site: Site) -> None:
+    """By hand: the first text item of a queued message claims 999 bytes (Q212759)."""
+    _rewrite_queued(
+        site, lambda payload: payload.replace(b"Text item:\r\n4\r\n", b"Text item:\r\n9\r\n")
+    )
 
 
 CASE = CauseCase(
@@ -410,22 +416,13 @@ def test_isolate_export_file_leaves_out_only_the_file_causing_the_dr_watson(
 
 def _short_by_hand(site: Site) -> None:
     """By hand: the size under ``Message:`` of a queued message zeroed (Q168556)."""
-    po = Postoffice(site.po_path)
-    queue = po.find(site.site)
-    assert queue is not None
-    when = site.world.clock.datetime
-    (number,) = po.deliver(queue, [Message("Doe, J at PO1", when, ("X at HQ",), "s", "bb")])
-    ref = next(r for r in po.refs(queue) if r.number == number)
-    data = bytearray((po.path / MLANDATA).read_bytes())
-    size = rf.RECORD.unpack_from(data, ref.offset)[0]
-    start = ref.offset + rf.RECORD_SIZE
-    head, _, rest = bytes(data[start + 4 : start + size]).partition(b"\r\n")
-    digits, _, tail = rest.partition(b"\r\n")
-    payload = bytes(data[start : start + 4]) + head + b"\r\n" + b"0" * len(digits) + b"\r\n" + tail
-    data[ref.offset : start + size] = (
-        rf.RECORD.pack(size, rf.LIVE, T_MESSAGE, zlib.crc32(payload)) + payload
-    )
-    (po.path / MLANDATA).write_bytes(bytes(data))
+
+    def zero_size(payload: bytes) -> bytes:
+        head, _, rest = payload[4:].partition(b"\r\n")
+        digits, _, tail = rest.partition(b"\r\n")
+        return payload[:4] + head + b"\r\n" + b"0" * len(digits) + b"\r\n" + tail
+
+    _rewrite_queued(site, zero_size)
 
 
 DRWATSON_CASE = CauseCase(
