@@ -106,9 +106,12 @@ def _restore(site: Site, parked_root: str) -> None:
     message not yet imported: it goes back to ``Submit``, from where the connector
     moves it to ``Import`` again (KB Q168670). A ``.und`` left there goes to ``Bad``,
     kept for the administrator: in the new ``Import`` it would stop outbound mail (KB
-    Q212788). A name already taken in the new store gets the next free ``msgXXXX``
-    name, so that no restored file replaces another. Modelled, not documented: the
-    article names only the Submit files.
+    Q212788). A ``.und`` beside the ``.ccm`` of the same name is IMPORT's record of its
+    attempts on the message that ``.ccm`` still holds (KB Q223772, before 5.5 SP3): it
+    stays in the parked folder, since the message goes back in its ``.ccm`` and a copy
+    in ``Bad`` would be a second one. A name already taken in the new store gets the
+    next free ``msgXXXX`` name, so that no restored file replaces another. Modelled,
+    not documented: the article names only the Submit files.
     """
     store = site.service.store
     old = site.world.path(parked_root)
@@ -116,13 +119,27 @@ def _restore(site: Site, parked_root: str) -> None:
         (f, f, (".ccm", ".und")) for f in (Folder.SUBMIT, Folder.EXPORT, Folder.BAD)
     ]
     moves += [(Folder.IMPORT, Folder.SUBMIT, (".ccm",)), (Folder.IMPORT, Folder.BAD, (".und",))]
+    reports = _reports_beside_their_message(old / str(Folder.IMPORT))
     for source_folder, target, kinds in moves:
         source = old / str(source_folder)
         if not source.is_dir():
             continue
         for item in listdir_sorted(source):
-            if item.is_file() and item.name.casefold().endswith(kinds):
+            if item.is_file() and item.name.casefold().endswith(kinds) and item not in reports:
                 item.replace(_free_target(store, target, item.name))
+
+
+def _reports_beside_their_message(folder: Path) -> set[Path]:
+    """The ``.und`` files of ``folder`` that have a ``.ccm`` of the same name beside them."""
+    if not folder.is_dir():
+        return set()
+    files = [p for p in listdir_sorted(folder) if p.is_file()]
+    messages = {p.name.casefold()[:-4] for p in files if p.name.casefold().endswith(".ccm")}
+    return {
+        p
+        for p in files
+        if p.name.casefold().endswith(".und") and p.name.casefold()[:-4] in messages
+    }
 
 
 def _free_target(store: Store, folder: Folder, name: str) -> Path:

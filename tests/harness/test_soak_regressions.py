@@ -151,3 +151,22 @@ def test_a_loop_that_never_lets_time_move_fails_the_step_instead_of_hanging(
     clock.call_later(0, again)
     with pytest.raises(AssertionError, match="a loop that never lets time move"):
         machine.time_passes(60)
+
+
+def test_rebuild_ccmcdata_keeps_a_looping_import_files_report_with_it(
+    machine: WorldMachine,
+) -> None:
+    """The soak's find after Q223772: IMPORT keeps a .ccm beside its growing .und (5.5
+    before SP3); the Q202178 rebuild sent the .ccm back to Submit and the .und to Bad,
+    where its copy of the message counted as a second place. The .und is IMPORT's record
+    of the attempts on the message its .ccm still holds: it stays in the parked folder."""
+    _fault(machine, "overlong-recipient-name")
+    machine.send("to-ccmail", 3)
+    machine.time_passes(900)
+    _check(machine)
+    names = machine.s.service.store.names(Folder.IMPORT)
+    assert any(n.casefold().endswith(".und") for n in names), names
+    _fix(machine, "rebuild-ccmcdata")
+    assert not machine.s.service.store.names(Folder.BAD)
+    machine.time_passes(900)
+    _check(machine)
