@@ -196,13 +196,27 @@ def _alias_parts(name: str) -> tuple[str, str]:
 
 
 def short_alias(name: str, siblings: list[str]) -> str:
-    """The 8.3 alias of ``name`` among the names of its folder (``siblings``, itself too)."""
+    """The 8.3 alias of ``name`` among the names of its folder (``siblings``, itself too).
+
+    The long names of one stem take ``~1``, ``~2`` ... in sorted order, skipping an
+    alias that another entry already has as its own 8.3 name: NTFS never gives a long
+    name a short name that is taken in its folder, so a folder ``PROGRA~1`` beside
+    ``Program Files`` makes the latter ``PROGRA~2``. Modelled: NTFS numbers in creation
+    order, this in name order.
+    """
     if is_83_name(name):
         return name
     start, ext = _alias_parts(name)
+    suffix = f".{ext}" if ext else ""
+    taken = {n.casefold() for n in siblings if is_83_name(n)}
     same = sorted(n for n in siblings if not is_83_name(n) and _alias_parts(n)[0] == start)
-    number = same.index(name) + 1 if name in same else 1
-    return f"{start}~{number}" + (f".{ext}" if ext else "")
+    wanted = same.index(name) + 1 if name in same else 1
+    number = 0
+    while wanted:
+        number += 1
+        if f"{start}~{number}{suffix}".casefold() not in taken:
+            wanted -= 1
+    return f"{start}~{number}{suffix}"
 
 
 def _listing(folder: Path) -> list[str]:

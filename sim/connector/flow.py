@@ -244,8 +244,13 @@ class Flow:
         self.after_import(code)
         if code not in (0, 5):
             return self._interval_import
-        svc.counters.files_imported += len(pending)
-        return 0.0 if len(pending) >= svc.max_import else self._interval_import
+        left = {n.casefold() for n in svc.store.names(Folder.IMPORT)}
+        taken = [n for n in pending if n.casefold() not in left]
+        svc.counters.files_imported += len(taken)
+        # a full batch taken: the backlog drains at once; a run that took nothing (it
+        # found none of the files it was given) waits for the next poll, as the service
+        # would, instead of running again at the same instant
+        return 0.0 if taken and len(pending) >= svc.max_import else self._interval_import
 
     def _convert_outbound(self, room: int, in_use: list[str]) -> list[str]:
         """MTS-OUT -> ``Submit\\msgXXXX.ccm`` (event 11001 each); refused ones get an NDR."""

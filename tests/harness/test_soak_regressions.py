@@ -170,3 +170,21 @@ def test_rebuild_ccmcdata_keeps_a_looping_import_files_report_with_it(
     assert not machine.s.service.store.names(Folder.BAD)
     machine.time_passes(900)
     _check(machine)
+
+
+def test_an_import_run_that_takes_none_of_a_full_batch_waits_for_the_next_poll(
+    machine: WorldMachine,
+) -> None:
+    """The soak's hang: IMPORT ended with code 0 and left every file of a full batch
+    (``Maximum number of messages to IMPORT``) where it was, and the connector, draining
+    a backlog, ran it again at the same instant, for ever. Here the batch is folders
+    named like message files, which ``*.ccm`` lists and IMPORT does not open."""
+    store = machine.s.service.store
+    batch = machine.s.service.max_import
+    for n in range(batch):
+        store.path(Folder.IMPORT, f"msg{n:04X}.ccm").mkdir()
+    runs = machine.s.service.counters.import_runs
+    machine.time_passes(60)
+    _check(machine)
+    assert machine.s.service.counters.import_runs - runs <= 60 // 15 + 1
+    assert machine.s.service.counters.files_imported == 0
