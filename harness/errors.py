@@ -13,6 +13,7 @@ from collections.abc import Iterable
 __all__ = [
     "MAX_LINES",
     "HarnessError",
+    "NotApplicableError",
     "NotRegisteredError",
     "RegistryError",
     "ScenarioError",
@@ -79,6 +80,11 @@ class UnknownFixError(UnknownNameError):
 
 class UnknownCauseError(UnknownNameError):
     """A cause id not in the cause table (reference §8)."""
+
+
+class NotApplicableError(ScenarioError):
+    """A fault or fix that the scenario's own world refuses: it does not apply there
+    (a NetWare fault on an NT share, a fix for another Exchange version)."""
 
 
 class ScenarioErrors(ScenarioError):  # noqa: N818 - name fixed by STYLE.md §10

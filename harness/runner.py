@@ -20,11 +20,14 @@ from typing import TYPE_CHECKING, Any
 
 from harness.build import Site, build_site
 from harness.diagnosis import Finding, diagnose
+from harness.errors import NotApplicableError
 from harness.registry import FAULTS, FIXES
 from harness.timeline_queues import QueueSample, sample
 from sim.eventlog import EventRecord
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from harness.errors import ScenarioError
     from harness.model import Scenario
 
@@ -92,6 +95,9 @@ class RunResult:
     #: CPU seconds the run took (measured, so the one value that differs run to run;
     #: only the JUnit report shows it, and results compare equal without it)
     cpu_seconds: float = field(default=0.0, compare=False)
+    #: the scenario does not fit its own world (a fault or fix it refuses): an invalid
+    #: file, exit 2, though it loaded (:class:`~harness.errors.NotApplicableError`)
+    invalid: bool = False
 
     @property
     def passed(self) -> bool:
@@ -137,6 +143,8 @@ class RunState:
     shown: int = 0
     findings: tuple[Finding, ...] = ()
     queues: list[QueueSample] = field(default_factory=list)
+    #: (line, column) of each value of the file, for errors that point at an entry
+    positions: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict)
 
     def observe(self, phase: str) -> None:
         """Hand the observer (if any) the site and the lines written since its last call."""
@@ -162,13 +170,18 @@ class RunState:
 
 def _source_lines(path: str) -> dict[tuple[Any, ...], int]:
     """Where each value of the scenario file was written (for pointing at failures)."""
+    return {loc: pos[0] for loc, pos in _source_positions(path).items()}
+
+
+def _source_positions(path: str) -> dict[tuple[Any, ...], tuple[int, int]]:
+    """(line, column) of each value of the scenario file."""
     from harness.yamlsafe import decode, parse, read_limited
 
     try:
         doc = parse(decode(read_limited(Path(path), name=path), name=path), name=path)
     except Exception:  # noqa: BLE001 - line numbers are a courtesy; the file already loaded
         return {}
-    return {loc: pos[0] for loc, pos in doc.values.items()}
+    return {loc: (pos[0], pos[1]) for loc, pos in doc.values.items()}
 
 
 def invalid_result(error: ScenarioError, file: str) -> RunResult:
@@ -244,11 +257,14 @@ def _run_in(
 
     site = build_site(scenario, seed=seed, root=root / "world")
     where = source if source is not None else Path(file)
-    state = RunState(scenario, file, site, _source_lines(str(where)) if where.is_file() else {})
+    positions = _source_positions(str(where)) if where.is_file() else {}
+    state = RunState(scenario, file, site, {loc: pos[0] for loc, pos in positions.items()})
+    state.positions = positions
     state.observer = observer
     findings: list[Finding] = []
     fixed = verified = conserved = False
     status = Status.PASSED
+    invalid = False
     try:
         state.note("world", _describe_world(site))
         state.observe("world")
@@ -265,6 +281,12 @@ def _run_in(
         fixed = _apply_fixes(state)
         verified, conserved = verify.verify(state)
         state.observe("verify")
+    except NotApplicableError as exc:  # the scenario's own error: exit 2, not 3
+        status, invalid = Status.ERROR, True
+        state.transcript.append(Line(site.world.clock.now, "error", str(exc), False, exc.line))
+        state.failures.append(str(exc))
+        with contextlib.suppress(Exception):
+            state.observe("error")
     except Exception as exc:  # noqa: BLE001 - a scenario error is reported, not raised
         status = Status.ERROR
         state.note("error", f"{type(exc).__name__}: {exc}", False)
@@ -291,6 +313,7 @@ def _run_in(
         expected_diagnosis=tuple(scenario.diagnose),
         fixes=tuple(_fix_label(item) for item in scenario.fix) if fixed else (),
         queues=tuple(state.queues),
+        invalid=invalid,
     )
 
 
@@ -310,9 +333,42 @@ def _describe_world(site: Site) -> str:
 def _apply_faults(state: RunState) -> None:
     for i, use in enumerate(state.scenario.faults):
         spec = FAULTS.lookup(use.name)
-        spec.function(state.site, use.params)
+        with _refusal(state.file, state.positions, ("faults", i), f"fault {use.name!r}"):
+            spec.function(state.site, use.params)
         state.note("fault", f"{use.name}: {spec.summary} ({spec.article})", None, "faults", i)
         state.observe("fault")
+
+
+@contextlib.contextmanager
+def _refusal(
+    file: str, positions: dict[tuple[Any, ...], tuple[int, int]], loc: tuple[Any, ...], what: str
+) -> Iterator[None]:
+    """A fault's or fix's ValueError (it does not apply to this world) as the scenario's
+    error at the entry that names it: exit 2, ``file:line:col``, not an internal error."""
+    try:
+        yield
+    except NotApplicableError:
+        raise
+    except ValueError as exc:
+        line, col = positions.get(loc, (1, 1))
+        raise NotApplicableError(
+            file, line, col, f"{what} does not apply to this world: {exc}"
+        ) from None
+
+
+def check_faults_apply(scenario: Scenario, file: str, *, source: Path | None = None) -> None:
+    """Build the scenario's world in a scratch folder and apply its faults, as ``run``
+    does first; NotApplicableError at the first fault the world refuses (``validate``)."""
+    if not scenario.faults:
+        return
+    seed = scenario.seed if scenario.seed is not None else 0
+    where = source if source is not None else Path(file)
+    positions = _source_positions(str(where)) if where.is_file() else {}
+    with tempfile.TemporaryDirectory(prefix="ccsim-") as tmp:
+        site = build_site(scenario, seed=seed, root=Path(tmp) / "world")
+        for i, use in enumerate(scenario.faults):
+            with _refusal(file, positions, ("faults", i), f"fault {use.name!r}"):
+                FAULTS.lookup(use.name).function(site, use.params)
 
 
 def _diagnose(state: RunState) -> list[Finding]:
@@ -340,7 +396,8 @@ def _apply_fixes(state: RunState) -> bool:
         name = getattr(item, "name", None)
         if isinstance(name, str) and hasattr(item, "params"):
             spec = FIXES.lookup(name)
-            spec.function(state.site, item.params)
+            with _refusal(state.file, state.positions, ("fix", i), f"fix {name!r}"):
+                spec.function(state.site, item.params)
             state.note("fix", f"{name}: {spec.summary} ({spec.article})", None, "fix", i)
         else:
             steps.run_step(state, item, ("fix", i))  # type: ignore[arg-type]

@@ -359,6 +359,7 @@ def exit_code(results: list[RunResult], *, invalid: set[str] | frozenset[str] = 
     """3 an internal error, 2 an invalid file, 1 a scenario failed, 0 all passed."""
     from harness.runner import Status
 
+    invalid = set(invalid) | {r.id for r in results if r.invalid}
     if any(r.status is Status.ERROR and r.id not in invalid for r in results):
         return 3
     if invalid:

@@ -39,7 +39,11 @@ def validate_paths(paths: Sequence[Path], *, out: TextIO, err: TextIO) -> int:
         return int(ExitCode.USAGE)
     for path in files:
         try:
-            load_scenario(path)
+            scenario = load_scenario(path)
+            if scenario.faults:  # the world is built only for a scenario that breaks it
+                from harness.runner import check_faults_apply
+
+                check_faults_apply(scenario, str(path))
         except ScenarioErrors as exc:
             failed = True  # every error, uncapped: one pass shows all there is to fix
             err.writelines(ScenarioError.__str__(e) + "\n" for e in exc.errors)

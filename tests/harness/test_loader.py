@@ -53,8 +53,10 @@ def register_test_entries(
         article="Q166045",
         params=PasswordParams,
         registry=faults,
-    )(lambda world, params: None)
-    fault("test-po-shut-down", summary="t", article="Q282172", registry=faults)(lambda world: None)
+    )(lambda site, params: None)
+    fault("test-po-shut-down", summary="t", article="Q282172", registry=faults)(
+        lambda site, params: None
+    )
     fix(
         "test-correct-po-settings",
         cures="po-settings-invalid",
@@ -62,14 +64,14 @@ def register_test_entries(
         article="Q166045",
         params=OptionalPasswordParams,
         registry=fixes,
-    )(lambda world, params: None)
+    )(lambda site, params: None)
     fix(
         "test-restart-connector",
         cures=["po-settings-invalid"],
         summary="t",
         article="Q166045",
         registry=fixes,
-    )(lambda world: None)
+    )(lambda site, params: None)
 
 
 @pytest.fixture
@@ -337,14 +339,14 @@ def test_worked_example_of_the_docs_loads() -> None:
     fixes: Registry[FixSpec] = Registry("fix", listing="ccsim list fixes")
     fault(
         "wrong-po-password", summary="t", article="Q166045", params=PasswordParams, registry=faults
-    )(lambda world, params: None)
+    )(lambda site, params: None)
     fix(
         "correct-po-settings",
         cures="po-settings-invalid",
         summary="t",
         article="Q166045",
         registry=fixes,
-    )(lambda world: None)
+    )(lambda site, params: None)
     s = load_text(text, name="docs/scenarios.md", faults=faults, fixes=fixes)
     assert s.id == "wrong-po-password"
     assert s.expect.results[0].code == 3

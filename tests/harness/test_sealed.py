@@ -69,6 +69,66 @@ def test_validate_refuses_what_run_would_refuse(
     assert message in err
 
 
+BROKEN = (
+    "id: x\ntitle: t\ncause: {cause}\nfaults:\n  - {fault}\nsteps:\n  - advance: 1m\n"
+    "diagnose: [{cause}]\nfix: [{fix}]\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("cause", "fault", "fix", "where", "message"),
+    [
+        ("po-access-denied", "netware-without-gsnw", "grant-access", "5:5",
+         "fault 'netware-without-gsnw' does not apply to this world: the post office is not "
+         "on NetWare"),
+        ("po-name-extended-chars", "{extended-po-name: {name: PO2}}", "rename-postoffice", "5:5",
+         "fault 'extended-po-name' does not apply to this world: 'PO2' has no extended "
+         "characters"),
+        ("ccmail85-16bit-tools", "upgrade-to-ccmail85", "use-32bit-tools", "5:5",
+         "fault 'upgrade-to-ccmail85' does not apply to this world: cc:Mail 8.5 uses DB8"),
+    ],
+)  # fmt: skip
+def test_a_fault_its_own_world_refuses_is_an_invalid_scenario_at_validate_and_run(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    cause: str,
+    fault: str,
+    fix: str,
+    where: str,
+    message: str,
+) -> None:
+    """A fault that does not apply to the world the scenario builds (a NetWare fault on
+    an NT share) is the file's error: ``validate`` builds the world and applies the
+    faults as ``run`` does first, and both exit 2 with one ``file:line:col`` line,
+    never an internal error (3)."""
+    path = tmp_path / "a.scenario.yaml"
+    path.write_text(BROKEN.format(cause=cause, fault=fault, fix=fix), encoding="utf-8")
+    code, _, err = _main(capsys, "validate", str(path))
+    assert code == 2
+    assert len(err.splitlines()) == 1
+    assert err.startswith(f"{path}:{where}: {message}")
+    code, out, err = _main(capsys, "run", str(path))
+    assert code == 2, out + err
+    assert f"{path}:{where}: {message}" in out + err
+
+
+def test_a_fix_its_world_refuses_is_an_invalid_scenario_at_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Q223772's fix is Exchange 5.5 SP3: on Exchange 5.0 it refuses, and the scenario,
+    not the harness, is at fault (exit 2, the fix's own line)."""
+    path = tmp_path / "a.scenario.yaml"
+    text = (
+        "id: x\ntitle: t\ncause: und-files-left\nworld:\n  exchange: {version: '5.0'}\n"
+        "faults:\n  - overlong-recipient-name\nsteps:\n  - advance: 1m\n"
+        "diagnose: [und-files-left]\nfix:\n  - install-exchange-55-sp3\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    code, out, err = _main(capsys, "run", str(path))
+    assert code == 2, out + err
+    assert f"{path}:12:5: fix 'install-exchange-55-sp3' does not apply to this world" in out
+
+
 @pytest.mark.parametrize("name", ["P-O_1", "PO/1", "PO1!"])
 def test_the_names_validate_accepts_build(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
