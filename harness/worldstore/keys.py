@@ -23,6 +23,7 @@ from sim.access import Rights, SharePermission
 from sim.connector import diskspace
 from sim.connector.events import Category, LoggingLevel
 from sim.connector.settings import DirsyncMode, DirsyncSchedule, IEVersion, Settings
+from sim.errors import PathError
 
 __all__ = ["WorldKeyError", "get_all", "get_value", "set_value"]
 
@@ -264,9 +265,35 @@ def get_all(site: Site) -> list[tuple[str, str]]:
     return [(k, get(site)) for k, (get, _) in _keys(site).items()]
 
 
+#: the keys whose value is a Windows path of the world, or a ``;``-separated list of them
+_PATH_KEYS = {
+    "exchange.install_path": False,
+    "registry.Connector Store Path": False,
+    "registry.cc:Mail Admin file path": False,
+    "system.path": True,
+}
+
+
+def _placeable(site: Site, key: str, value: str) -> None:
+    """A path value must name a place in the world (the path jail, ``sim.winpath``): one
+    that leaves its volume or the world root is refused before it is stored, so that no
+    later command meets it."""
+    listed = _PATH_KEYS.get(key)
+    if listed is None:
+        return
+    for part in value.split(";") if listed else [value]:
+        if not part.strip():
+            continue
+        try:
+            site.world.resolve(part)
+        except PathError as exc:
+            raise WorldKeyError(f"{key}: {exc}") from None
+
+
 def set_value(site: Site, key: str, value: str) -> None:
     """Set one key; a value the page refuses raises :class:`WorldKeyError`."""
     putter = _lookup(site, key)[1]
+    _placeable(site, key, value)
     try:
         putter(site, value)
     except WorldKeyError:

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sim.errors import PathError
+
 if TYPE_CHECKING:
     from sim.world import World
 
@@ -83,7 +85,10 @@ def _found(world: World, name: str, directories: Sequence[str]) -> bool:
     for directory in directories:
         if not directory:
             continue
-        host = world.path(directory)
+        try:
+            host = world.path(directory)
+        except PathError:  # NT skips a PATH entry that names no place
+            continue
         if (host / name).is_file():
             return True
         if host.is_dir() and any(

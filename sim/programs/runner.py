@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TextIO
 
+from sim.errors import PathError
 from sim.message import DateStyle
 from sim.programs import replay
 from sim.programs.cmdline import split_command_line
@@ -176,7 +177,10 @@ def find_program(
 ) -> tuple[str, Path] | None:
     """First ``file_name`` on the search path: (Windows directory, host path)."""
     for directory in search_path:
-        host = world.path(directory) / file_name.upper()
+        try:
+            host = world.path(directory) / file_name.upper()
+        except PathError:  # NT skips a PATH entry that names no place
+            continue
         if host.is_file():
             return directory, host
     return None

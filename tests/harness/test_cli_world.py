@@ -218,6 +218,30 @@ def test_bad_input_to_each_subcommand_exits_2(
     assert "bad state" in refused(capsys, "world", "run", w, "1m")
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "why"),
+    [
+        ("registry.Connector Store Path", "C:\\..\\..\\..\\tmp\\x", "leaves its volume"),
+        ("exchange.install_path", "/tmp/evil", "leaves the world"),
+        ("system.path", "C:\\WINNT;C:\\..\\..\\..\\usr\\bin", "leaves its volume"),
+    ],
+)
+def test_a_path_value_outside_the_world_is_refused_and_the_world_still_works(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, key: str, value: str, why: str
+) -> None:
+    """A path typed into a page or the registry goes through the path jail when it is
+    set: before, the store path was kept and every later command on the world failed
+    ('bad state'), and a PATH entry that left its volume made ``world run`` an internal
+    error."""
+    w = tmp_path / "w"
+    ok(capsys, "world", "new", w)
+    before = ok(capsys, "world", "get", w, key)
+    assert why in refused(capsys, "world", "set", w, f"{key}={value}")
+    assert ok(capsys, "world", "get", w, key) == before
+    ok(capsys, "world", "service", w, "start")
+    ok(capsys, "world", "run", w, "2m")
+
+
 def test_an_output_that_cannot_be_written_is_refused_with_one_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -95,3 +95,14 @@ def test_the_exchange_55_service_pack_3_raises_the_level_and_leaves_50_alone(wor
     code, text = _run(world, "EX55SP3")
     assert "this service pack is for 5.5" in text
     assert (exchange.version, exchange.service_pack) == ("5.0", 2)
+
+
+def test_a_path_entry_that_names_no_place_is_skipped_as_nt_does(world: World) -> None:
+    """A PATH entry that leaves its volume or the world is passed over, not an error: the
+    program is found in the next entry."""
+    assert _run(world, "IE60 C:\\CCMAIL\\IE")[0] == 0
+    search = ["C:\\..\\..\\..\\usr\\bin", "/bin", "C:\\CCMAIL\\IE"]
+    hit = find_program(world, "EXPORT.EXE", search)
+    assert hit is not None
+    assert hit[0] == "C:\\CCMAIL\\IE"
+    assert find_program(world, "EXPORT.EXE", search[:2]) is None
