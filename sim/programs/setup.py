@@ -50,10 +50,12 @@ IE_RI_SHIPPED = b"cc:Mail Import/Export resources 6.0\r\n"
 
 
 class SetupResult(IntEnum):
-    """Modelled: 0 installed, 1 a command line SETUP cannot read."""
+    """Modelled: 0 installed, 1 a command line SETUP cannot read, 2 a kit for another
+    system (a service pack for another Exchange version), which installs nothing."""
 
     OK = 0
     USAGE = 1
+    NOT_FOR_THIS_SYSTEM = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,33 +67,39 @@ class Kit:
     programs: tuple[tuple[str, str], ...] = ()
     ie_ri: bool = False
     win32: bool = False
-    change: Callable[[ProgramContext], str] | None = None
+    #: a system change: (applied, what SETUP says); not applied installs nothing
+    change: Callable[[ProgramContext], tuple[bool, str]] | None = None
 
     @property
     def needs_directory(self) -> bool:
         return bool(self.programs)
 
 
-def _service_pack(ctx: ProgramContext) -> str:
+def _service_pack(ctx: ProgramContext) -> tuple[bool, str]:
     ctx.world.access.nt_service_pack = max(ctx.world.access.nt_service_pack, 4)
-    return "Windows NT 4.0 Service Pack 4 is installed. Restart the services it affects."
+    return True, "Windows NT 4.0 Service Pack 4 is installed. Restart the services it affects."
 
 
-def _exchange_sp(version: str, pack: int) -> Callable[[ProgramContext], str]:
+def _exchange_sp(version: str, pack: int) -> Callable[[ProgramContext], tuple[bool, str]]:
     """An Exchange service pack: the server's level raised to ``pack`` if it runs ``version``.
 
     KB Q176375 and Q178758 name "the latest U.S. Service Pack" for 5.0
     (``LATEST_50_SERVICE_PACK``); KB Q223772's fix is "first corrected in Exchange
     Server 5.5 Service Pack 3". Modelled: the service pack level stands for the
-    connector's build (``ExchangeServer``); a kit for another version changes nothing.
+    connector's build (``ExchangeServer``); a kit for another version changes nothing
+    and SETUP ends with an error, as a service pack's installer stops on a server it
+    was not built for (the message text is modelled).
     """
 
-    def change(ctx: ProgramContext) -> str:
+    def change(ctx: ProgramContext) -> tuple[bool, str]:
         exchange = ctx.world.exchange
         if exchange.version != version:
-            return f"Exchange Server {exchange.version} found; this service pack is for {version}."
+            return False, (
+                f"Exchange Server {exchange.version} found; this service pack is for "
+                f"{version}. Nothing was installed."
+            )
         exchange.service_pack = max(exchange.service_pack, pack)
-        return (
+        return True, (
             f"Exchange Server {version} Service Pack {pack} is installed. "
             "Restart the Exchange services."
         )
@@ -99,9 +107,9 @@ def _exchange_sp(version: str, pack: int) -> Callable[[ProgramContext], str]:
     return change
 
 
-def _gsnw(ctx: ProgramContext) -> str:
+def _gsnw(ctx: ProgramContext) -> tuple[bool, str]:
     ctx.world.access.gsnw_installed = True
-    return "Gateway Service for NetWare is installed. Restart the services that use NetWare."
+    return True, "Gateway Service for NetWare is installed. Restart the services that use NetWare."
 
 
 KITS: dict[str, Kit] = {
@@ -176,6 +184,10 @@ def main(argv: Sequence[str], ctx: ProgramContext) -> SetupResult:
         except (PathError, OSError) as exc:
             return _fail(ctx, f"Cannot install into {argv[1]}: {exc}")
     if kit.change is not None:
-        ctx.stdout.write(kit.change(ctx) + "\n")
+        applied, text = kit.change(ctx)
+        ctx.stdout.write(text + "\n")
+        if not applied:
+            ctx.stdout.write("SETUP ended with error: 2.\n")
+            return SetupResult.NOT_FOR_THIS_SYSTEM
     ctx.stdout.write("SETUP completed successfully.\n")
     return SetupResult.OK

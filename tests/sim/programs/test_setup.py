@@ -93,7 +93,9 @@ def test_the_exchange_55_service_pack_3_raises_the_level_and_leaves_50_alone(wor
     assert exchange.service_pack == 4  # never lowered
     exchange.version, exchange.service_pack = "5.0", 2
     code, text = _run(world, "EX55SP3")
-    assert "this service pack is for 5.5" in text
+    assert code == setup.SetupResult.NOT_FOR_THIS_SYSTEM
+    assert "this service pack is for 5.5. Nothing was installed." in text
+    assert text.endswith("SETUP ended with error: 2.\n")
     assert (exchange.version, exchange.service_pack) == ("5.0", 2)
 
 
