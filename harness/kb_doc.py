@@ -5,7 +5,9 @@ Source: the articles the catalogue cites (the causes' ``articles`` in
 resolution steps and modelled facts in :data:`harness.kb.ARTICLES`, the event
 catalogue entries that cite them (``sim.connector.events``, where an entry's
 ``modelled`` note says what the article leaves open), and the procedure tests
-``tests/kb/test_q<number>.py``, found by file name. ``ccsim kb --markdown``
+``tests/kb/test_q<number>.py``, found by file name (an installed package, which has
+no ``tests/``, reads them from the index shipped beside this module,
+``harness/kb_tests.json``, which a test keeps equal to the folder). ``ccsim kb --markdown``
 prints :func:`render_markdown`; ``docs/kb-conformance.md`` is that output, and a
 test keeps the two equal.
 
@@ -17,12 +19,22 @@ nothing that is cited. Everything is sorted by article number.
 from __future__ import annotations
 
 import ast
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["KbRow", "build_rows", "kb_tests_dir", "render_markdown", "render_text"]
+__all__ = [
+    "KB_INDEX",
+    "KbRow",
+    "build_rows",
+    "kb_tests",
+    "kb_tests_dir",
+    "render_index",
+    "render_markdown",
+    "render_text",
+]
 
 HEADER = """\
 # KB conformance
@@ -73,10 +85,12 @@ def kb_tests_dir() -> Path:
     return source if source.is_dir() else Path.cwd() / "tests" / "kb"
 
 
-def _test_of(article: str, folder: Path) -> KbTest | None:
-    path = folder / f"test_{article.lower()}.py"
-    if not path.is_file():
-        return None
+#: the KB tests as the source tree holds them, shipped with the package: an installed
+#: ``ccsim kb`` has no ``tests/`` to read (regenerate with ``python -m harness.kb_doc``)
+KB_INDEX = Path(__file__).with_name("kb_tests.json")
+
+
+def _test_of(path: Path) -> KbTest:
     tree = ast.parse(path.read_bytes(), filename=str(path))
     doc = (ast.get_docstring(tree) or "").strip().splitlines()
     names = tuple(
@@ -85,6 +99,28 @@ def _test_of(article: str, folder: Path) -> KbTest | None:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith("test")
     )
     return KbTest(f"tests/kb/{path.name}", doc[0] if doc else "", names)
+
+
+def kb_tests(folder: Path) -> dict[str, KbTest]:
+    """Article -> its procedure test: read from ``folder`` when it exists, else from the
+    index shipped with the package (:data:`KB_INDEX`)."""
+    if folder.is_dir():
+        found = sorted(folder.glob("test_q*.py"))
+        return {p.stem.removeprefix("test_").upper(): _test_of(p) for p in found}
+    try:
+        data = json.loads(KB_INDEX.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {a: KbTest(t["file"], t["summary"], tuple(t["tests"])) for a, t in data.items()}
+
+
+def render_index(folder: Path) -> str:
+    """:data:`KB_INDEX` as the tests in ``folder`` give it."""
+    index = {
+        a: {"file": t.file, "summary": t.summary, "tests": list(t.tests)}
+        for a, t in sorted(kb_tests(folder).items())
+    }
+    return json.dumps(index, indent=1, ensure_ascii=False) + "\n"
 
 
 def _scenario_articles(files: Sequence[Path]) -> dict[str, list[str]]:
@@ -124,7 +160,7 @@ def build_rows(files: Sequence[Path], tests: Path | None = None) -> list[KbRow]:
             by_cause.setdefault(article, []).append(cause.id)
     by_scenario = _scenario_articles(files)
     kb = re.compile(ARTICLE)
-    tested = {p.stem.removeprefix("test_").upper() for p in folder.glob("test_q*.py")}
+    tested = kb_tests(folder)
     numbers = sorted(a for a in {*by_cause, *by_scenario, *tested} if kb.match(a))
     rows = []
     for number in numbers:
@@ -136,7 +172,7 @@ def build_rows(files: Sequence[Path], tests: Path | None = None) -> list[KbRow]:
                 entry.steps if entry else NO_STEPS,
                 tuple(by_cause.get(number, ())),
                 tuple(by_scenario.get(number, ())),
-                _test_of(number, folder),
+                tested.get(number),
                 (*(entry.modelled if entry else ()), *_event_notes(number)),
             )
         )
@@ -212,3 +248,9 @@ def render_text(rows: Sequence[KbRow]) -> str:
         test = row.test.file if row.test else f"({NO_TEST})"
         out.append(f"{row.article} {test:<28} {', '.join(row.causes) or '-'}")
     return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":  # python -m harness.kb_doc > harness/kb_tests.json
+    import sys
+
+    sys.stdout.write(render_index(kb_tests_dir()))

@@ -11,7 +11,15 @@ from harness.causes import CAUSES
 from harness.cli import _build_app
 from harness.commands import docs
 from harness.kb import ARTICLES
-from harness.kb_doc import NO_STEPS, NO_TEST, build_rows, kb_tests_dir, render_text
+from harness.kb_doc import (
+    KB_INDEX,
+    NO_STEPS,
+    NO_TEST,
+    build_rows,
+    kb_tests_dir,
+    render_index,
+    render_text,
+)
 from harness.selection import builtin_dir, expand_paths
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,3 +106,16 @@ def test_cli_prints_the_page_and_one_line_per_article(generated: str) -> None:
     rows = build_rows(expand_paths([builtin_dir()]))
     assert summary.output == render_text(rows)
     assert len(summary.output.splitlines()) == len(rows)
+
+
+def test_the_shipped_index_equals_the_tests_folder() -> None:
+    """Regenerate with ``python -m harness.kb_doc > harness/kb_tests.json``."""
+    assert KB_INDEX.read_text(encoding="utf-8") == render_index(TESTS)
+
+
+def test_without_a_tests_folder_the_page_names_the_same_tests(
+    generated: str, tmp_path: Path
+) -> None:
+    """An installed package has no ``tests/``: ``ccsim kb`` lists the tests from the index,
+    not "no KB test yet" for every article."""
+    assert docs.kb_markdown(tests_dir=tmp_path / "no-such-folder") == generated
