@@ -236,8 +236,14 @@ def _register_tools(world: "typer.Typer") -> None:
 
         def work() -> None:
             with open_world(directory, write=False) as h:
-                findings = diagnose(collect(h.site))
-            print(render_text(findings, ()).rstrip("\n"))
+                evidence = collect(h.site)
+                findings = diagnose(evidence)
+            seen = (
+                f"world {directory}: the Application log ({len(evidence.events)} event(s) to "
+                f"{h.site.world.clock.datetime:%m/%d/%Y %H:%M:%S}), the connector's pages and "
+                "registry, Ccmcdata, the post office and what its administrator sees",
+            )
+            print(render_text(findings, seen).rstrip("\n"))
 
         guarded_world(work)
 

@@ -296,7 +296,9 @@ def test_a_world_broken_by_hand_is_diagnosed_like_a_fault(
     ok(capsys, "world", "new", w, "--from", "healthy")
     ok(capsys, "world", "service", w, "start")
     ok(capsys, "world", "run", w, "20m")
-    assert "1. " not in ok(capsys, "world", "diagnose", w)
+    healthy = ok(capsys, "world", "diagnose", w)
+    assert "1. " not in healthy
+    assert healthy.startswith(f"Read:\n  world {w}: the Application log (")
     if change[0] == "set":
         ok(capsys, "world", "set", w, change[1])
     else:
