@@ -7,7 +7,10 @@ body line ``ccsim-id: <id>``, ``sim.message``) recorded in ``world.ledger``.
 
 * every post office on the world's shares and NetWare volumes: every mailbox
   (``USRnnnnn`` references into ``MLANDATA``, user mailboxes and the ``P``
-  queues), and live message records no mailbox references;
+  queues), and live message records no mailbox references (read past a gap in a
+  damaged file to the records after it, ``sim.postoffice.records.scan(resync=True)``:
+  a message a user wrote into a post office whose header claims more than the file
+  holds is still there);
 * the connector store: ``.ccm`` and ``.und`` files in ``Export``, ``Import``,
   ``Submit`` and ``Bad`` (``.$$$`` partial files and the ``.bak`` copies,
   kept by design when "Save a copy" is set, KB Q192516, do not count; a
@@ -110,7 +113,7 @@ def _scan_postoffice(found: _Found, po: Path) -> None:
     """Every mailbox's messages, and live message records nobody references."""
     try:
         names = [p.name for p in listdir_sorted(po)]
-        mlan = rf.scan((po / MLANDATA).read_bytes())
+        mlan = rf.scan((po / MLANDATA).read_bytes(), resync=True)
     except (OSError, rf.RecordFileError):
         return
     texts = {
@@ -122,7 +125,7 @@ def _scan_postoffice(found: _Found, po: Path) -> None:
         if not name.upper().startswith("USR"):
             continue
         try:
-            usr = rf.scan((po / name).read_bytes())
+            usr = rf.scan((po / name).read_bytes(), resync=True)
         except (OSError, rf.RecordFileError):
             continue
         owner = next((r.payload[4:] for r in usr.records if r.live and r.rtype == T_OWNER), b"")

@@ -58,6 +58,7 @@ __all__ = [
     "decode_header",
     "encode_header",
     "encode_record",
+    "next_record",
     "read_record_file",
     "scan",
 ]
@@ -163,8 +164,13 @@ def decode_header(data: bytes) -> Header:
     return Header(kind, version, live, used, free, nxt, ok)
 
 
-def scan(data: bytes) -> FileScan:
-    """Parse a whole record file (bytes already read) without trusting its counters."""
+def scan(data: bytes, *, resync: bool = False) -> FileScan:
+    """Parse a whole record file (bytes already read) without trusting its counters.
+
+    ``resync``: after a chain error, go on from the next whole record
+    (:func:`next_record`) within the committed length, as a count of what the file
+    holds does; the error is still reported.
+    """
     header = decode_header(data)
     committed = HEADER_SIZE + header.used_bytes
     result = FileScan(header)
@@ -174,18 +180,52 @@ def scan(data: bytes) -> FileScan:
     result.torn_bytes = max(0, len(data) - committed)
     pos = HEADER_SIZE
     while pos < committed:
+        error = None
         if pos + RECORD_SIZE > committed:
-            result.chain_error = f"record at offset {pos} is cut short"
-            break
-        size, status, rtype, crc = RECORD.unpack_from(data, pos)
-        end = pos + RECORD_SIZE + size
-        if end > committed or status not in (LIVE, FREE):
-            result.chain_error = f"record at offset {pos} runs past the committed data"
-            break
+            error = f"record at offset {pos} is cut short"
+        else:
+            size, status, rtype, crc = RECORD.unpack_from(data, pos)
+            end = pos + RECORD_SIZE + size
+            if end > committed or status not in (LIVE, FREE):
+                error = f"record at offset {pos} runs past the committed data"
+        if error is not None:
+            result.chain_error = result.chain_error or error
+            resume = next_record(data, pos, committed) if resync else None
+            if resume is None:
+                break
+            pos = resume
+            continue
         payload = data[pos + RECORD_SIZE : end]
         result.records.append(Record(pos, status, rtype, payload, zlib.crc32(payload) == crc))
         pos = end
     return result
+
+
+def next_record(data: bytes, pos: int, limit: int) -> int | None:
+    """The first offset after ``pos`` where a whole record that passes its checksum
+    begins (within ``limit``), or None: where reading resumes after a gap.
+
+    A writer trusts the header, so after a header that claims more than the file holds
+    (KB Q248195's damage) the next append lands past the file's end and leaves a gap
+    of zeros before it. A repair that copies the records mailboxes refer to finds
+    those after the gap too (modelled). Only positions whose status byte reads live
+    or free are tried, so a gap of zeros is crossed in one ``find``.
+    """
+    at = pos + 1
+    while True:
+        hits = [
+            i for i in (data.find(LIVE, at + 4, limit), data.find(FREE, at + 4, limit)) if i >= 0
+        ]
+        if not hits:
+            return None
+        start = min(hits) - 4
+        if start + RECORD_SIZE <= limit:
+            size, status, _, crc = RECORD.unpack_from(data, start)
+            end = start + RECORD_SIZE + size
+            fits = status in (LIVE, FREE) and end <= limit
+            if fits and zlib.crc32(data[start + RECORD_SIZE : end]) == crc:
+                return start
+        at = start + 1
 
 
 def read_record_file(path: Path) -> FileScan:

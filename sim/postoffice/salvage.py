@@ -10,6 +10,7 @@ on it are in :mod:`sim.postoffice.repair`.
 
 from __future__ import annotations
 
+import itertools
 import re
 import struct
 import zlib
@@ -101,16 +102,28 @@ def _readable(kind: bytes, rtype: int, payload: bytes) -> bool:
         return False
 
 
-def _walk(data: bytes, limit: int) -> list[tuple[int, bool]]:
+def _walk(data: bytes, limit: int, gaps: set[int] | None = None) -> list[tuple[int, bool]]:
     """Record boundaries reachable from the header up to ``limit`` bytes, each with
-    whether the record ending there passes its checksum (the header's entry: True)."""
+    whether the record ending there passes its checksum (the header's entry: True).
+
+    Where the chain breaks, the walk goes on at the next whole record
+    (:func:`sim.postoffice.records.next_record`) when the bytes between can be kept as
+    one free record; the start of each such gap is added to ``gaps``.
+    """
     bounds = [(rf.HEADER_SIZE, True)]
     pos = rf.HEADER_SIZE
     while pos + rf.RECORD_SIZE <= limit:
         size, status, _, crc = rf.RECORD.unpack_from(data, pos)
         end = pos + rf.RECORD_SIZE + size
         if end > limit or status not in (rf.LIVE, rf.FREE):
-            break
+            resume = rf.next_record(data, pos, limit)
+            if resume is None or resume - pos < rf.RECORD_SIZE:
+                break  # nothing after it, or a gap too small to keep as a free record
+            if gaps is not None:
+                gaps.add(pos)
+            bounds.append((resume, True))
+            pos = resume
+            continue
         bounds.append((end, zlib.crc32(data[pos + rf.RECORD_SIZE : end]) == crc))
         pos = end
     return bounds
@@ -140,7 +153,13 @@ def salvage(name: str, data: bytes, db_version: int = 6) -> Salvage:
     if len(data) > end:
         notes.append(f"{name}: {len(data) - end} uncommitted bytes removed")
     records = []
-    for pos, _ in _walk(data, end)[:-1]:
+    gaps: set[int] = set()
+    walked = _walk(data, end, gaps)
+    for (pos, _), (after, _) in itertools.pairwise(walked):
+        if pos in gaps:  # bytes no record covers (a write past a short file's end)
+            records.append((rf.FREE, 0, bytes(after - pos - rf.RECORD_SIZE)))
+            notes.append(f"{name}: {after - pos} bytes at offset {pos} that hold no record freed")
+            continue
         size, status, rtype, rcrc = rf.RECORD.unpack_from(data, pos)
         payload = data[pos + rf.RECORD_SIZE : pos + rf.RECORD_SIZE + size]
         if zlib.crc32(payload) != rcrc:

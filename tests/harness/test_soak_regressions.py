@@ -188,3 +188,30 @@ def test_an_import_run_that_takes_none_of_a_full_batch_waits_for_the_next_poll(
     _check(machine)
     assert machine.s.service.counters.import_runs - runs <= 60 // 15 + 1
     assert machine.s.service.counters.files_imported == 0
+
+
+@pytest.mark.parametrize("release", ["5.5 SP2", "5.0 SP1"])
+def test_mail_written_into_a_post_office_16_bit_tools_damaged_survives_the_repair(
+    release: str,
+) -> None:
+    """The soak's find once its worlds included DB8 and Exchange 5.0: a 16-bit EXPORT on a
+    cc:Mail 8.5 post office leaves MLANDATA's header claiming 512 bytes more than the
+    file holds (KB Q248195); mail users write next lands after a gap of zeros. The
+    count stopped at the gap (the messages were 'lost' at once) and the repair dropped
+    everything after it (lost for good). Both now read on past the gap."""
+    m = WorldMachine()
+    m.build(host="nt", dirsync="done", release=release, db=8)
+    try:
+        _fault(m, "upgrade-to-ccmail85")
+        m.time_passes(300)
+        m.send("to-exchange", 3)
+        _check(m)
+        _fix(m, "use-32bit-tools")
+        _fix(m, "repair-postoffice")
+        m.time_passes(900)
+        _check(m)
+        assert not m.s.world.connector.exchange.mts_in
+        delivered = [i for box in m.s.exchange.mailboxes.values() for i in box.items]
+        assert len([x for x in delivered if x.ident and x.ident.startswith("C")]) >= 3
+    finally:
+        m.teardown()

@@ -1,11 +1,12 @@
 """Random days in the whole world: mail, faults, fixes, restarts, a killed EXPORT.
 
 A Hypothesis ``RuleBasedStateMachine`` over a site built the harness's way
-(``harness.build.build_site``, an NT or a NetWare post office, first dirsync
-done or pending), driven through the harness fault library: mail both ways,
-time passing, the service stopped, started and restarted, any registered fault
-(``harness.registry.FAULTS``; one that does not apply to this world, such as a
-NetWare fault on an NT share, refuses with ValueError and changes nothing), the
+(``harness.build.build_site``, an NT or a NetWare post office of DB6 or DB8, Exchange
+5.5 SP2, 5.5 SP4 or 5.0 SP1, first dirsync done or pending), driven through the harness
+fault library: mail both ways, time passing, the service stopped, started and
+restarted, any registered fault (``harness.registry.FAULTS``; one that does not apply
+to this world, such as a NetWare fault on an NT share, refuses with ValueError and
+changes nothing), the
 registered fixes that cure a cause of an applied fault (``FIXES``, matched by
 ``cures`` through the catalogue's scenarios, which pair each fault with its
 cause; a fix that cannot be applied in this world refuses with ValueError too),
@@ -110,8 +111,9 @@ world:
   postoffice:
     users: 4
     messages: 3
+    db: {db}
     host: {host}
-  exchange: {{mailboxes: 2}}
+  exchange: {{mailboxes: 2, version: '{version}', service_pack: {service_pack}}}
   connector:
     first_dirsync: {dirsync}
     logging: {{general: maximum, inbound: maximum, outbound: maximum, dir_synch: maximum}}
@@ -120,6 +122,11 @@ HOSTS = {
     "nt": "{kind: nt}",
     "netware": "{kind: netware, access: netware-account}",
 }
+#: the Exchange releases the machine's worlds run (version, service pack): the standard
+#: 5.5 SP2, 5.5 SP4 (where 'Max Address Buffer Size' exists, KB Q266711) and 5.0 SP1
+#: (before the last 5.0 service pack: KB Q176375, Q178758), so that the faults and fixes
+#: of every release apply somewhere
+RELEASES = {"5.5 SP2": ("5.5", 2), "5.5 SP4": ("5.5", 4), "5.0 SP1": ("5.0", 1)}
 
 #: the most actions the clock may run within one rule: far above what a step needs (a
 #: virtual hour of polls, dirsync and a drained backlog is a few thousand); past it the
@@ -195,14 +202,23 @@ class WorldMachine(RuleBasedStateMachine):
         self.stores: set[Path] = set()
         COVERAGE["sequences"] += 1
 
-    @initialize(host=st.sampled_from(sorted(HOSTS)), dirsync=st.sampled_from(["done", "pending"]))
-    def build(self, host: str, dirsync: str) -> None:
-        text = WORLD.format(host=HOSTS[host], dirsync=dirsync)
+    @initialize(
+        host=st.sampled_from(sorted(HOSTS)),
+        dirsync=st.sampled_from(["done", "pending"]),
+        release=st.sampled_from(sorted(RELEASES)),
+        db=st.sampled_from([6, 8]),
+    )
+    def build(self, host: str, dirsync: str, release: str = "5.5 SP2", db: int = 6) -> None:
+        version, service_pack = RELEASES[release]
+        text = WORLD.format(
+            host=HOSTS[host], dirsync=dirsync, db=db, version=version, service_pack=service_pack
+        )
         scenario = load_text(text, name="world-machine.scenario.yaml")
         self.site = build_site(scenario, seed=11, root=Path(self._tmp.name) / "world")
         self._stepped = _watch(self.site.world.clock)
         self.site.service.start()
         COVERAGE[f"world {host}, first dirsync {dirsync}"] += 1
+        COVERAGE[f"world Exchange {release}, DB{db}"] += 1
 
     @property
     def s(self) -> Site:

@@ -29,7 +29,14 @@ from harness.registry import FIXES
 from sim.conservation import check
 from sim.evtformat import render_nt_text
 from sim.programs import replay
-from tests.harness.test_world_machine import FAULT_USES, HOSTS, PROFILE, PROFILES, WorldMachine
+from tests.harness.test_world_machine import (
+    FAULT_USES,
+    HOSTS,
+    PROFILE,
+    PROFILES,
+    RELEASES,
+    WorldMachine,
+)
 
 #: runs the fast sites answered from the fast path, over the whole test
 REPLAYED: list[int] = []
@@ -61,9 +68,14 @@ class TwoWayMachine(RuleBasedStateMachine):
         with replay.mode(False):
             step(self.fast)
 
-    @initialize(host=st.sampled_from(sorted(HOSTS)), dirsync=st.sampled_from(["done", "pending"]))
-    def build(self, host: str, dirsync: str) -> None:
-        self._both(lambda m: m.build(host=host, dirsync=dirsync))
+    @initialize(
+        host=st.sampled_from(sorted(HOSTS)),
+        dirsync=st.sampled_from(["done", "pending"]),
+        release=st.sampled_from(sorted(RELEASES)),
+        db=st.sampled_from([6, 8]),
+    )
+    def build(self, host: str, dirsync: str, release: str, db: int) -> None:
+        self._both(lambda m: m.build(host=host, dirsync=dirsync, release=release, db=db))
 
     def teardown(self) -> None:
         if self.fast.site is not None:
