@@ -58,7 +58,7 @@ REMEMBERED = 1 << 17
 
 
 class Make(Protocol):
-    """Builds one record's template (:class:`harness.customerlog._Maker`) from its fields;
+    """Builds one record's template (:func:`harness.customerlog._text_template`) from its fields;
     says whether its description was rebuilt."""
 
     def __call__(self, source: str, kind: EventType, category: str, event_id: int, user: str,

@@ -45,7 +45,7 @@ from pathlib import Path
 from harness.customer_text import read_text_rows
 from harness.errors import HarnessError
 from harness.eventtable import EventTable, EventView, Template
-from harness.evtread import REMEMBERED, EvtFacts, EvtUnreadableError, read_evt_records
+from harness.evtread import EvtFacts, EvtUnreadableError, read_evt_records
 from harness.logbytes import head_bytes, open_checked, sniff_text, text_lines
 from harness.textlog import Skipped, TextForm
 from sim.connector.events import CCMC, category_name, lookup, parse_description
@@ -207,7 +207,7 @@ _FORMS = {
 def _read_text(path: Path, encoding: str) -> CustomerLog:
     """A text export, streamed line by line (:mod:`harness.customer_text`)."""
     lines = text_lines(path, encoding, MAX_LOG_BYTES, EventLogError)
-    read = read_text_rows(lines, _Maker())
+    read = read_text_rows(lines, _text_template)
     if read.form is None:
         raise EventLogError(path, 1, "no events in the file")
     records, skipped = read.records, read.skipped
@@ -282,25 +282,12 @@ def _listed_strings(missing: _NotFound) -> tuple[str, ...]:
     return tuple(s.strip() for s in listed.split(", "))  # "*.ccm, ." keeps the empty %2
 
 
-class _Maker:
-    """:func:`_make` for text rows, remembering what each distinct description gave: a log
-    repeats its texts, which then share one string and are parsed once."""
-
-    def __init__(self) -> None:
-        self._seen: dict[tuple[str, int, str, str], tuple[str, str, tuple[str, ...], bool]] = {}
-
-    def __call__(self, source: str, kind: EventType, category: str, event_id: int,
-                 user: str, computer: str, description: str) -> tuple[Template, bool]:  # fmt: skip
-        key = (source, event_id, category, description)
-        done = self._seen.get(key)
-        if done is None:
-            template, again = _make(source, kind, category, event_id, user, computer,
-                                    description, strings=None)  # fmt: skip
-            if len(self._seen) < REMEMBERED:
-                self._seen[key] = (template[2], template[6], template[7], again)
-            return template, again
-        category, description, strings, again = done
-        return (source, kind, category, event_id, user, computer, description, strings), again
+def _text_template(source: str, kind: EventType, category: str, event_id: int, user: str,
+                   computer: str, description: str) -> tuple[Template, bool]:  # fmt: skip
+    """:func:`_make` for a text row, whose strings are in its description. The reader
+    remembers what each distinct row gave (:mod:`harness.customer_text`), so a repeated
+    description is parsed once."""
+    return _make(source, kind, category, event_id, user, computer, description, strings=None)
 
 
 def _make(

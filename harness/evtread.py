@@ -344,6 +344,7 @@ class _Records:
     def __init__(self) -> None:
         self.templates: list[Template] = []
         self.seen: dict[_Key, int] = {}
+        self.pool: dict[str, str] = {}
         self.entries: dict[tuple[str, int], EventSpec | None] = {}
         #: (source, event ID) of the catalogued events seen
         self.catalogued: set[tuple[str, int]] = set()
@@ -380,9 +381,11 @@ class _Records:
         else:
             description = entry.fill(strings, strict=False)
         kind_name = _TYPES_BY_CODE.get(kind, EventType.INFORMATION)
+        share = self.pool.setdefault  # names repeat across templates: one string each
         at = len(self.templates)
-        self.templates.append((source, kind_name, category_name(source, category), event_id,
-                               user, computer, description, strings))  # fmt: skip
+        self.templates.append((share(source, source), kind_name, category_name(source, category),
+                               event_id, share(user, user), share(computer, computer),
+                               description, strings))  # fmt: skip
         if len(self.seen) < REMEMBERED:
             self.seen[key] = at
         return at
