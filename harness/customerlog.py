@@ -328,5 +328,5 @@ def _result(
     rebuilt: AbstractSet[int],
 ) -> CustomerLog:
     ccmc = CCMC.casefold()
-    foreign = records.numbers_where(lambda t: t[0].casefold() != ccmc)
+    foreign = records.numbers_where(lambda source, _: source.casefold() != ccmc)
     return CustomerLog(path, kind, encoding, order, note, records, foreign, rebuilt)

@@ -31,18 +31,17 @@ __all__ = [
     "EventTable",
     "EventView",
     "NumberSet",
-    "SourceIndex",
+    "Positions",
     "Template",
-    "index_by_source",
     "merged",
     "newest",
+    "texts_of",
+    "where",
 ]
 
 #: (source, type, category, event ID, user, computer, description, strings): a record's
 #: fields after its number and time, in :class:`~sim.eventlog.EventRecord`'s order
 Template = tuple[str, EventType, str, int, str, str, str, tuple[str, ...]]
-#: each source's records by event ID (None: all of them), as positions, in order
-SourceIndex = dict[str, dict[int | None, "array[int]"]]
 #: times are whole seconds from here (negative before it)
 EPOCH = datetime(1970, 1, 1)
 
@@ -57,7 +56,7 @@ def _same(mine: Sequence[EventRecord], other: object) -> bool:
 class EventTable(Sequence[EventRecord]):
     """Records as columns (see the module docstring), numbered from 1 in order."""
 
-    __slots__ = ("templates", "times", "which")
+    __slots__ = ("_cache", "templates", "times", "which")
 
     def __init__(self, templates: list[Template], which: array[int], times: array[int]) -> None:
         if len(which) != len(times):
@@ -65,6 +64,7 @@ class EventTable(Sequence[EventRecord]):
         self.templates = templates
         self.which = which
         self.times = times
+        self._cache: _Cache | None = None
 
     def __len__(self) -> int:
         return len(self.which)
@@ -107,25 +107,42 @@ class EventTable(Sequence[EventRecord]):
         used = Counter(self.which)
         return [(self.templates[t], used[t]) for t in sorted(used)]
 
-    def numbers_where(self, test: Callable[[Template], bool]) -> NumberSet:
-        """The record numbers whose template passes ``test``, as a set."""
-        return NumberSet(self, frozenset(t for t, tpl in enumerate(self.templates) if test(tpl)))
+    def numbers_where(self, test: Callable[[str, int], bool]) -> NumberSet:
+        """The record numbers whose (source, event ID) passes ``test``, as a set."""
+        kinds = {(tpl[0], tpl[3]) for tpl in self.templates}
+        chosen = {kind for kind in kinds if test(*kind)}
+        return NumberSet(self, frozenset(t for t, tpl in enumerate(self.templates)
+                                         if (tpl[0], tpl[3]) in chosen))  # fmt: skip
 
-    def by_source(self) -> SourceIndex:
-        """Every source's records by event ID, in one pass over the table."""
-        found: SourceIndex = {}
-        targets: list[tuple[array[int], array[int]]] = []
-        for source, _, _, event_id, *_ in self.templates:
-            by_id = found.setdefault(source, {None: array("I")})
-            entry = by_id.get(event_id)
-            if entry is None:
-                entry = by_id[event_id] = array("I")
-            targets.append((by_id[None], entry))
-        for at, t in enumerate(self.which):
-            every, one = targets[t]
-            every.append(at)
-            one.append(at)
+    def positions(self, source: str, event_id: int | None) -> array[int]:
+        """The positions of one source's records with this event ID (None: all of them),
+        in order; found with C-level passes over the table, once each."""
+        cache = self._cache
+        if cache is None:
+            cache = self._cache = _Cache()
+            for t, (src, _, _, number, *_) in enumerate(self.templates):
+                cache.groups.setdefault((src, number), set()).add(t)
+                cache.groups.setdefault((src, None), set()).add(t)
+        key = (source, event_id)
+        found = cache.positions.get(key)
+        if found is None:
+            marked = cache.groups.get(key)
+            found = cache.positions[key] = array("I")
+            if marked:
+                which = self.which
+                found.extend(itertools.compress(range(len(which)), map(marked.__contains__, which)))
         return found
+
+
+class _Cache:
+    """What :meth:`EventTable.positions` found: templates by (source, event ID or None),
+    and the positions asked for so far."""
+
+    __slots__ = ("groups", "positions")
+
+    def __init__(self) -> None:
+        self.groups: dict[tuple[str, int | None], set[int]] = {}
+        self.positions: dict[tuple[str, int | None], array[int]] = {}
 
 
 class NumberSet(AbstractSet[int]):
@@ -211,19 +228,44 @@ class EventView(Sequence[EventRecord]):
         return [*other, *self]
 
 
-def index_by_source(events: Sequence[EventRecord]) -> SourceIndex:
-    """Every source's records by event ID (None: all), as positions in ``events``."""
+class Positions:
+    """Where each source's records are, by event ID (None: all of them): for a table, its
+    own :meth:`EventTable.positions`; for any other sequence, one pass over it, on first use."""
+
+    __slots__ = ("_events", "_index")
+
+    def __init__(self, events: Sequence[EventRecord]) -> None:
+        self._events = events
+        self._index: dict[tuple[str, int | None], array[int]] | None = None
+
+    def __call__(self, source: str, event_id: int | None) -> array[int]:
+        if isinstance(self._events, EventTable):
+            return self._events.positions(source, event_id)
+        if self._index is None:
+            self._index = {}
+            for at, e in enumerate(self._events):
+                for key in ((e.source, None), (e.source, e.event_id)):
+                    found = self._index.get(key)
+                    if found is None:
+                        found = self._index[key] = array("I")
+                    found.append(at)
+        return self._index.get((source, event_id)) or array("I")
+
+
+def texts_of(events: Sequence[EventRecord]) -> Iterable[Template]:
+    """The texts (all but number and time) of the records, each distinct one at least
+    once: for a table, its templates in use, in order of first use."""
     if isinstance(events, EventTable):
-        return events.by_source()
-    found: SourceIndex = {}
-    for at, e in enumerate(events):
-        by_id = found.setdefault(e.source, {None: array("I")})
-        by_id[None].append(at)
-        entry = by_id.get(e.event_id)
-        if entry is None:
-            entry = by_id[e.event_id] = array("I")
-        entry.append(at)
-    return found
+        templates = events.templates
+        return map(templates.__getitem__, dict.fromkeys(events.which))
+    return ((e.source, e.type, e.category, e.event_id, e.user, e.computer, e.description,
+             e.strings) for e in events)  # fmt: skip
+
+
+def where(events: Sequence[EventRecord], source: str, *event_ids: int) -> EventView:
+    """The records of one source with these event IDs, in order (a view)."""
+    at = Positions(events)
+    return EventView(events, merged(at(source, n) for n in event_ids))
 
 
 def newest(events: Sequence[EventRecord]) -> datetime | None:

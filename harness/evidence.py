@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from harness.eventtable import EventView, SourceIndex, index_by_source, merged, newest
+from harness.eventtable import EventView, Positions, merged, newest
 from sim.eventlog import EventRecord
 
 __all__ = [
@@ -180,8 +180,9 @@ class Evidence:
     #: ``%SystemRoot%\\Drwtsn32.log`` on the Exchange server as Notepad shows it, its last
     #: ``DRWATSON_TAIL`` characters (KB Q165404); "" when there is none, None when not read
     drwatson_log: str | None = None
-    #: filled on first use (never compared or shown): events by source and ID, the newest
-    _index: SourceIndex | None = field(default=None, init=False, repr=False, compare=False)
+    #: filled on first use (never compared or shown): where each source's events are, the
+    #: newest
+    _where: Positions | None = field(default=None, init=False, repr=False, compare=False)
     _newest: tuple[datetime | None] | None = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -194,11 +195,14 @@ class Evidence:
 
     def from_source(self, source: str, *event_ids: int) -> EventView:
         """Events of one source with these IDs (all IDs when none given), oldest first: a
-        read-only view of :attr:`events` whose records are made when read."""
-        index = self._by_source(source)
+        read-only view of :attr:`events` whose records are made when read. The rules ask
+        for the same few IDs many times; each is looked for once (4 bytes an event)."""
+        if self._where is None:
+            object.__setattr__(self, "_where", Positions(self.events))
+        assert self._where is not None
         if not event_ids:
-            return EventView(self.events, index[None])
-        found = [index[n] for n in dict.fromkeys(event_ids) if n in index]
+            return EventView(self.events, self._where(source, None))
+        found = [at for n in dict.fromkeys(event_ids) if (at := self._where(source, n))]
         if len(found) <= 1:
             return EventView(self.events, found[0] if found else array("I"))
         return EventView(self.events, merged(found))
@@ -209,15 +213,6 @@ class Evidence:
             object.__setattr__(self, "_newest", (newest(self.events),))
         assert self._newest is not None
         return self._newest[0]
-
-    def _by_source(self, source: str) -> dict[int | None, array[int]]:
-        """One source's events by event ID (None: all of them), as positions in
-        :attr:`events`: the rules ask for the same few IDs many times, and a large log is
-        then indexed once (each event costs two 4-byte positions)."""
-        if self._index is None:
-            object.__setattr__(self, "_index", index_by_source(self.events))
-        assert self._index is not None
-        return self._index.get(source) or {None: array("I")}
 
     def folder(self, name: str) -> tuple[str, ...] | None:
         """File names in one Ccmcdata folder, or None when no listing was collected."""

@@ -222,7 +222,7 @@ def _ordered(
     recovered = [n for n, number in enumerate(rows.numbers, 1) if number in extra] if extra else []
     table = EventTable(make.templates, rows.which, rows.seconds)
     catalogued = make.catalogued
-    rebuilt = table.numbers_where(lambda t: (t[0], t[3]) in catalogued)
+    rebuilt = table.numbers_where(lambda source, event_id: (source, event_id) in catalogued)
     return EvtRead(table, frozenset(recovered), rebuilt, facts)
 
 

@@ -215,5 +215,5 @@ def fields_of(rest: Fields | str, sep: str) -> Fields | str:
     f = rest.rstrip("\r\n").split(sep, 6)
     if len(f) != 7:
         return _too_few(0, 2 + len(f)).why
-    return (f[0].strip(), f[1].strip(), f[2].strip(), f[3].strip(), f[4].strip(), f[5].strip(),
-            f[6])  # fmt: skip
+    description = f.pop()
+    return (*map(str.strip, f), description)  # type: ignore[return-value]
