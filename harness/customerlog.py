@@ -36,7 +36,6 @@ from __future__ import annotations
 import itertools
 import re
 from array import array
-from collections import Counter
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -145,20 +144,18 @@ class CustomerLog:
     @property
     def kind(self) -> LogKind:
         """Application, System or Security, from the sources seen (see :class:`LogKind`)."""
-        counts = self.records.counts()
-        sources = {t[0].casefold() for t, _ in counts}
+        counts = self.records.sources()
+        sources = {name.casefold() for name in counts}
         if CCMC.casefold() in sources or not sources:
             return LogKind.APPLICATION
         if sources == {"security"}:
             return LogKind.SECURITY
-        system = sum(n for t, n in counts if t[0].casefold() in _SYSTEM_SOURCES)
+        system = sum(n for name, n in counts.items() if name.casefold() in _SYSTEM_SOURCES)
         return LogKind.SYSTEM if 2 * system > len(self.records) else LogKind.APPLICATION
 
     def sources(self) -> list[tuple[str, int]]:
         """Each source seen and its number of records, most first."""
-        counts: Counter[str] = Counter()
-        for template, n in self.records.counts():
-            counts[template[0]] += n
+        counts = self.records.sources()
         return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
 
 

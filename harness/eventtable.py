@@ -102,10 +102,13 @@ class EventTable(Sequence[EventRecord]):
         """The time of the newest record, or None when there is none."""
         return EPOCH + timedelta(0, max(self.times)) if self.times else None
 
-    def counts(self) -> list[tuple[Template, int]]:
-        """Each template used and how many records carry it, in template order."""
-        used = Counter(self.which)
-        return [(self.templates[t], used[t]) for t in sorted(used)]
+    def sources(self) -> dict[str, int]:
+        """Each source and how many records it has, in order of its first template."""
+        names = list(dict.fromkeys(tpl[0] for tpl in self.templates))
+        number = {name: n for n, name in enumerate(names)}
+        source_of = [number[tpl[0]] for tpl in self.templates]
+        counts = Counter(map(source_of.__getitem__, self.which))
+        return {names[n]: counts[n] for n in range(len(names)) if counts[n]}
 
     def numbers_where(self, test: Callable[[str, int], bool]) -> NumberSet:
         """The record numbers whose (source, event ID) passes ``test``, as a set."""

@@ -17,6 +17,7 @@ read. Splitting is plain string work, linear in the line.
 from __future__ import annotations
 
 import csv
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -76,12 +77,14 @@ def text_rows(
     if _is_header(_split_header(first), CSV_FIELDS):
         return TextForm.VIEWER_CSV, True, ",", _quoted(numbered, number, 6, _vista_row)
     header = _is_header(_split_header(first), NT_FIELDS)
-    rest: Iterable[tuple[int, str]] = numbered if header else _chain((number, line), numbered)
+    rest: Iterable[tuple[int, str]] = (
+        numbered if header else itertools.chain(((number, line),), numbered)
+    )
     if header:  # the form is the first record's, after the header row
         for after, line in numbered:
             if line.strip():
                 first = line.rstrip("\r\n")
-                rest = _chain((after, line), numbered)
+                rest = itertools.chain(((after, line),), numbered)
                 break
     sep = "\t" if "\t" in first else ","
     form = TextForm.NT_TAB if sep == "\t" else TextForm.NT_TEXT
@@ -92,11 +95,6 @@ def text_rows(
 
 def _split_header(line: str) -> list[str]:
     return line.split("\t") if "\t" in line else line.split(",")
-
-
-def _chain(head: tuple[int, str], tail: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
-    yield head
-    yield from tail
 
 
 #: the most lines one quoted record may run over before it is called unterminated
