@@ -21,8 +21,6 @@ each distinct template made once.
 from __future__ import annotations
 
 import bisect
-import itertools
-import operator
 import os
 import struct
 from array import array
@@ -32,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from harness.eventtable import EventTable, Template
+from harness.evtrows import Rows, distinct, has, sorted_by
 from sim.connector.events import EventSpec, category_name, lookup
 from sim.eventlog import EventType
 from sim.evtformat import EVENT_TYPE_CODES, EVT_SIGNATURE
@@ -83,20 +82,6 @@ class EvtRead:
     facts: EvtFacts
 
 
-@dataclass(slots=True)
-class _Rows:
-    """Records as read: record number, seconds since 1970 and template, a column each."""
-
-    numbers: array[int] = field(default_factory=lambda: array("q"))
-    seconds: array[int] = field(default_factory=lambda: array("q"))
-    which: array[int] = field(default_factory=lambda: array("I"))
-
-    def add(self, number: int, seconds: int, template: int) -> None:
-        self.numbers.append(number)
-        self.seconds.append(seconds)
-        self.which.append(template)
-
-
 class EvtUnreadableError(ValueError):
     """No record at all could be read from the file."""
 
@@ -119,7 +104,7 @@ def read_evt_records(stream: BinaryIO) -> EvtRead:
     head = _HEADER.unpack(first)
     start, end, next_no, oldest, flags = head[4], head[5], head[6], head[7], head[9]
     make = _Records()
-    main = _Rows()
+    main = Rows()
     numbers: array[int] | None = None  # main's record numbers, once sorted
     extra: dict[int, tuple[int, int]] = {}  # recovered or scanned: number -> (seconds, template)
     counts = [0, 0, 0]
@@ -127,11 +112,11 @@ def read_evt_records(stream: BinaryIO) -> EvtRead:
     try:
         log.open_file_object(stream)
         make.read_into(log.records, main)
-        main = _distinct(main)
+        main = distinct(main)
         numbers = main.numbers
         for r in log.recovered_records:
             number = int(r.identifier)
-            if number not in extra and not _has(numbers, number):
+            if number not in extra and not has(numbers, number):
                 extra[number] = (r.get_creation_time_as_integer(), make.of_pyevt(r))
                 counts[1] += 1
     except OSError:
@@ -139,14 +124,14 @@ def read_evt_records(stream: BinaryIO) -> EvtRead:
     finally:
         log.close()
     if numbers is None:
-        main = _distinct(main)
+        main = distinct(main)
         numbers = main.numbers
     counts[0] = len(numbers)
     eof = _find_eof(stream, size, end)
     want = _wanted(oldest, next_no, eof)
     if _missing(want, numbers, extra):
         for number, buf in _scan(stream, size):
-            if number not in extra and not _has(numbers, number):
+            if number not in extra and not has(numbers, number):
                 found = _parse(buf, make)
                 if found is not None:
                     extra[number] = found
@@ -169,47 +154,8 @@ def read_evt_records(stream: BinaryIO) -> EvtRead:
     return _ordered(main, extra, make, facts)
 
 
-def _ascending(values: array[int], strictly: bool) -> bool:
-    """Whether ``values`` only rise (``strictly``) or never fall."""
-    step = operator.lt if strictly else operator.le
-    return all(map(step, values, itertools.islice(values, 1, None)))
-
-
-def _permuted(rows: _Rows, order: list[int]) -> _Rows:
-    """The rows in the order of their positions ``order``."""
-    done = _Rows()
-    for column, into in ((rows.numbers, done.numbers), (rows.seconds, done.seconds),
-                         (rows.which, done.which)):  # fmt: skip
-        into.extend(map(column.__getitem__, order))
-    return done
-
-
-def _sorted_by(rows: _Rows, key: array[int]) -> _Rows:
-    """The rows by ``key`` (one of their columns), a stable sort: equal keys keep their order."""
-    if _ascending(key, strictly=False):
-        return rows
-    return _permuted(rows, sorted(range(len(key)), key=key.__getitem__))
-
-
-def _distinct(rows: _Rows) -> _Rows:
-    """The rows by record number, the first of each number kept."""
-    numbers = rows.numbers
-    if _ascending(numbers, strictly=True):
-        return rows
-    order = sorted(range(len(numbers)), key=numbers.__getitem__)  # stable: the first stays first
-    kept = [at for at, before in zip(order, [-1, *order], strict=False)
-            if before < 0 or numbers[before] != numbers[at]]  # fmt: skip
-    return _permuted(rows, kept)
-
-
-def _has(numbers: array[int], number: int) -> bool:
-    """Whether the sorted ``numbers`` hold ``number``."""
-    at = bisect.bisect_left(numbers, number)
-    return at < len(numbers) and numbers[at] == number
-
-
 def _ordered(
-    main: _Rows, extra: dict[int, tuple[int, int]], make: _Records, facts: EvtFacts
+    main: Rows, extra: dict[int, tuple[int, int]], make: _Records, facts: EvtFacts
 ) -> EvtRead:
     """Every record by record number, then by time (a stable sort keeps equal times in
     record-number order across the wrap), numbered from 1 by position."""
@@ -217,8 +163,8 @@ def _ordered(
     if extra:
         for number, (seconds, template) in extra.items():
             rows.add(number, seconds, template)
-        rows = _sorted_by(rows, rows.numbers)
-    rows = _sorted_by(rows, rows.seconds)
+        rows = sorted_by(rows, rows.numbers)
+    rows = sorted_by(rows, rows.seconds)
     recovered = [n for n, number in enumerate(rows.numbers, 1) if number in extra] if extra else []
     table = EventTable(make.templates, rows.which, rows.seconds)
     catalogued = make.catalogued
@@ -349,13 +295,19 @@ class _Records:
         #: (source, event ID) of the catalogued events seen
         self.catalogued: set[tuple[str, int]] = set()
 
-    def read_into(self, records: Iterable[Any], rows: _Rows) -> None:
+    def read_into(self, records: Iterable[Any], rows: Rows) -> None:
         """Each pyevt record's number, time and template added to ``rows``."""
         numbers, seconds, which = rows.numbers.append, rows.seconds.append, rows.which.append
-        of_pyevt = self.of_pyevt
-        for r in records:
+        seen, make = self.seen.get, self.template
+        for r in records:  # as of_pyevt, inline: this loop runs once a record
+            key = (r.source_name or "", r.event_identifier, r.event_type, r.event_category or 0,
+                   tuple(map(str, r.strings or ())), r.user_security_identifier or "N/A",
+                   r.computer_name or "")  # fmt: skip
+            template = seen(key)
+            if template is None:
+                template = make(key)
             # pyevt's own datetime fails on 1999-12-31 ("day is out of range"): the seconds
-            number, at, template = r.identifier, r.get_creation_time_as_integer(), of_pyevt(r)
+            number, at = r.identifier, r.get_creation_time_as_integer()
             numbers(number)
             seconds(at)
             which(template)
