@@ -334,12 +334,12 @@ class _Records:
             description = entry.fill(strings, strict=False)
         kind_name = _TYPES_BY_CODE.get(kind, EventType.INFORMATION)
         share = self.pool.setdefault  # names repeat across templates: one string each
+        source, user, computer = share(source, source), share(user, user), share(computer, computer)
         at = len(self.templates)
-        self.templates.append((share(source, source), kind_name, category_name(source, category),
-                               event_id, share(user, user), share(computer, computer),
-                               description, strings))  # fmt: skip
-        if len(self.seen) < REMEMBERED:
-            self.seen[key] = at
+        self.templates.append((source, kind_name, category_name(source, category), event_id,
+                               user, computer, description, strings))  # fmt: skip
+        if len(self.seen) < REMEMBERED:  # remembered with the shared names, not pyevt's copies
+            self.seen[(source, event, kind, category, strings, user, computer)] = at
         return at
 
     def _entry(self, source: str, event_id: int) -> EventSpec | None:
