@@ -1,6 +1,6 @@
 """The records of a ``.evt`` file as read, before they are ordered (:mod:`harness.evtread`).
 
-Three columns: record number, seconds since 1970 and template index (8, 8 and 4 bytes a
+Three columns: record number, seconds since 1970 and template index (4 bytes each a
 record). A clean log is read in record-number and time order, and then neither sort
 below copies anything; only a wrapped or damaged one is permuted.
 """
@@ -18,10 +18,11 @@ __all__ = ["Rows", "ascending", "distinct", "has", "sorted_by"]
 
 @dataclass(slots=True)
 class Rows:
-    """Records as read: record number, seconds since 1970 and template, a column each."""
+    """Records as read: record number, seconds since 1970 and template, a column each
+    (4 bytes each: the format's record numbers and times are DWORDs)."""
 
-    numbers: array[int] = field(default_factory=lambda: array("q"))
-    seconds: array[int] = field(default_factory=lambda: array("q"))
+    numbers: array[int] = field(default_factory=lambda: array("I"))
+    seconds: array[int] = field(default_factory=lambda: array("I"))
     which: array[int] = field(default_factory=lambda: array("I"))
 
     def add(self, number: int, seconds: int, template: int) -> None:
