@@ -1,11 +1,11 @@
 """An event log held as columns, and read-only views of its records.
 
 A customer's log may hold a million records, most of them repeats of a few texts. An
-:class:`EventTable` keeps, per record, only its time (seconds, 8 bytes) and the index
-of its *template* (4 bytes): each distinct (source, type, category, event ID, user,
-computer, description, insertion strings) is stored once. Record numbers are the
-positions, from 1. A record is made when asked for, so the evidence of a large log
-costs 12 bytes a record instead of a :class:`~sim.eventlog.EventRecord` each.
+:class:`EventTable` keeps, per record, only its time (whole seconds, in 4 or 8 bytes)
+and the index of its *template* (4 bytes): each distinct (source, type, category,
+event ID, user, computer, description, insertion strings) is stored once. Record
+numbers are the positions, from 1. A record is made when asked for, so the evidence of a large log
+costs 8 to 12 bytes a record instead of a :class:`~sim.eventlog.EventRecord` each.
 
 An :class:`EventView` is some of a sequence's records (positions into it, in order):
 what :meth:`harness.evidence.Evidence.ccmc` answers, so a rule asking for 700,000
@@ -17,6 +17,7 @@ any sequence of records, and ``+`` (two views of one sequence give a view).
 from __future__ import annotations
 
 import itertools
+import operator
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -50,7 +51,7 @@ def _same(mine: Sequence[EventRecord], other: object) -> bool:
     """Equality as a list of records has it, with any sequence of records."""
     if not isinstance(other, Sequence) or isinstance(other, str | bytes):
         return False
-    return len(mine) == len(other) and all(map(EventRecord.__eq__, mine, other))
+    return len(mine) == len(other) and all(map(operator.eq, mine, other))
 
 
 class EventTable(Sequence[EventRecord]):
