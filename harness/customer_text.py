@@ -1,11 +1,12 @@
 """A customer's text export, read row by row in one pass (:mod:`harness.customerlog`).
 
 The rows come from :func:`harness.textlog.text_rows` over the file's lines
-(:func:`harness.logbytes.text_lines`): the file is never held whole. Each row is kept
-as one compact tuple whose repeated texts (source, category, user, computer, date,
-time, and the descriptions seen more than once) share one string; the date order is
-decided once every distinct date has been seen, then each tuple becomes its
-:class:`~sim.eventlog.EventRecord`, oldest first.
+(:func:`harness.logbytes.text_lines`): the file is never held whole. A row is kept as
+four 4-byte indexes (its line, its template, its date and time texts): what each
+distinct rest of a row (source to description), time and date text gives is worked
+out once, under the text as read, and a repeated row costs a few lookups. The date
+order is decided once every distinct date has been seen; the rows then become an
+:class:`~harness.eventtable.EventTable`, oldest first.
 
 Dates: the day/month order of slash dates is decided for the whole file. A first
 number above 12 means D/M, a second above 12 means M/D. When the file holds both,
@@ -17,14 +18,18 @@ days in time order; failing that, US, and the result says so.
 from __future__ import annotations
 
 import itertools
+import operator
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from harness.textlog import Row, Skipped, TextForm, text_rows
-from sim.eventlog import EventRecord, EventType
+from harness.eventtable import EPOCH, EventTable, NumberSet, Template
+from harness.textlog import Fields, Row, Skipped, TextForm, fields_of, text_rows
+from sim.eventlog import EventType
 from sim.evtformat import ISO_DATE, SLASH_DATE, DateOrder, parse_log_datetime
 
 __all__ = ["LEVELS", "Make", "TextRead", "read_text_rows"]
@@ -47,14 +52,17 @@ _REMEMBERED = 1 << 12
 #: the day a record's time of day is kept on until the file's date order is known
 _BASE = datetime(2000, 1, 1)
 _BASE_TEXT = "2000-01-01"
+_SECOND = timedelta(seconds=1)
+#: distinct row texts remembered (beyond this, a row's text is read again each time)
+REMEMBERED = 1 << 17
 
 
 class Make(Protocol):
-    """Builds one record (:func:`harness.customerlog._make`); says whether it was rebuilt."""
+    """Builds one record's template (:func:`harness.customerlog._text_template`) from its fields;
+    says whether its description was rebuilt."""
 
-    def __call__(self, number: int, when: datetime, source: str, kind: EventType,
-                 category: str, event_id: int, user: str, computer: str,
-                 description: str) -> tuple[EventRecord, bool]: ...  # fmt: skip
+    def __call__(self, source: str, kind: EventType, category: str, event_id: int, user: str,
+                 computer: str, description: str) -> tuple[Template, bool]: ...  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -63,9 +71,9 @@ class TextRead:
 
     form: TextForm | None
     header: bool
-    records: list[EventRecord] = field(default_factory=list)
+    records: EventTable = field(default_factory=lambda: EventTable([], array("I"), array("q")))
     #: numbers of the records whose description was rebuilt from the catalogue
-    rebuilt: set[int] = field(default_factory=set)
+    rebuilt: AbstractSet[int] = field(default_factory=frozenset)
     skipped: list[Skipped] = field(default_factory=list)
     order: DateOrder = DateOrder.MDY
     note: str = ""
@@ -82,127 +90,180 @@ class _Date:
 
 @dataclass(slots=True)
 class _Rows:
-    """Records in file order (numbered by position, times on :data:`_BASE`), with each
-    one's line, date and time text kept as 4-byte indexes."""
+    """The readable rows in file order, as columns: each one's line, template, and date
+    and time text (indexes into :attr:`dates` and :attr:`times`)."""
 
-    records: list[EventRecord | None] = field(default_factory=list)
     lines: array[int] = field(default_factory=lambda: array("I"))
+    which: array[int] = field(default_factory=lambda: array("I"))
     date_of: array[int] = field(default_factory=lambda: array("I"))
     time_of: array[int] = field(default_factory=lambda: array("I"))
+    templates: list[Template] = field(default_factory=list)
+    #: the templates whose description was rebuilt from the catalogue
+    again: set[int] = field(default_factory=set)
+    #: each distinct date text (stripped), in order of first use
     dates: dict[str, _Date] = field(default_factory=dict)
-    times: dict[str, int] = field(default_factory=dict)
-    #: the date texts in file order, runs of one date counted once
-    runs: list[str] = field(default_factory=list)
-    rebuilt: set[int] = field(default_factory=set)
+    #: each distinct time text (stripped) and its seconds after midnight
+    times: list[str] = field(default_factory=list)
+    clocks: list[int] = field(default_factory=list)
 
 
 def read_text_rows(lines: Iterable[str], make: Make) -> TextRead:
     """Every readable row of ``lines`` as a record, oldest first (see the module docstring)."""
-    form, header, rows = text_rows(lines)
+    form, header, sep, rows = text_rows(lines)
     read = TextRead(form, header)
-    got = _collect(rows, read.skipped, make)
-    read.order, read.note, other = _date_order(got.dates, got.runs)
-    whens = _whens(got, read, other)
-    _number(got, whens, read)
+    got = _collect(rows, read.skipped, _Templates(make, sep))
+    _count_dates(got)
+    texts = list(got.dates)
+    runs = [texts[at] for at, _ in itertools.groupby(got.date_of)]  # runs of one date once
+    read.order, read.note, other = _date_order(got.dates, runs)
+    which, seconds = _times(got, read, other)
+    _number(got, which, seconds, read)
     read.skipped.sort(key=lambda s: s.line)
     return read
 
 
-def _collect(rows: Iterator[Row | Skipped], skipped: list[Skipped], make: Make) -> _Rows:
-    """One pass over the rows: each readable one made a record (its time of day kept)."""
-    got = _Rows()
-    pool: dict[str, str] = {}
-    clocks: dict[str, timedelta | str] = {}
-    kinds: dict[str, EventType | str] = {}  # type text -> type, or why not (a plain str)
-    events: dict[str, int | str] = {}  # event ID text -> number, or why not
-    last = ""
+class _Templates:
+    """What each distinct rest of a row gives: its template's index, or why it cannot be
+    read. The type and event ID texts are each checked once."""
+
+    def __init__(self, make: Make, sep: str) -> None:
+        self.make, self.sep = make, sep
+        self.templates: list[Template] = []
+        self.again: set[int] = set()
+        self.kinds: dict[str, EventType | str] = {}  # type text -> type, or why not
+        self.events: dict[str, int | str] = {}  # event ID text -> number, or why not
+        self.pool: dict[str, str] = {}
+
+    def __call__(self, rest: Fields | str) -> int | str:
+        fields = fields_of(rest, self.sep)
+        if isinstance(fields, str):
+            return fields
+        source, type_text, category, event_text, user, computer, description = fields
+        kind = self.kinds.get(type_text)
+        if kind is None:
+            kind = _kind(type_text)
+            if len(self.kinds) < _REMEMBERED:
+                self.kinds[type_text] = kind
+        if not isinstance(kind, EventType):
+            return kind
+        event = self.events.get(event_text)
+        if event is None:
+            event = _event(event_text)
+            if len(self.events) < _REMEMBERED:
+                self.events[event_text] = event
+        if not isinstance(event, int):
+            return event
+        share = self.pool.setdefault
+        template, again = self.make(share(source, source), kind, share(category, category),
+                                    event, share(user, user), share(computer, computer),
+                                    description)  # fmt: skip
+        at = len(self.templates)
+        self.templates.append(template)
+        if again:
+            self.again.add(at)
+        return at
+
+
+def _collect(rows: Iterator[Row | Skipped], skipped: list[Skipped], resolve: _Templates) -> _Rows:
+    """One pass over the rows: each readable one's line, template, date and time kept.
+    What a row's rest, time and date text gave is remembered under the text as read, so
+    a repeated row costs a few lookups."""
+    got = _Rows(templates=resolve.templates, again=resolve.again)
+    known: dict[Fields | str, int | str] = {}
+    clocks: dict[str, int | str] = {}  # time text as read -> index, or why not
+    dates: dict[str, int] = {}  # date text as read -> index
+    lines, which = got.lines.append, got.which.append
+    date_of, time_of = got.date_of.append, got.time_of.append
     for row in rows:
         if isinstance(row, Skipped):
             skipped.append(row)
             continue
-        kind = kinds.get(row.type)
-        if kind is None:
-            kind = _kind(row.type)
-            if len(kinds) < _REMEMBERED:
-                kinds[row.type] = kind
-        event = events.get(row.event)
-        if event is None and isinstance(kind, EventType):
-            event = _event(row.event)
-            if len(events) < _REMEMBERED:
-                events[row.event] = event
-        if not isinstance(kind, EventType) or not isinstance(event, int):
-            skipped.append(Skipped(row.line, str(event) if isinstance(kind, EventType) else kind))
+        line, date, time, rest = row
+        template = known.get(rest)
+        if template is None:
+            template = resolve(rest)
+            if len(known) < REMEMBERED:
+                known[rest] = template
+        if isinstance(template, str):
+            skipped.append(Skipped(line, template))
             continue
-        clock = clocks.get(row.time)
+        clock = clocks.get(time)
         if clock is None:
-            clock = clocks[row.time] = _clock(row.time)
+            clock = clocks[time] = _clock_index(got, time.strip())
         if isinstance(clock, str):
-            skipped.append(Skipped(row.line, clock.replace(repr(_BASE_TEXT), repr(row.date), 1)))
+            why = clock.replace(repr(_BASE_TEXT), repr(date.strip()), 1)
+            skipped.append(Skipped(line, why))
             continue
-        seen = got.dates.get(row.date)
-        if seen is None:
-            seen = got.dates[row.date] = _Date(len(got.dates), row.line)
-        seen.rows += 1
-        if row.date != last:
-            got.runs.append(row.date)
-            last = row.date
-        at = len(got.records)
-        share = pool.setdefault
-        record, again = make(at, _BASE + clock, share(row.source, row.source),
-                             kind, share(row.category, row.category),
-                             event, share(row.user, row.user),
-                             share(row.computer, row.computer), row.description)  # fmt: skip
-        got.records.append(record)
-        got.lines.append(row.line)
-        got.date_of.append(seen.index)
-        got.time_of.append(got.times.setdefault(row.time, len(got.times)))
-        if again:
-            got.rebuilt.add(at)
+        day = dates.get(date)
+        if day is None:
+            day = dates[date] = _date_index(got, date.strip(), line)
+        lines(line)
+        which(template)
+        date_of(day)
+        time_of(clock)
     return got
 
 
-def _whens(got: _Rows, read: TextRead, other: dict[str, str]) -> list[datetime | None]:
-    """Each record's time in the file's date order; None (and skipped) where unreadable.
-    ``other``: date texts of the order that lost, with why."""
-    days: list[datetime | str] = [""] * len(got.dates)
-    for date, seen in got.dates.items():
-        days[seen.index] = other[date] if date in other else _day(date, read.order)
+def _clock_index(got: _Rows, time: str) -> int | str:
+    """The index of a time text (stripped), or why it cannot be read."""
+    try:
+        seconds = (parse_log_datetime(_BASE_TEXT, time, DateOrder.YMD) - _BASE) // _SECOND
+    except ValueError as exc:
+        return str(exc)
+    got.times.append(time)
+    got.clocks.append(seconds)
+    return len(got.times) - 1
+
+
+def _date_index(got: _Rows, date: str, line: int) -> int:
+    """The index of a date text (stripped), recorded with its first line when new."""
+    seen = got.dates.get(date)
+    if seen is None:
+        seen = got.dates[date] = _Date(len(got.dates), line)
+    return seen.index
+
+
+def _count_dates(got: _Rows) -> None:
+    """How many rows carry each date."""
     texts = list(got.dates)
-    times = list(got.times)
-    whens: list[datetime | None] = []
-    for at, record in enumerate(got.records):
-        day = days[got.date_of[at]]
-        if isinstance(day, str) or record is None:
-            date, time = texts[got.date_of[at]], times[got.time_of[at]]
-            why = day if texts[got.date_of[at]] in other else _why(date, time, read.order)
-            read.skipped.append(Skipped(got.lines[at], str(why)))
-            got.records[at] = None
-            whens.append(None)
+    for at, count in Counter(got.date_of).items():
+        got.dates[texts[at]].rows = count
+
+
+def _times(got: _Rows, read: TextRead, other: dict[str, str]) -> tuple[array[int], array[int]]:
+    """The templates and times (seconds from :data:`~harness.eventtable.EPOCH`) of the
+    rows whose date reads in the file's date order; the others are skipped, with why.
+    ``other``: date texts of the order that lost, with why."""
+    texts = list(got.dates)
+    days: list[int | str] = [other[d] if d in other else _day(d, read.order) for d in texts]
+    clocks = got.clocks
+    if not any(isinstance(day, str) for day in days):
+        at_day = map(days.__getitem__, got.date_of)
+        at_clock = map(clocks.__getitem__, got.time_of)
+        return got.which, array("q", map(operator.add, at_day, at_clock))
+    which, seconds = array("I"), array("q")
+    for at, (d, t) in enumerate(zip(got.date_of, got.time_of, strict=True)):
+        day = days[d]
+        if isinstance(day, str):
+            why = day if texts[d] in other else _why(texts[d], got.times[t], read.order)
+            read.skipped.append(Skipped(got.lines[at], why))
             continue
-        whens.append(day + (record.when - _BASE))
-    return whens
+        which.append(got.which[at])
+        seconds.append(day + clocks[t])
+    return which, seconds
 
 
-def _number(got: _Rows, whens: list[datetime | None], read: TextRead) -> None:
+def _number(got: _Rows, which: array[int], seconds: array[int], read: TextRead) -> None:
     """The records oldest first (a newest-first file reversed first), numbered from 1."""
-    live = [r for r in got.records if r is not None]
-    got.records.clear()
-
-    def when(record: EventRecord) -> datetime:
-        return whens[record.record_number] or _BASE  # never None: those were dropped
-
-    if len(live) > 1 and when(live[0]) > when(live[-1]):
-        live.reverse()  # newest first, as Event Viewer saves
-    live.sort(key=when)
-    # the records are this module's own and not yet shared: their time and number are
-    # set in place, which spares a second record per row (the peak memory of a large file)
-    for number, record in enumerate(live, 1):
-        at = record.record_number
-        object.__setattr__(record, "when", when(record))
-        object.__setattr__(record, "record_number", number)
-        if at in got.rebuilt:
-            read.rebuilt.add(number)
-    read.records = live
+    if len(seconds) > 1 and seconds[0] > seconds[-1]:
+        which.reverse()  # newest first, as Event Viewer saves
+        seconds.reverse()
+    if not all(map(operator.le, seconds, itertools.islice(seconds, 1, None))):
+        order = sorted(range(len(seconds)), key=seconds.__getitem__)  # stable
+        which = array("I", map(which.__getitem__, order))
+        seconds = array("q", map(seconds.__getitem__, order))
+    read.records = EventTable(got.templates, which, seconds)
+    read.rebuilt = NumberSet(read.records, frozenset(got.again))
 
 
 def _kind(text: str) -> EventType | str:
@@ -223,16 +284,10 @@ def _event(event: str) -> int | str:
     return int(event)
 
 
-def _day(date: str, order: DateOrder) -> datetime | str:
+def _day(date: str, order: DateOrder) -> int | str:
+    """A date's midnight in seconds from the epoch, or why it cannot be read."""
     try:
-        return parse_log_datetime(date, "0:00:00", order)
-    except ValueError as exc:
-        return str(exc)
-
-
-def _clock(time: str) -> timedelta | str:
-    try:
-        return parse_log_datetime(_BASE_TEXT, time, DateOrder.YMD) - _BASE
+        return (parse_log_datetime(date, "0:00:00", order) - EPOCH) // _SECOND
     except ValueError as exc:
         return str(exc)
 

@@ -33,21 +33,22 @@ version, and mapping Vista's "Critical" to Error and "Verbose" to Information.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections import Counter
+from array import array
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
 from harness.customer_text import read_text_rows
 from harness.errors import HarnessError
-from harness.evtread import REMEMBERED, EvtFacts, EvtUnreadableError, read_evt_records
+from harness.eventtable import EventTable, EventView, Template
+from harness.evtread import EvtFacts, EvtUnreadableError, read_evt_records
 from harness.logbytes import head_bytes, open_checked, sniff_text, text_lines
 from harness.textlog import Skipped, TextForm
 from sim.connector.events import CCMC, category_name, lookup, parse_description
-from sim.eventlog import EventRecord, EventType
+from sim.eventlog import EventType
 from sim.evtformat import DateOrder
 
 __all__ = [
@@ -117,11 +118,12 @@ class CustomerLog:
     date_order: DateOrder | None
     #: how the order was decided, e.g. "D/M/Y (13/6/1998 on line 4)"
     date_order_note: str
-    records: tuple[EventRecord, ...]
+    #: the records as columns, made when read (:mod:`harness.eventtable`)
+    records: EventTable
     #: record numbers of events from sources other than MSExchangeCCMC (kept, flagged)
-    foreign: frozenset[int]
+    foreign: AbstractSet[int]
     #: record numbers whose description was rebuilt from the catalogue
-    rebuilt: frozenset[int]
+    rebuilt: AbstractSet[int]
     #: rows (text) that could not be read, in file order
     skipped: tuple[Skipped, ...] = ()
     #: record numbers (as numbered here) recovered from a damaged or dirty .evt
@@ -131,24 +133,29 @@ class CustomerLog:
     #: what else the reader noticed (stale header values, a header row...)
     notes: tuple[str, ...] = field(default=())
 
-    def ccmc(self) -> list[EventRecord]:
-        """The connector's own records."""
-        return [r for r in self.records if r.record_number not in self.foreign]
+    def ccmc(self) -> EventView:
+        """The connector's own records (a view: made when read)."""
+        ccmc = CCMC.casefold()
+        mine = {t for t, tpl in enumerate(self.records.templates) if tpl[0].casefold() == ccmc}
+        which = self.records.which
+        at = itertools.compress(range(len(which)), map(mine.__contains__, which))
+        return EventView(self.records, array("I", at))
 
     @property
     def kind(self) -> LogKind:
         """Application, System or Security, from the sources seen (see :class:`LogKind`)."""
-        sources = {r.source.casefold() for r in self.records}
+        counts = self.records.sources()
+        sources = {name.casefold() for name in counts}
         if CCMC.casefold() in sources or not sources:
             return LogKind.APPLICATION
         if sources == {"security"}:
             return LogKind.SECURITY
-        system = sum(r.source.casefold() in _SYSTEM_SOURCES for r in self.records)
+        system = sum(n for name, n in counts.items() if name.casefold() in _SYSTEM_SOURCES)
         return LogKind.SYSTEM if 2 * system > len(self.records) else LogKind.APPLICATION
 
     def sources(self) -> list[tuple[str, int]]:
         """Each source seen and its number of records, most first."""
-        counts = Counter(r.source for r in self.records)
+        counts = self.records.sources()
         return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
@@ -197,7 +204,7 @@ _FORMS = {
 def _read_text(path: Path, encoding: str) -> CustomerLog:
     """A text export, streamed line by line (:mod:`harness.customer_text`)."""
     lines = text_lines(path, encoding, MAX_LOG_BYTES, EventLogError)
-    read = read_text_rows(lines, _Maker())
+    read = read_text_rows(lines, _text_template)
     if read.form is None:
         raise EventLogError(path, 1, "no events in the file")
     records, skipped = read.records, read.skipped
@@ -272,33 +279,15 @@ def _listed_strings(missing: _NotFound) -> tuple[str, ...]:
     return tuple(s.strip() for s in listed.split(", "))  # "*.ccm, ." keeps the empty %2
 
 
-class _Maker:
-    """:func:`_make` for text rows, remembering what each distinct description gave: a log
-    repeats its texts, which then share one string and are parsed once."""
-
-    def __init__(self) -> None:
-        self._seen: dict[tuple[str, int, str, str], tuple[str, str, tuple[str, ...], bool]] = {}
-
-    def __call__(self, number: int, when: datetime, source: str, kind: EventType,
-                 category: str, event_id: int, user: str, computer: str,
-                 description: str) -> tuple[EventRecord, bool]:  # fmt: skip
-        key = (source, event_id, category, description)
-        done = self._seen.get(key)
-        if done is None:
-            record, again = _make(number, when, source, kind, category, event_id, user,
-                                  computer, description, strings=None)  # fmt: skip
-            if len(self._seen) < REMEMBERED:
-                self._seen[key] = (record.category, record.description, record.strings, again)
-            return record, again
-        category, description, strings, again = done
-        record = EventRecord(number, when, source, kind, category, event_id, user, computer,
-                             description, strings)  # fmt: skip
-        return record, again
+def _text_template(source: str, kind: EventType, category: str, event_id: int, user: str,
+                   computer: str, description: str) -> tuple[Template, bool]:  # fmt: skip
+    """:func:`_make` for a text row, whose strings are in its description. The reader
+    remembers what each distinct row gave (:mod:`harness.customer_text`), so a repeated
+    description is parsed once."""
+    return _make(source, kind, category, event_id, user, computer, description, strings=None)
 
 
 def _make(
-    number: int,
-    when: datetime,
     source: str,
     kind: EventType,
     category: str,
@@ -308,9 +297,10 @@ def _make(
     description: str,
     *,
     strings: tuple[str, ...] | None,
-) -> tuple[EventRecord, bool]:
-    """The record, its description rebuilt and strings recovered when the catalogue can
-    (``strings`` None: not given by the file); and whether the description was rebuilt."""
+) -> tuple[Template, bool]:
+    """A record's template, its description rebuilt and strings recovered when the
+    catalogue can (``strings`` None: not given by the file); and whether the description
+    was rebuilt."""
     if category.startswith("(") and (m := re.fullmatch(r"\((\d{1,5})\)", category)):
         category = category_name(source, int(m.group(1)))
     entry = lookup(source, event_id)
@@ -321,9 +311,8 @@ def _make(
         description = entry.fill(strings, strict=False)
     elif entry is not None:
         strings = parse_description(event_id, description)
-    record = EventRecord(number, when, source, kind, category, event_id, user, computer,
-                         description, strings or ())  # fmt: skip
-    return record, entry is not None and missing is not None
+    template = (source, kind, category, event_id, user, computer, description, strings or ())
+    return template, entry is not None and missing is not None
 
 
 def _result(
@@ -332,10 +321,9 @@ def _result(
     encoding: str,
     order: DateOrder | None,
     note: str,
-    records: list[EventRecord],
+    records: EventTable,
     rebuilt: AbstractSet[int],
 ) -> CustomerLog:
-    done = tuple(records)
-    records.clear()
-    foreign = frozenset(r.record_number for r in done if r.source.casefold() != CCMC.casefold())
-    return CustomerLog(path, kind, encoding, order, note, done, foreign, frozenset(rebuilt))
+    ccmc = CCMC.casefold()
+    foreign = records.numbers_where(lambda source, _: source.casefold() != ccmc)
+    return CustomerLog(path, kind, encoding, order, note, records, foreign, rebuilt)

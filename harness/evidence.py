@@ -15,14 +15,14 @@ Every part but the events may be missing: a customer who sent only
 
 from __future__ import annotations
 
-import itertools
 import re
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from harness.eventtable import EventView, Positions, merged, newest
 from sim.eventlog import EventRecord
 
 __all__ = [
@@ -123,8 +123,9 @@ class AccessView:
 class Evidence:
     """Everything collected for one diagnosis. Only ``events`` is always present."""
 
-    #: the Application log, oldest first, every source
-    events: tuple[EventRecord, ...]
+    #: the Application log, oldest first, every source: a tuple, or for a customer's log
+    #: an :class:`~harness.eventtable.EventTable` (records made when read)
+    events: Sequence[EventRecord]
     settings: SettingsView | None = None
     exchange: ExchangeView | None = None
     #: ``dir`` of the post office directory at its real location: (name, size)
@@ -179,62 +180,39 @@ class Evidence:
     #: ``%SystemRoot%\\Drwtsn32.log`` on the Exchange server as Notepad shows it, its last
     #: ``DRWATSON_TAIL`` characters (KB Q165404); "" when there is none, None when not read
     drwatson_log: str | None = None
-    #: filled on first use (never compared or shown): events by source and ID, the newest
-    _index: dict[str, dict[int | None, tuple[array[int], list[EventRecord]]]] | None = field(
-        default=None, init=False, repr=False, compare=False
-    )
+    #: filled on first use (never compared or shown): where each source's events are, the
+    #: newest
+    _where: Positions | None = field(default=None, init=False, repr=False, compare=False)
     _newest: tuple[datetime | None] | None = field(
         default=None, init=False, repr=False, compare=False
     )
 
     # -- helpers the rules share --------------------------------------------------------------
 
-    def ccmc(self, *event_ids: int) -> list[EventRecord]:
+    def ccmc(self, *event_ids: int) -> EventView:
         """MSExchangeCCMC events with these IDs (all IDs when none given), oldest first."""
         return self.from_source("MSExchangeCCMC", *event_ids)
 
-    def from_source(self, source: str, *event_ids: int) -> list[EventRecord]:
-        """Events of one source with these IDs (all IDs when none given), oldest first."""
-        index = self._by_source(source)
+    def from_source(self, source: str, *event_ids: int) -> EventView:
+        """Events of one source with these IDs (all IDs when none given), oldest first: a
+        read-only view of :attr:`events` whose records are made when read. The rules ask
+        for the same few IDs many times; each is looked for once (4 bytes an event)."""
+        if self._where is None:
+            object.__setattr__(self, "_where", Positions(self.events))
+        assert self._where is not None
         if not event_ids:
-            return list(index[None][1])
-        found = [index[n] for n in dict.fromkeys(event_ids) if n in index]
+            return EventView(self.events, self._where(source, None))
+        found = [at for n in dict.fromkeys(event_ids) if (at := self._where(source, n))]
         if len(found) <= 1:
-            return list(found[0][1]) if found else []
-        at = array("I", itertools.chain.from_iterable(f[0] for f in found))
-        records = list(itertools.chain.from_iterable(f[1] for f in found))
-        return [records[i] for i in sorted(range(len(at)), key=at.__getitem__)]
+            return EventView(self.events, found[0] if found else array("I"))
+        return EventView(self.events, merged(found))
 
     def newest(self) -> datetime | None:
         """The time of the newest event, or None when there is none."""
         if self._newest is None:
-            newest = max((e.when for e in self.events), default=None)
-            object.__setattr__(self, "_newest", (newest,))
+            object.__setattr__(self, "_newest", (newest(self.events),))
         assert self._newest is not None
         return self._newest[0]
-
-    def _by_source(self, source: str) -> dict[int | None, tuple[array[int], list[EventRecord]]]:
-        """One source's events by event ID (None: all of them) with their positions in
-        :attr:`events`: the rules ask for the same few IDs many times, and a large log is
-        then filtered once (each event costs a 4-byte position and a reference)."""
-        cache = self._index
-        if cache is None:
-            cache = {}
-            object.__setattr__(self, "_index", cache)
-        index = cache.get(source)
-        if index is None:
-            index = cache[source] = {None: (array("I"), [])}
-            every_at, every = index[None]
-            for at, e in enumerate(self.events):
-                if e.source == source:
-                    every_at.append(at)
-                    every.append(e)
-                    entry = index.get(e.event_id)
-                    if entry is None:
-                        entry = index[e.event_id] = (array("I"), [])
-                    entry[0].append(at)
-                    entry[1].append(e)
-        return index
 
     def folder(self, name: str) -> tuple[str, ...] | None:
         """File names in one Ccmcdata folder, or None when no listing was collected."""

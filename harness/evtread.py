@@ -12,9 +12,10 @@ records that straddle the end of the circular file included, and says how many
 records are still missing. A file is refused only when not one record can be read.
 
 The file is streamed, never held whole: libevt reads it through the open file, the
-EOF record and the signature scan read it in 1 MiB windows. Each record becomes its
-:class:`~sim.eventlog.EventRecord` at once; its repeated texts (source, computer,
-user, insertion strings, description) share one string.
+EOF record and the signature scan read it in 1 MiB windows. The records become an
+:class:`~harness.eventtable.EventTable`: per record its time and the index of its
+template (source, type, category, event ID, user, computer, description, strings),
+each distinct template made once.
 """
 
 from __future__ import annotations
@@ -23,13 +24,15 @@ import bisect
 import os
 import struct
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import Any, BinaryIO
 
+from harness.eventtable import EventTable, Template
+from harness.evtrows import Rows, distinct, has, sorted_by
 from sim.connector.events import EventSpec, category_name, lookup
-from sim.eventlog import EventRecord, EventType
+from sim.eventlog import EventType
 from sim.evtformat import EVENT_TYPE_CODES, EVT_SIGNATURE
 
 __all__ = ["EvtFacts", "EvtRead", "read_evt_records"]
@@ -42,9 +45,9 @@ _EOF_MAGIC = (0x11111111, 0x22222222, 0x33333333, 0x44444444)
 _MAX_RECORD = 0x40000
 _FLAGS = ((0x1, "dirty"), (0x2, "wrapped"), (0x4, "full"), (0x8, "archive"))
 _TYPES_BY_CODE = {code: kind for kind, code in EVENT_TYPE_CODES.items()}
-_EPOCH = datetime(1970, 1, 1)
-#: a record's shared parts: source, event ID, type, category, description, strings
-_Texts = tuple[str, int, EventType, str, str, tuple[str, ...]]
+#: what a record's template is made from: source, event, type, category, strings, user,
+#: computer (as the file holds them)
+_Key = tuple[str, int, int, int, tuple[str, ...], str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +76,9 @@ class EvtRead:
     the numbers of those recovered and of those whose description the catalogue gave,
     and the facts."""
 
-    records: list[EventRecord]
+    records: EventTable
     recovered: frozenset[int]
-    rebuilt: frozenset[int]
+    rebuilt: AbstractSet[int]
     facts: EvtFacts
 
 
@@ -101,37 +104,39 @@ def read_evt_records(stream: BinaryIO) -> EvtRead:
     head = _HEADER.unpack(first)
     start, end, next_no, oldest, flags = head[4], head[5], head[6], head[7], head[9]
     make = _Records()
-    main: list[EventRecord] = []
+    main = Rows()
     numbers: array[int] | None = None  # main's record numbers, once sorted
-    extra: dict[int, EventRecord] = {}  # recovered by libevt or found by the scan
+    extra: dict[int, tuple[int, int]] = {}  # recovered or scanned: number -> (seconds, template)
     counts = [0, 0, 0]
     log = pyevt.file()
     try:
         log.open_file_object(stream)
-        main.extend(map(make.from_pyevt, log.records))
-        main, numbers = _distinct(main)
+        make.read_into(log.records, main)
+        main = distinct(main)
+        numbers = main.numbers
         for r in log.recovered_records:
             number = int(r.identifier)
-            if number not in extra and not _has(numbers, number):
-                extra[number] = make.from_pyevt(r)
+            if number not in extra and not has(numbers, number):
+                extra[number] = (r.get_creation_time_as_integer(), make.of_pyevt(r))
                 counts[1] += 1
     except OSError:
         pass  # what was read so far counts; the scan below looks for the rest
     finally:
         log.close()
     if numbers is None:
-        main, numbers = _distinct(main)
-    counts[0] = len(main)
+        main = distinct(main)
+        numbers = main.numbers
+    counts[0] = len(numbers)
     eof = _find_eof(stream, size, end)
     want = _wanted(oldest, next_no, eof)
     if _missing(want, numbers, extra):
         for number, buf in _scan(stream, size):
-            if number not in extra and not _has(numbers, number):
-                record = _parse(buf, make)
-                if record is not None:
-                    extra[number] = record
+            if number not in extra and not has(numbers, number):
+                found = _parse(buf, make)
+                if found is not None:
+                    extra[number] = found
                     counts[2] += 1
-    if not main and not extra:
+    if not numbers and not extra:
         raise EvtUnreadableError("not one record could be read")
     facts = EvtFacts(
         flags=tuple(name for bit, name in _FLAGS if flags & bit),
@@ -149,53 +154,22 @@ def read_evt_records(stream: BinaryIO) -> EvtRead:
     return _ordered(main, extra, make, facts)
 
 
-def _distinct(records: list[EventRecord]) -> tuple[list[EventRecord], array[int]]:
-    """The records by record number, the first of each number kept; and the numbers."""
-    records.sort(key=_number)  # stable: of equal numbers, the first read stays first
-    numbers: array[int] = array("q")
-    kept: list[EventRecord] = []
-    for record in records:
-        if not numbers or numbers[-1] != record.record_number:
-            numbers.append(record.record_number)
-            kept.append(record)
-    records.clear()
-    return kept, numbers
-
-
-def _number(record: EventRecord) -> int:
-    return record.record_number
-
-
-def _when(record: EventRecord) -> datetime:
-    return record.when
-
-
-def _has(numbers: array[int], number: int) -> bool:
-    """Whether the sorted ``numbers`` hold ``number``."""
-    at = bisect.bisect_left(numbers, number)
-    return at < len(numbers) and numbers[at] == number
-
-
 def _ordered(
-    main: list[EventRecord], extra: dict[int, EventRecord], make: _Records, facts: EvtFacts
+    main: Rows, extra: dict[int, tuple[int, int]], make: _Records, facts: EvtFacts
 ) -> EvtRead:
     """Every record by record number, then by time (a stable sort keeps equal times in
-    record-number order across the wrap), numbered from 1 in place: the records are
-    this module's own and not yet shared."""
-    records = main
+    record-number order across the wrap), numbered from 1 by position."""
+    rows = main
     if extra:
-        records.extend(extra.values())
-        records.sort(key=_number)
-    records.sort(key=_when)
-    recovered, rebuilt = [], []
+        for number, (seconds, template) in extra.items():
+            rows.add(number, seconds, template)
+        rows = sorted_by(rows, rows.numbers)
+    rows = sorted_by(rows, rows.seconds)
+    recovered = [n for n, number in enumerate(rows.numbers, 1) if number in extra] if extra else []
+    table = EventTable(make.templates, rows.which, rows.seconds)
     catalogued = make.catalogued
-    for n, record in enumerate(records, 1):
-        if extra and record.record_number in extra:
-            recovered.append(n)
-        if (record.source, record.event_id) in catalogued:
-            rebuilt.append(n)
-        object.__setattr__(record, "record_number", n)
-    return EvtRead(records, frozenset(recovered), frozenset(rebuilt), facts)
+    rebuilt = table.numbers_where(lambda source, event_id: (source, event_id) in catalogued)
+    return EvtRead(table, frozenset(recovered), rebuilt, facts)
 
 
 def _wanted(oldest: int, next_no: int, eof: tuple[int, int] | None) -> range:
@@ -206,7 +180,7 @@ def _wanted(oldest: int, next_no: int, eof: tuple[int, int] | None) -> range:
     return range(first, after)
 
 
-def _missing(want: range, numbers: array[int], extra: dict[int, EventRecord]) -> int:
+def _missing(want: range, numbers: array[int], extra: dict[int, tuple[int, int]]) -> int:
     """How many of the wanted record numbers no record was found for (no set is built):
     ``numbers`` sorted and distinct, none of them in ``extra``."""
     if not want:
@@ -279,12 +253,13 @@ def _scan(stream: BinaryIO, size: int) -> Iterator[tuple[int, bytes]]:
             yield struct.unpack_from("<I", buf, 8)[0], buf
 
 
-def _parse(buf: bytes, make: _Records) -> EventRecord | None:
-    """One EVENTLOGRECORD, or None when its lengths or offsets do not hold together."""
+def _parse(buf: bytes, make: _Records) -> tuple[int, int] | None:
+    """One EVENTLOGRECORD's seconds and template, or None when its lengths or offsets do
+    not hold together."""
     length = len(buf)
     if buf[-4:] != buf[:4]:
         return None
-    (_, _, number, generated, _, event, kind, count, category, _, _, str_at, sid_len, sid_at,
+    (_, _, _, generated, _, event, kind, count, category, _, _, str_at, sid_len, sid_at,
      _, _) = _RECORD.unpack_from(buf, 0)  # fmt: skip
     if not (_RECORD.size <= str_at <= length and sid_at + sid_len <= length):
         return None
@@ -294,7 +269,7 @@ def _parse(buf: bytes, make: _Records) -> EventRecord | None:
     texts = buf[str_at : length - 4].decode("utf-16-le", "replace").split("\0")
     strings = tuple(texts[:count]) if count <= len(texts) else tuple(texts)
     sid = _sid(buf[sid_at : sid_at + sid_len]) if sid_len else "N/A"
-    return make(number, names[0], event, kind, category, generated, sid, names[1], strings)
+    return generated, make.template((names[0], event, kind, category, strings, sid, names[1]))
 
 
 def _sid(raw: bytes) -> str:
@@ -307,53 +282,50 @@ def _sid(raw: bytes) -> str:
 
 
 class _Records:
-    """Makes each record once, its repeated texts shared: per (source, event, type,
-    category, strings) the names and the description, per (user, computer) the two. A
-    catalogued event's description is filled from the strings the file holds (no text is
-    parsed); any other's is what Event Viewer shows without the message file."""
+    """Makes each record's template once: per (source, event, type, category, strings,
+    user, computer) its names and description. A catalogued event's description is
+    filled from the strings the file holds (no text is parsed); any other's is what Event
+    Viewer shows without the message file."""
 
     def __init__(self) -> None:
-        self.texts: dict[tuple[str, int, int, int, tuple[str, ...]], _Texts] = {}
-        self.who: dict[tuple[str, str], tuple[str, str]] = {}
+        self.templates: list[Template] = []
+        self.seen: dict[_Key, int] = {}
+        self.pool: dict[str, str] = {}
         self.entries: dict[tuple[str, int], EventSpec | None] = {}
         #: (source, event ID) of the catalogued events seen
         self.catalogued: set[tuple[str, int]] = set()
 
-    def from_pyevt(self, r: Any) -> EventRecord:  # noqa: ANN401 - a pyevt record (no stubs)
-        # pyevt gives ints and strs (None for an absent name, SID or category)
-        return self(
-            r.identifier,
-            r.source_name or "",
-            r.event_identifier,
-            r.event_type,
-            r.event_category or 0,
+    def read_into(self, records: Iterable[Any], rows: Rows) -> None:
+        """Each pyevt record's number, time and template added to ``rows``."""
+        numbers, seconds, which = rows.numbers.append, rows.seconds.append, rows.which.append
+        seen, make = self.seen.get, self.template
+        for r in records:  # as of_pyevt, inline: this loop runs once a record
+            key = (r.source_name or "", r.event_identifier, r.event_type, r.event_category or 0,
+                   tuple(map(str, r.strings or ())), r.user_security_identifier or "N/A",
+                   r.computer_name or "")  # fmt: skip
+            template = seen(key)
+            if template is None:
+                template = make(key)
             # pyevt's own datetime fails on 1999-12-31 ("day is out of range"): the seconds
-            r.get_creation_time_as_integer(),
-            r.user_security_identifier or "N/A",
-            r.computer_name or "",
-            tuple(map(str, r.strings or ())),
-        )
+            number, at = r.identifier, r.get_creation_time_as_integer()
+            numbers(number)
+            seconds(at)
+            which(template)
 
-    def __call__(self, number: int, source: str, event: int, kind: int, category: int,
-                 seconds: int, user: str, computer: str,
-                 strings: tuple[str, ...]) -> EventRecord:  # fmt: skip
-        key = (source, event, kind, category, strings)
-        done = self.texts.get(key)
-        if done is None:
-            done = self._texts(source, event, kind, category, strings)
-            if len(self.texts) < REMEMBERED:
-                self.texts[key] = done
-        who = self.who.get((user, computer))
-        if who is None:
-            who = (user, computer)
-            if len(self.who) < REMEMBERED:
-                self.who[who] = who
-        return EventRecord(number, _EPOCH + timedelta(0, seconds), done[0], done[2], done[3],
-                           done[1], who[0], who[1], done[4], done[5])  # fmt: skip
+    def of_pyevt(self, r: Any) -> int:  # noqa: ANN401 - a pyevt record (no stubs)
+        # pyevt gives ints and strs (None for an absent name, SID or category)
+        key = (r.source_name or "", r.event_identifier, r.event_type, r.event_category or 0,
+               tuple(map(str, r.strings or ())), r.user_security_identifier or "N/A",
+               r.computer_name or "")  # fmt: skip
+        found = self.seen.get(key)
+        return self.template(key) if found is None else found
 
-    def _texts(
-        self, source: str, event: int, kind: int, category: int, strings: tuple[str, ...]
-    ) -> _Texts:
+    def template(self, key: _Key) -> int:
+        """The index of the template of ``key`` (made now unless remembered)."""
+        found = self.seen.get(key)
+        if found is not None:
+            return found
+        source, event, kind, category, strings, user, computer = key
         event_id = event & 0xFFFF
         entry = self._entry(source, event_id)
         if entry is None:
@@ -361,7 +333,14 @@ class _Records:
         else:
             description = entry.fill(strings, strict=False)
         kind_name = _TYPES_BY_CODE.get(kind, EventType.INFORMATION)
-        return source, event_id, kind_name, category_name(source, category), description, strings
+        share = self.pool.setdefault  # names repeat across templates: one string each
+        source, user, computer = share(source, source), share(user, user), share(computer, computer)
+        at = len(self.templates)
+        self.templates.append((source, kind_name, category_name(source, category), event_id,
+                               user, computer, description, strings))  # fmt: skip
+        if len(self.seen) < REMEMBERED:  # remembered with the shared names, not pyevt's copies
+            self.seen[(source, event, kind, category, strings, user, computer)] = at
+        return at
 
     def _entry(self, source: str, event_id: int) -> EventSpec | None:
         key = (source, event_id)

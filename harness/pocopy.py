@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.errors import HarnessError
+from harness.eventtable import texts_of, where
 from harness.evidence import ProgramOutput
 from sim.eventlog import EventRecord
 
@@ -91,13 +92,13 @@ def infer_site(
     records: Sequence[EventRecord], entries: Sequence[tuple[str, str, str]] | None
 ) -> tuple[str | None, str]:
     """The Exchange site, and how it was found (or why not)."""
-    servers = sorted({r.computer for r in records if r.source == _MADE_BY_CONNECTOR and r.computer})
+    servers = sorted({t[5] for t in texts_of(records) if t[0] == _MADE_BY_CONNECTOR and t[5]})
     for server in servers:
         comment = f"{_MADE_BY_CONNECTOR} {server}".casefold()
         for name, code, comments in entries or ():
             if code == "P" and comments.strip().casefold() == comment:
                 return name, f"the P entry {name} carries the comment {comments.strip()!r}"
-    for record in records:
+    for record in where(records, _MADE_BY_CONNECTOR, *_SITE_STRINGS):
         index = _SITE_STRINGS.get(record.event_id)
         if record.source != _MADE_BY_CONNECTOR or index is None or len(record.strings) <= index:
             continue

@@ -17,12 +17,12 @@ read. Splitting is plain string work, linear in the line.
 from __future__ import annotations
 
 import csv
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import NamedTuple
 
-__all__ = ["Row", "Skipped", "TextForm", "text_rows"]
+__all__ = ["Fields", "Row", "Skipped", "TextForm", "fields_of", "text_rows"]
 
 NT_FIELDS = ("Date", "Time", "Source", "Type", "Category", "Event", "User", "Computer")
 CSV_FIELDS = ("Level", "Date and Time", "Source", "Event ID", "Task Category")
@@ -37,20 +37,16 @@ class TextForm(StrEnum):
     VIEWER_CSV = "Event Viewer CSV (Level,Date and Time,...)"
 
 
-class Row(NamedTuple):
-    """One text record before its date is read: fields in NT export order (a tuple: one
-    is made per row of a large file)."""
-
-    line: int
-    date: str
-    time: str
-    source: str
-    type: str
-    category: str
-    event: str
-    user: str
-    computer: str
-    description: str
+#: a record's fields after its date and time, stripped as the viewers' columns are (the
+#: description is not): source, type, category, event, user, computer, description
+Fields = tuple[str, str, str, str, str, str, str]
+#: one text record before its date is read (a plain tuple: one is made per row of a large
+#: file): line, date, time, and the rest of the record. The rest is either its
+#: :data:`Fields` or, for the common unquoted line, the line's text after the second
+#: separator as the file holds it: the key under which a reader remembers what that
+#: text gave (:func:`fields_of` splits it), so a repeated text is split once. Date and
+#: time are stripped by the reader (the fast path leaves them as the file has them).
+Row = tuple[int, str, str, Fields | str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,39 +64,37 @@ def _is_header(row: Sequence[str], names: Sequence[str]) -> bool:
 
 def text_rows(
     lines: Iterable[str],
-) -> tuple[TextForm | None, bool, Iterator[Row | Skipped]]:
-    """The form, whether a header row was seen, and the rows of ``lines`` (line ends kept)."""
-    numbered = ((n, line) for n, line in enumerate(lines, 1))
+) -> tuple[TextForm | None, bool, str, Iterator[Row | Skipped]]:
+    """The form, whether a header row was seen, the separator (for :func:`fields_of`) and
+    the rows of ``lines`` (line ends kept)."""
+    numbered = enumerate(lines, 1)
     for number, line in numbered:  # noqa: B007 - number is used after the loop
         if line.strip():
             break
     else:
-        return None, False, iter(())
+        return None, False, ",", iter(())
     first = line.rstrip("\r\n")
     if _is_header(_split_header(first), CSV_FIELDS):
-        return TextForm.VIEWER_CSV, True, _quoted(numbered, number, 6, _vista_row)
+        return TextForm.VIEWER_CSV, True, ",", _quoted(numbered, number, 6, _vista_row)
     header = _is_header(_split_header(first), NT_FIELDS)
-    rest: Iterable[tuple[int, str]] = numbered if header else _chain((number, line), numbered)
+    rest: Iterable[tuple[int, str]] = (
+        numbered if header else itertools.chain(((number, line),), numbered)
+    )
     if header:  # the form is the first record's, after the header row
         for after, line in numbered:
             if line.strip():
                 first = line.rstrip("\r\n")
-                rest = _chain((after, line), numbered)
+                rest = itertools.chain(((after, line),), numbered)
                 break
     sep = "\t" if "\t" in first else ","
     form = TextForm.NT_TAB if sep == "\t" else TextForm.NT_TEXT
     if first.lstrip().startswith('"'):
         form = TextForm.QUOTED
-    return form, header, _delimited(rest, sep)
+    return form, header, sep, _delimited(rest, sep)
 
 
 def _split_header(line: str) -> list[str]:
     return line.split("\t") if "\t" in line else line.split(",")
-
-
-def _chain(head: tuple[int, str], tail: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
-    yield head
-    yield from tail
 
 
 #: the most lines one quoted record may run over before it is called unterminated
@@ -127,11 +121,11 @@ def _delimited(rows: Iterable[tuple[int, str]], sep: str) -> Iterator[Row | Skip
             yield _record(start, text, sep)
             continue
         if '"' not in line:  # the common case: one line, nothing quoted
-            fields = line.rstrip("\r\n").split(sep, 8)
-            if len(fields) == 9:
-                yield _nt_fields(number, fields)
+            parts = line.split(sep, 2)
+            if len(parts) == 3:  # the rest is split (and checked) by fields_of, once a text
+                yield number, parts[0], parts[1], parts[2]
             elif line.strip():
-                yield _too_few(number, len(fields))
+                yield _too_few(number, len(parts))
             continue
         fields = line.split(sep, 8)
         opens = line.lstrip().startswith('"') or (
@@ -200,11 +194,24 @@ def _vista_names() -> str:
 
 def _nt_fields(line: int, fields: list[str]) -> Row:
     f = fields
-    return Row(line, f[0].strip(), f[1].strip(), f[2].strip(), f[3].strip(), f[4].strip(),
-               f[5].strip(), f[6].strip(), f[7].strip(), f[8])  # fmt: skip
+    rest = (f[2].strip(), f[3].strip(), f[4].strip(), f[5].strip(), f[6].strip(), f[7].strip(),
+            f[8])  # fmt: skip
+    return line, f[0].strip(), f[1].strip(), rest
 
 
 def _vista_row(line: int, fields: list[str]) -> Row:
     level, stamp, source, event, category = (f.strip() for f in fields[:5])
     date, _, time = stamp.partition(" ")
-    return Row(line, date, time.strip(), source, level, category, event, "N/A", "", fields[5])
+    return line, date, time.strip(), (source, level, category, event, "N/A", "", fields[5])
+
+
+def fields_of(rest: Fields | str, sep: str) -> Fields | str:
+    """A row's :data:`Fields`; for an unquoted line's rest, split here at ``sep`` (the
+    file's separator), or why it cannot be (a plain str: too few fields)."""
+    if not isinstance(rest, str):
+        return rest
+    f = rest.rstrip("\r\n").split(sep, 6)
+    if len(f) != 7:
+        return _too_few(0, 2 + len(f)).why
+    description = f.pop()
+    return (*map(str.strip, f), description)  # type: ignore[return-value]

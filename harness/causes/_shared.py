@@ -10,11 +10,13 @@ This module registers no fault, rule or fix.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from harness.build import Site
 from harness.causes import get_cause
 from harness.diagnosis import Finding
+from harness.eventtable import EventView
 from harness.evidence import Evidence, ExchangeView, ProgramView
 from sim.connector.store import Store
 from sim.eventlog import EventRecord
@@ -116,10 +118,10 @@ def stopped_by_itself(ev: Evidence) -> bool:
     return now - seventies[-1].when >= QUIET and MADE_BY_CONNECTOR in entry[2]
 
 
-def persisting_70(ev: Evidence) -> list[EventRecord]:
+def persisting_70(ev: Evidence) -> EventView:
     """Event 70s that are not explained away by a first dirsync finishing."""
     if cleared_by_first_dirsync(ev) or stopped_by_itself(ev):
-        return []
+        return ev.ccmc(70)[:0]  # none of them
     return ev.ccmc(70)
 
 
@@ -155,7 +157,7 @@ def quote(record: EventRecord) -> str:
     return record.line()
 
 
-def quotes(records: list[EventRecord]) -> list[str]:
+def quotes(records: Sequence[EventRecord]) -> list[str]:
     """The first and the last of a run of events, and how many there were."""
     if not records:
         return []
@@ -198,7 +200,7 @@ def importer_of(ev: Evidence) -> tuple[str, str] | None:
 STORE = "Ccmcdata"
 
 
-def batch_of(records: list[EventRecord]) -> list[EventRecord]:
+def batch_of(records: Sequence[EventRecord]) -> list[EventRecord]:
     """Events about the ``*.ccm`` message batches (not the dirsync ``.IMP`` files)."""
     return [r for r in records if "*.ccm" in r.description]
 

@@ -1,8 +1,8 @@
 """Reading a customer's text log in chunks and lines: what the chunk edges must not change.
 
 :mod:`harness.logbytes` reads text in 1 MiB chunks to choose the encoding, then line by
-line; :mod:`harness.customer_text` keeps one record per row. These tests put the
-awkward bytes exactly on the chunk edges and check the counts built by hand.
+line; :mod:`harness.customer_text` keeps each row as indexes into an event table. These
+tests put the awkward bytes exactly on the chunk edges and check the counts built by hand.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import re
 import shutil
+from collections.abc import Sequence
 from itertools import pairwise
 from statistics import median
 
@@ -133,7 +134,7 @@ def corrupt_message_body(site: Site, params: CorruptParams | None) -> None:
 EVERY_POLL = 60.0
 
 
-def repeats_every(records: list[EventRecord], seconds: float = EVERY_POLL) -> bool:
+def repeats_every(records: Sequence[EventRecord], seconds: float = EVERY_POLL) -> bool:
     """At least three records, typically no more than ``seconds`` apart."""
     if len(records) < 3:
         return False

@@ -82,5 +82,5 @@ QUIET = timedelta(minutes=30)
 
 def recent(ev: Evidence, record: EventRecord) -> bool:
     """Logged within ``QUIET`` of the newest evidence: a failure that still goes on."""
-    now = ev.collected_at or max(e.when for e in ev.events)
+    now = ev.collected_at or ev.newest() or record.when
     return now - record.when < QUIET
