@@ -8,6 +8,7 @@ it from evidence only, and its fix.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 from harness.build import Site
@@ -61,7 +62,7 @@ def damage_import_folder(site: Site, params: None) -> None:
 _IMPORT_EVENTS = (58, 59, 61, 62, 63, 64)
 
 
-def _converted_never_imported(ev: Evidence) -> list[EventRecord]:
+def _converted_never_imported(ev: Evidence) -> Sequence[EventRecord]:
     """11001 logged (files written to Submit) and no IMPORT of a batch ever after."""
     sent = ev.ccmc(11001)
     if not sent:
