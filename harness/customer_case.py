@@ -4,7 +4,8 @@ Source: ccmail-reference.md §5 (what support reads), §4.4 (the connector store
 ``.ini`` files), §9 (the event log forms). Each piece is found by its content, never by
 its name:
 
-* an event log: a ``.evt`` (``LfLe`` at byte 4), or any text file
+* an event log: a ``.evt`` (``LfLe`` at byte 4, or records that carry it after a damaged
+  header), or any text file
   :func:`harness.customerlog.read_eventlog` reads; when there are several, the one with
   the most MSExchangeCCMC records is diagnosed (on a tie an Application log, then the
   first by name) and the others are listed;

@@ -44,7 +44,7 @@ from pathlib import Path
 from harness.customer_text import read_text_rows
 from harness.errors import HarnessError
 from harness.eventtable import EventTable, EventView, Template
-from harness.evtread import EvtFacts, EvtUnreadableError, read_evt_records
+from harness.evtread import EvtFacts, EvtUnreadableError, looks_like_evt, read_evt_records
 from harness.logbytes import head_bytes, open_checked, sniff_text, text_lines
 from harness.textlog import Skipped, TextForm
 from sim.connector.events import CCMC, category_name, lookup, parse_description
@@ -64,6 +64,9 @@ __all__ = [
 
 #: the largest log read (a larger file is refused, not read in part)
 MAX_LOG_BYTES = 1 << 30
+#: how much of a file is read to tell a binary .evt from text (a damaged header's first
+#: records are in it)
+_SNIFF_BYTES = 1 << 16
 
 
 class EventLogError(HarnessError, ValueError):
@@ -165,7 +168,7 @@ def read_eventlog(path: Path) -> CustomerLog:
     Raises :class:`EventLogError` (``path:line: message``) for a file that
     cannot be read or holds nothing usable.
     """
-    if head_bytes(path, 8, MAX_LOG_BYTES, EventLogError)[4:8] == b"LfLe":
+    if looks_like_evt(head_bytes(path, _SNIFF_BYTES, MAX_LOG_BYTES, EventLogError)):
         return _read_evt(path)
     return _read_text(path, sniff_text(path, MAX_LOG_BYTES, EventLogError))
 

@@ -21,6 +21,7 @@ each distinct template made once.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import os
 import struct
 from array import array
@@ -35,7 +36,7 @@ from sim.connector.events import EventSpec, category_name, lookup
 from sim.eventlog import EventType
 from sim.evtformat import EVENT_TYPE_CODES, EVT_SIGNATURE
 
-__all__ = ["EvtFacts", "EvtRead", "read_evt_records"]
+__all__ = ["EvtFacts", "EvtRead", "looks_like_evt", "read_evt_records"]
 
 _HEADER = struct.Struct("<I4sIIIIIIIIII")
 _RECORD = struct.Struct("<I4sIIIIHHHHIIIIII")
@@ -92,6 +93,23 @@ _WINDOW = 1 << 20
 REMEMBERED = 1 << 17
 
 
+def looks_like_evt(head: bytes) -> bool:
+    """Whether the first bytes of a file are a binary ``.evt``: the header's signature,
+    or, where the header is damaged, an ``EVENTLOGRECORD`` whose length stands before
+    its ``LfLe`` and again at its end (a text file holds no such thing)."""
+    if head[4:8] == EVT_SIGNATURE:
+        return True
+    at = head.find(EVT_SIGNATURE, 4)
+    while at >= 0:
+        (length,) = struct.unpack_from("<I", head, at - 4)
+        end = at - 4 + length
+        fits = _RECORD.size + 4 <= length <= _MAX_RECORD and end <= len(head)
+        if fits and head[end - 4 : end] == head[at - 4 : at]:
+            return True
+        at = head.find(EVT_SIGNATURE, at + 1)
+    return False
+
+
 def read_evt_records(stream: BinaryIO) -> EvtRead:
     """Every record that can be read from the open file ``stream`` (see the module
     docstring). The file is not read whole; its size is taken once, when opened."""
@@ -103,6 +121,9 @@ def read_evt_records(stream: BinaryIO) -> EvtRead:
         raise EvtUnreadableError(f".evt header is cut short ({len(first)} of {_HEADER.size} bytes)")
     head = _HEADER.unpack(first)
     start, end, next_no, oldest, flags = head[4], head[5], head[6], head[7], head[9]
+    damaged = head[1] != EVT_SIGNATURE or head[0] != _HEADER.size
+    if damaged:  # nothing in it can be trusted: the records are found by their signatures
+        start = end = next_no = oldest = flags = 0
     make = _Records()
     main = Rows()
     numbers: array[int] | None = None  # main's record numbers, once sorted
@@ -122,14 +143,15 @@ def read_evt_records(stream: BinaryIO) -> EvtRead:
     except OSError:
         pass  # what was read so far counts; the scan below looks for the rest
     finally:
-        log.close()
+        with contextlib.suppress(OSError):  # a file libevt could not open has nothing to close
+            log.close()
     if numbers is None:
         main = distinct(main)
         numbers = main.numbers
     counts[0] = len(numbers)
     eof = _find_eof(stream, size, end)
     want = _wanted(oldest, next_no, eof)
-    if _missing(want, numbers, extra):
+    if damaged or not numbers or _missing(want, numbers, extra):
         for number, buf in _scan(stream, size):
             if number not in extra and not has(numbers, number):
                 found = _parse(buf, make)
@@ -148,7 +170,9 @@ def read_evt_records(stream: BinaryIO) -> EvtRead:
         recovered=counts[1],
         scanned=counts[2],
         missing=_missing(want, numbers, extra),
-        notes=_stale_notes(start, end, oldest, next_no, eof, flags),
+        notes=(f"the header is damaged (signature {head[1]!r}, size {head[0]}): not used",)
+        if damaged
+        else _stale_notes(start, end, oldest, next_no, eof, flags),
     )
     del numbers
     return _ordered(main, extra, make, facts)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -88,6 +89,31 @@ def test_a_flipped_signature_is_found_by_the_count_and_the_rest_recovered(
     summary = summarise_log(log)
     assert (summary.records, summary.recovered, summary.missing) == (126, 113, 1)
     assert any("113 record(s) recovered, 1 missing" in line for line in summary.lines())
+
+
+@pytest.mark.parametrize(
+    ("damage", "why"),
+    [
+        (lambda d: d[:4] + b"XXXX" + d[8:], "signature b'XXXX', size 48"),
+        (lambda d: bytes(48) + d[48:], "signature b'\\x00\\x00\\x00\\x00', size 0"),
+    ],
+    ids=["signature-flipped", "header-zeroed"],
+)
+def test_a_damaged_header_is_not_trusted_and_the_records_are_read_by_their_signatures(
+    tmp_path: Path, damage: Callable[[bytes], bytes], why: str
+) -> None:
+    """A header whose signature is gone made the file read as text (refused: NUL bytes);
+    its records, each with ``LfLe`` and its length at both ends, are all still there."""
+    path = tmp_path / "AppEvent.Evt"
+    path.write_bytes(damage(linear_log(recs(30))))
+    log = read_eventlog(path)
+    assert log.format is LogFormat.EVT
+    assert [r.record_number for r in log.records] == list(range(1, 31))
+    assert log.missing == 0
+    assert f"the header is damaged ({why}): not used" in log.notes
+    code, out, _ = ccsim("diagnose", "--eventlog", str(path))
+    assert code == 0
+    assert "30 record(s)" in out
 
 
 def test_a_file_with_no_readable_record_is_refused(tmp_path: Path) -> None:
