@@ -5,7 +5,9 @@
 * NT 4.0 "Text" and Windows 2000/XP/2003 "Text (Tab delimited)": the same nine
   fields separated by tabs;
 * the quoted forms (Windows 2000/XP/2003 "CSV (Comma delimited)"), with or without a
-  header row ``Date,Time,Source,Type,Category,Event,User,Computer,Description``;
+  header row ``Date,Time,Source,Type,Category,Event,User,Computer,Description``; a
+  header naming the same nine columns in another order (XP's list view puts Type
+  first; a spreadsheet may move any) is followed, each row put back in that order;
 * the Vista-era CSV (``Level,Date and Time,Source,Event ID,Task Category``, then the
   description; no user or computer column, so those read as "N/A" and "").
 
@@ -77,6 +79,11 @@ def text_rows(
     if _is_header(_split_header(first), CSV_FIELDS):
         return TextForm.VIEWER_CSV, True, ",", _quoted(numbered, number, 6, _vista_row)
     header = _is_header(_split_header(first), NT_FIELDS)
+    order = None if header else _column_order(first)
+    if order is not None:  # the nine names in another order: each row put back in NT's
+        header = True
+        sep = "\t" if "\t" in first else ","
+        numbered = enumerate(_in_nt_order(numbered, sep, order), number + 1)
     rest: Iterable[tuple[int, str]] = (
         numbered if header else itertools.chain(((number, line),), numbered)
     )
@@ -91,6 +98,43 @@ def text_rows(
     if first.lstrip().startswith('"'):
         form = TextForm.QUOTED
     return form, header, sep, _delimited(rest, sep)
+
+
+_ALL_NT = (*NT_FIELDS, "Description")
+
+
+def _column_order(line: str) -> tuple[int, ...] | None:
+    """Where each NT field stands in a header row naming all nine in another order
+    (Windows XP's list view puts Type first; a spreadsheet may move any column), or
+    None when the row is not such a header."""
+    sep = "\t" if "\t" in line else ","
+    try:
+        names = next(csv.reader([line], delimiter=sep), [])
+    except csv.Error:
+        return None
+    got = [n.strip().casefold() for n in names]
+    wanted = [n.casefold() for n in _ALL_NT]
+    if len(got) != len(wanted) or sorted(got) != sorted(wanted):
+        return None
+    return tuple(got.index(n) for n in wanted)
+
+
+def _in_nt_order(
+    rows: Iterable[tuple[int, str]], sep: str, order: tuple[int, ...]
+) -> Iterator[str]:
+    """Each row of a reordered export as the NT order's quoted CSV line (so the usual
+    reading follows); a row that does not split into nine fields is passed on as it is,
+    to be skipped and named there. Line numbers are kept by the caller's count."""
+    for _, line in rows:
+        try:
+            fields = next(csv.reader([line], delimiter=sep), [])
+        except csv.Error:
+            fields = []
+        if len(fields) != len(order):
+            yield line
+            continue
+        moved = [fields[i].replace('"', '""') for i in order]
+        yield sep.join(f'"{f}"' for f in moved) + "\n"
 
 
 def _split_header(line: str) -> list[str]:

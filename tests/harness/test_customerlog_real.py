@@ -156,6 +156,30 @@ def test_tab_delimited_utf16_text(tmp_path: Path) -> None:
     assert "correctly, or the Post Office" in log.records[1].description
 
 
+@pytest.mark.parametrize("sep", [",", "\t"])
+def test_a_header_naming_the_nine_columns_in_another_order_is_followed(
+    tmp_path: Path, sep: str
+) -> None:
+    """Type first, as Windows XP's list view shows the columns (or a spreadsheet moved
+    them): each row is read by the header's names, and a bad row is still named by its
+    own line."""
+    header = sep.join(["Type", "Date", "Time", "Source", "Category", "Event", "User",
+                       "Computer", "Description"])  # fmt: skip
+    rows = []
+    for row in NT4_ROWS:
+        date, time, source, kind, category, event, user, computer, text = row.split(",", 8)
+        fields = [kind, date, time, source, category, event, user, computer, f'"{text}"']
+        rows.append(sep.join(fields))
+    path = tmp_path / "app.csv"
+    path.write_text("\r\n".join([header, rows[0], "not a row", rows[1]]) + "\r\n", "cp1252")
+    log = read_eventlog(path)
+    assert len(log.records) == 2
+    first = log.records[0]
+    assert (first.source, first.event_id, first.computer) == ("MSExchangeCCMC", 70, "EXSRV1")
+    assert first.description == NT4_ROWS[1].split(",", 8)[8]
+    assert [s.line for s in log.skipped] == [3]
+
+
 def test_quoted_csv_with_a_header_and_a_description_over_two_lines(tmp_path: Path) -> None:
     text = (
         "Date,Time,Source,Type,Category,Event,User,Computer,Description\r\n"
