@@ -12,15 +12,18 @@ before anything is written, and the target must be a new or empty folder.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import shutil
 import stat
 import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from harness.worldstore.store import WORLD_FILE, WorldError, read_doc
+from harness.worldstore.store import WORLD_FILE, WorldError, open_world, read_doc
+from sim.fsutil import listdir_sorted
 
 __all__ = ["FORMAT", "load", "save"]
 
@@ -178,10 +181,33 @@ def load(file: Path, directory: Path) -> int:
         if (parent / WORLD_FILE).is_file():
             raise WorldError(f"{directory}: is inside the world folder {parent}")
     members, folders = _read_all(file)
+    created = not directory.exists()
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WorldError(f"{directory}: cannot create the folder: {exc.strerror or exc}") from None
+    try:
+        _unpack(file, directory, members, folders)
+    except WorldError:
+        _clear(directory, remove=created)  # nothing half loaded is left behind
+        raise
+    return len(members)
+
+
+def _clear(directory: Path, *, remove: bool) -> None:
+    for item in listdir_sorted(directory):
+        if item.is_dir() and not item.is_symlink():
+            shutil.rmtree(item, ignore_errors=True)
+        else:
+            item.unlink(missing_ok=True)
+    if remove:
+        with contextlib.suppress(OSError):
+            directory.rmdir()
+
+
+def _unpack(file: Path, directory: Path, members: dict[str, bytes], folders: list[str]) -> None:
+    """Write the members, then open the world once: a state the simulation would refuse
+    (a share or a store outside the world) is refused here, not at the next command."""
     root = directory.resolve()
     for name in folders:
         target = (directory / name).resolve()
@@ -195,4 +221,5 @@ def load(file: Path, directory: Path) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     read_doc(directory)
-    return len(members)
+    with open_world(directory, write=False):
+        pass

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import os
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
@@ -145,19 +146,28 @@ def _access(world: World) -> dict[str, Any]:
     }
 
 
+def _inside(root: Path, text: str) -> Path:
+    """A folder of the world named in the state (a share's, a volume's): it must stay
+    under the world's root, as every path the simulation reaches does (the path jail)."""
+    path = root / text
+    if not os.path.realpath(path).startswith(os.path.join(os.path.realpath(root), "")):
+        raise StateError(f"{text!r} leaves the world")
+    return path
+
+
 def _access_from(world: World, data: dict[str, Any]) -> None:
     a, root = world.access, world.root
     for x in data["accounts"]:
         a.add_account(x["name"], x["password"], x["domain"])
     for s in data["shares"]:
-        share = Share(s["server"], s["name"], root / s["path"])
+        share = Share(s["server"], s["name"], _inside(root, s["path"]))
         share.permissions = {k: SharePermission(v) for k, v in s["permissions"].items()}
         share.everyone = SharePermission(s["everyone"])
         gateway = s["gateway_to"]
         share.gateway_to = (gateway[0], gateway[1], gateway[2]) if gateway else None
         a.add_share(share)
     for n in data["netware"]:
-        server = NetWareServer(n["name"], {k: root / v for k, v in n["volumes"].items()})
+        server = NetWareServer(n["name"], {k: _inside(root, v) for k, v in n["volumes"].items()})
         server.users = dict(n["users"])
         server.groups = {k: set(v) for k, v in n["groups"].items()}
         server.trustees = {(t[0], t[1], t[2]): Rights(t[3]) for t in n["trustees"]}
@@ -324,7 +334,7 @@ def _restore(data: dict[str, Any], directory: Path, root: Path) -> Site:
     _service_from(service, s)
     site = data["site"]
     return Site(
-        world, Postoffice(root / site["std_po"]), site["po_unc"],
+        world, Postoffice(_inside(root, site["std_po"])), site["po_unc"],
         account if account is not None else Account("EXSVC", ""), EventLog(world.clock),
         site["po_name"], site["po_password"], site["site"],
     )  # fmt: skip

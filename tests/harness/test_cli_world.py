@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -177,6 +180,62 @@ def test_a_bad_saved_world_is_refused_with_one_line(
         capsys, "world", "load", tmp_path / "junk.ccworld", tmp_path / "x3"
     )
     assert "not an empty folder" in refused(capsys, "world", "load", saved, w)
+
+
+def _with_state(src: Path, dst: Path, edit: Callable[[dict[str, Any]], None]) -> None:
+    """A saved world whose state is edited and whose manifest is made to match (digests
+    prove the file is whole, not that its contents are sound)."""
+    with zipfile.ZipFile(src) as zin:
+        manifest = json.loads(zin.read("manifest.json"))
+        doc = json.loads(zin.read("world.json"))
+        edit(doc["state"])
+        data = json.dumps(doc).encode()
+        manifest["files"]["world.json"] = {
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "size": len(data),
+        }
+        with zipfile.ZipFile(dst, "w") as zout:
+            for info in zin.infolist():
+                member = {"manifest.json": json.dumps(manifest).encode(), "world.json": data}
+                zout.writestr(info, member.get(info.filename) or zin.read(info))
+
+
+def _share(state: dict[str, Any], value: str) -> None:
+    state["access"]["shares"][0]["path"] = value
+
+
+@pytest.mark.parametrize(
+    ("edit", "why"),
+    [
+        (lambda s: _share(s, "../../../outside"), "'../../../outside' leaves the world"),
+        (lambda s: _share(s, "/tmp/outside"), "'/tmp/outside' leaves the world"),
+        (lambda s: s["site"].update(std_po="../../outside"), "'../../outside' leaves the world"),
+        (
+            lambda s: s["service"]["store"].update(path="C:\\..\\..\\..\\outside"),
+            "leaves its volume",
+        ),
+    ],
+    ids=["share-up", "share-absolute", "users-post-office", "store"],
+)
+def test_a_saved_world_whose_state_leaves_the_world_is_refused_at_load(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    edit: Callable[[dict[str, Any]], None],
+    why: str,
+) -> None:
+    """Every digest of such a file checks out; the state itself names a place outside
+    the world. Before, load took it and a later command failed as an internal error (or
+    wrote where the share pointed); now load opens the world once and refuses it, and
+    leaves no folder behind."""
+    w = tmp_path / "w"
+    ok(capsys, "world", "new", w)
+    saved = tmp_path / "w.ccworld"
+    ok(capsys, "world", "save", w, saved)
+    bad = tmp_path / "bad.ccworld"
+    _with_state(saved, bad, edit)
+    assert why in refused(capsys, "world", "load", bad, tmp_path / "x")
+    assert not (tmp_path / "x").exists()
+    ok(capsys, "world", "load", saved, tmp_path / "y")  # the untouched file still loads
 
 
 def test_bad_input_to_each_subcommand_exits_2(
