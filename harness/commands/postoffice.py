@@ -24,7 +24,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ADMIN_VERSION",
+    "MAX_MESSAGES",
     "MAX_PASSWORD",
+    "MAX_QUEUED",
+    "MAX_USERS",
     "CreateError",
     "create_postoffice",
     "register",
@@ -37,6 +40,12 @@ _CONTEXT = {"allow_extra_args": True, "ignore_unknown_options": True}
 MAX_PASSWORD = 10
 #: the PO name may be up to 256 characters (§1.4)
 MAX_NAME = 256
+#: the most users, local messages and messages queued per P entry one command creates:
+#: each is linear (about 25, 10 and 20 s at these counts), so a mistyped count cannot
+#: run for hours
+MAX_USERS = 100_000
+MAX_MESSAGES = 100_000
+MAX_QUEUED = 10_000
 ADMIN_VERSION = "5.12"
 _MODULES = {"ANALYZE": "analyze", "CHKSTAT": "chkstat", "RECLAIM": "reclaim"}
 
@@ -107,6 +116,11 @@ def create_postoffice(
     from sim.world import World
 
     _validate(directory, name, password, db, users, messages, queued)
+    if queued * len(queued_for) > MAX_MESSAGES:
+        raise CreateError(
+            f"--queued {queued:,} for {len(queued_for):,} P entries is more than "
+            f"{MAX_MESSAGES:,} messages"
+        )
     world = World(seed=seed, root=directory.parent)
     try:
         building = Path(tempfile.mkdtemp(prefix=f".{directory.name}.ccsim-", dir=directory.parent))
@@ -164,6 +178,13 @@ def _validate(
         raise CreateError(f"--db must be 6 or 8, not {db}")
     if min(users, messages, queued) < 0:
         raise CreateError("--users, --messages and --queued must not be negative")
+    for option, value, most in (
+        ("--users", users, MAX_USERS),
+        ("--messages", messages, MAX_MESSAGES),
+        ("--queued", queued, MAX_QUEUED),
+    ):
+        if value > most:
+            raise CreateError(f"{option} must be at most {most:,} (a post office made in seconds)")
 
 
 def _counts(po: "Postoffice") -> tuple[dict[str, int], dict[str, int], int]:

@@ -67,6 +67,13 @@ def test_create_db8_has_ie_ri(here: Path) -> None:
         (("--password", "ELEVENCHARS"), "password must be 1 to 10 characters"),
         (("--db", "7"), "--db must be 6 or 8, not 7"),
         (("--users", "-1"), "must not be negative"),
+        (("--users", "100001"), "--users must be at most 100,000"),
+        (("--messages", "100001"), "--messages must be at most 100,000"),
+        (("--queued-for", "EX1", "--queued", "99999999"), "--queued must be at most 10,000"),
+        (
+            (*(a for n in range(11) for a in ("--queued-for", f"EX{n}")), "--queued", "10000"),
+            "--queued 10,000 for 11 P entries is more than 100,000 messages",
+        ),
     ],
 )
 def test_create_refuses_bad_input_with_2(here: Path, args: tuple[str, ...], reason: str) -> None:
