@@ -345,7 +345,11 @@ class Flow:
             if found is None:
                 path.replace(svc.store.path(Folder.BAD, name))
                 continue
-            for item in dict.fromkeys(found):
+            # one NDR a message: a .und that reports it at several attempts (KB Q223772),
+            # for other reasons too (a date the locale refuses, after the name), returns it
+            # once, with the reason of its last attempt
+            last = {item.message: item for item in found}
+            for item in last.values():
                 original = transfer.as_exchange_original(svc.exchange, item.message)
                 svc.exchange.return_ndr(original, original.to, item.reason, sender=CONNECTOR_SENDER)
                 svc.counters.ndrs += 1

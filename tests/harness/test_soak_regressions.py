@@ -215,3 +215,22 @@ def test_mail_written_into_a_post_office_16_bit_tools_damaged_survives_the_repai
         assert len([x for x in delivered if x.ident and x.ident.startswith("C")]) >= 3
     finally:
         m.teardown()
+
+
+def test_a_und_reporting_one_message_for_two_reasons_returns_one_ndr() -> None:
+    """The soak's find in the wider worlds: before 5.5 SP3 IMPORT keeps the .ccm of a
+    message with an over-long recipient name and reports it in the .und at each attempt
+    (KB Q223772); once the locale's date order changed too (KB Q180641) the next attempt
+    reported it for its date, and the connector returned one NDR per distinct report:
+    two for one message. It now returns one, with the last attempt's reason."""
+    m = WorldMachine()
+    m.build(host="nt", dirsync="pending")
+    try:
+        _fault(m, "overlong-recipient-name", {"subject": "Order confirmation"})
+        m.time_passes(901)
+        _check(m)
+        _fault(m, "nt-locale-mismatch", {"locale": "JP"})
+        m.time_passes(300)
+        _check(m)
+    finally:
+        m.teardown()
