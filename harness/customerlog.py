@@ -168,9 +168,31 @@ def read_eventlog(path: Path) -> CustomerLog:
     Raises :class:`EventLogError` (``path:line: message``) for a file that
     cannot be read or holds nothing usable.
     """
-    if looks_like_evt(head_bytes(path, _SNIFF_BYTES, MAX_LOG_BYTES, EventLogError)):
+    head = head_bytes(path, _SNIFF_BYTES, MAX_LOG_BYTES, EventLogError)
+    if looks_like_evt(head):
         return _read_evt(path)
+    _refuse_later_forms(path, head)
     return _read_text(path, sniff_text(path, MAX_LOG_BYTES, EventLogError))
+
+
+def _refuse_later_forms(path: Path, head: bytes) -> None:
+    """A Vista-and-later log saved in a form this reader does not take: say which, and
+    what to ask for, instead of the text reader's complaint about its bytes."""
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    if head.startswith(b"ElfFile\x00"):
+        form = "a Windows Vista or later .evtx log"
+    elif (
+        text.startswith((b"<?xml", b"<Events", b"<Event ")) or b"<\x00?\x00x\x00m\x00l" in head[:16]
+    ):
+        form = "an Event Viewer XML export"
+    else:
+        return
+    raise EventLogError(
+        path,
+        1,
+        f"{form}, which is not read here: save the log from Event Viewer as CSV "
+        "(comma delimited) or text, or send the .evt of an NT 4.0 / 2000 / 2003 server",
+    )
 
 
 # --- binary .evt -------------------------------------------------------------------

@@ -303,3 +303,27 @@ def test_summary_names_skipped_lines_and_sources(tmp_path: Path) -> None:
     assert read["skipped_lines"][0]["line"] == 2
     assert read["sources"] == [{"source": "MSExchangeCCMC", "records": 4}]
     assert (read["first"], read["last"]) == ("1998-06-02T08:00:15", "1998-06-02T08:00:30")
+
+
+@pytest.mark.parametrize(
+    ("data", "form"),
+    [
+        (b"ElfFile\x00" + bytes(4088), "a Windows Vista or later .evtx log"),
+        (b'<?xml version="1.0"?><Events><Event/></Events>', "an Event Viewer XML export"),
+        ('<?xml version="1.0"?><Events/>'.encode("utf-16"), "an Event Viewer XML export"),
+    ],
+    ids=["evtx", "xml", "xml-utf16"],
+)
+def test_a_later_windows_form_is_named_with_what_to_ask_for(
+    tmp_path: Path, data: bytes, form: str
+) -> None:
+    """Not read, but said plainly: before, an .evtx was 'NUL bytes in a text file' and an
+    XML export 'expected 9 fields'."""
+    path = tmp_path / "Application.log"
+    path.write_bytes(data)
+    with pytest.raises(EventLogError) as exc:
+        read_eventlog(path)
+    assert str(exc.value) == (
+        f"{path}:1: {form}, which is not read here: save the log from Event Viewer as CSV "
+        "(comma delimited) or text, or send the .evt of an NT 4.0 / 2000 / 2003 server"
+    )
