@@ -18,16 +18,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from harness.apply import Positions, apply_faults, refusal, source_positions
 from harness.build import Site, build_site
 from harness.diagnosis import Finding, diagnose
 from harness.errors import NotApplicableError
-from harness.registry import FAULTS, FIXES
+from harness.registry import FIXES, FaultSpec
 from harness.timeline_queues import QueueSample, sample
 from sim.eventlog import EventRecord
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from harness.errors import ScenarioError
     from harness.model import Scenario
 
@@ -144,7 +143,7 @@ class RunState:
     findings: tuple[Finding, ...] = ()
     queues: list[QueueSample] = field(default_factory=list)
     #: (line, column) of each value of the file, for errors that point at an entry
-    positions: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict)
+    positions: Positions = field(default_factory=dict)
 
     def observe(self, phase: str) -> None:
         """Hand the observer (if any) the site and the lines written since its last call."""
@@ -166,22 +165,6 @@ class RunState:
         if ok is False:
             where = f"{self.file}:{line}: " if line else f"{self.file}: "
             self.failures.append(f"{where}{phase}: {text}")
-
-
-def _source_lines(path: str) -> dict[tuple[Any, ...], int]:
-    """Where each value of the scenario file was written (for pointing at failures)."""
-    return {loc: pos[0] for loc, pos in _source_positions(path).items()}
-
-
-def _source_positions(path: str) -> dict[tuple[Any, ...], tuple[int, int]]:
-    """(line, column) of each value of the scenario file."""
-    from harness.yamlsafe import decode, parse, read_limited
-
-    try:
-        doc = parse(decode(read_limited(Path(path), name=path), name=path), name=path)
-    except Exception:  # noqa: BLE001 - line numbers are a courtesy; the file already loaded
-        return {}
-    return {loc: (pos[0], pos[1]) for loc, pos in doc.values.items()}
 
 
 def invalid_result(error: ScenarioError, file: str) -> RunResult:
@@ -256,8 +239,7 @@ def _run_in(
     from harness import steps, verify
 
     site = build_site(scenario, seed=seed, root=root / "world")
-    where = source if source is not None else Path(file)
-    positions = _source_positions(str(where)) if where.is_file() else {}
+    positions = source_positions(source if source is not None else Path(file))
     state = RunState(scenario, file, site, {loc: pos[0] for loc, pos in positions.items()})
     state.positions = positions
     state.observer = observer
@@ -331,44 +313,11 @@ def _describe_world(site: Site) -> str:
 
 
 def _apply_faults(state: RunState) -> None:
-    for i, use in enumerate(state.scenario.faults):
-        spec = FAULTS.lookup(use.name)
-        with _refusal(state.file, state.positions, ("faults", i), f"fault {use.name!r}"):
-            spec.function(state.site, use.params)
-        state.note("fault", f"{use.name}: {spec.summary} ({spec.article})", None, "faults", i)
+    def applied(i: int, spec: FaultSpec) -> None:
+        state.note("fault", f"{spec.name}: {spec.summary} ({spec.article})", None, "faults", i)
         state.observe("fault")
 
-
-@contextlib.contextmanager
-def _refusal(
-    file: str, positions: dict[tuple[Any, ...], tuple[int, int]], loc: tuple[Any, ...], what: str
-) -> Iterator[None]:
-    """A fault's or fix's ValueError (it does not apply to this world) as the scenario's
-    error at the entry that names it: exit 2, ``file:line:col``, not an internal error."""
-    try:
-        yield
-    except NotApplicableError:
-        raise
-    except ValueError as exc:
-        line, col = positions.get(loc, (1, 1))
-        raise NotApplicableError(
-            file, line, col, f"{what} does not apply to this world: {exc}"
-        ) from None
-
-
-def check_faults_apply(scenario: Scenario, file: str, *, source: Path | None = None) -> None:
-    """Build the scenario's world in a scratch folder and apply its faults, as ``run``
-    does first; NotApplicableError at the first fault the world refuses (``validate``)."""
-    if not scenario.faults:
-        return
-    seed = scenario.seed if scenario.seed is not None else 0
-    where = source if source is not None else Path(file)
-    positions = _source_positions(str(where)) if where.is_file() else {}
-    with tempfile.TemporaryDirectory(prefix="ccsim-") as tmp:
-        site = build_site(scenario, seed=seed, root=Path(tmp) / "world")
-        for i, use in enumerate(scenario.faults):
-            with _refusal(file, positions, ("faults", i), f"fault {use.name!r}"):
-                FAULTS.lookup(use.name).function(site, use.params)
+    apply_faults(state.site, state.scenario, state.file, state.positions, applied)
 
 
 def _diagnose(state: RunState) -> list[Finding]:
@@ -396,7 +345,7 @@ def _apply_fixes(state: RunState) -> bool:
         name = getattr(item, "name", None)
         if isinstance(name, str) and hasattr(item, "params"):
             spec = FIXES.lookup(name)
-            with _refusal(state.file, state.positions, ("fix", i), f"fix {name!r}"):
+            with refusal(state.file, state.positions, ("fix", i), f"fix {name!r}"):
                 spec.function(state.site, item.params)
             state.note("fix", f"{name}: {spec.summary} ({spec.article})", None, "fix", i)
         else:

@@ -41,7 +41,7 @@ def validate_paths(paths: Sequence[Path], *, out: TextIO, err: TextIO) -> int:
         try:
             scenario = load_scenario(path)
             if scenario.faults:  # the world is built only for a scenario that breaks it
-                from harness.runner import check_faults_apply
+                from harness.apply import check_faults_apply
 
                 check_faults_apply(scenario, str(path))
         except ScenarioErrors as exc:
